@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// The `leastdata` command (DESIGN §4). It runs the same wasm as the library. Success
+// prints the result and exits 0; any failure prints one line
+// {"error":{"code":...,"message":...,"offset":N}} on stderr and exits 2.
+import { readFile, writeFile } from 'node:fs/promises';
+
+import { load, LeastDataError } from './node.js';
+
+const USAGE = 'leastdata filter --policy FILE [--ledger FILE] [INPUT] | leastdata check-policy FILE';
+
+// Errors are one line on stderr, so the usage goes into the message.
+function usageError(message) {
+  return new LeastDataError('invalid_argument', `${message} (usage: ${USAGE})`);
+}
+
+// Parses `args` against the flags a command takes; the rest are positional.
+function parseArgs(args, flags) {
+  const options = {};
+  const positional = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg.startsWith('--')) {
+      const name = arg.slice(2);
+      if (!flags.includes(name)) throw usageError(`unknown option ${arg}`);
+      if (i + 1 >= args.length) throw usageError(`${arg} needs a value`);
+      options[name] = args[++i];
+    } else {
+      positional.push(arg);
+    }
+  }
+  return { options, positional };
+}
+
+async function readInput(path) {
+  try {
+    if (path === undefined) {
+      const chunks = [];
+      for await (const chunk of process.stdin) chunks.push(chunk);
+      return Buffer.concat(chunks);
+    }
+    return await readFile(path);
+  } catch (error) {
+    throw new LeastDataError('invalid_argument', `cannot read ${path ?? 'standard input'}: ${error.message}`);
+  }
+}
+
+async function writeOutput(path, text) {
+  try {
+    await writeFile(path, text);
+  } catch (error) {
+    throw new LeastDataError('invalid_argument', `cannot write ${path}: ${error.message}`);
+  }
+}
+
+const commands = {
+  async filter(args) {
+    const { options, positional } = parseArgs(args, ['policy', 'ledger']);
+    if (options.policy === undefined) throw usageError('filter needs --policy FILE');
+    if (positional.length > 1) throw usageError('filter takes at most one INPUT');
+    const ld = await load();
+    const policy = ld.compile((await readInput(options.policy)).toString('utf8'));
+    const input = await readInput(positional[0]);
+    const { output, ledger } = policy.filterWithLedger(input, { wipeInput: true });
+    if (options.ledger !== undefined) await writeOutput(options.ledger, `${JSON.stringify(ledger)}\n`);
+    process.stdout.write(`${output}\n`);
+  },
+
+  async 'check-policy'(args) {
+    const { positional } = parseArgs(args, []);
+    if (positional.length !== 1) throw usageError('check-policy takes one FILE');
+    const ld = await load();
+    const policy = ld.compile((await readInput(positional[0])).toString('utf8'));
+    process.stdout.write(`${policy.selection}\n`);
+  },
+};
+
+async function main(argv) {
+  const [name, ...args] = argv;
+  const command = commands[name];
+  if (command === undefined) {
+    throw usageError(name === undefined ? 'no command given' : `unknown command ${JSON.stringify(name)}`);
+  }
+  await command(args);
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  const failure =
+    error instanceof LeastDataError ? error : new LeastDataError('internal_error', String(error?.message ?? error));
+  process.stderr.write(`${JSON.stringify(failure.toJSON())}\n`);
+  process.exitCode = 2;
+});

@@ -1,0 +1,28 @@
+// Entry point for Node: reads the .wasm that ships beside this file (Node's global
+// fetch cannot load file: URLs, which is the Emscripten 3.1.6 trap DESIGN §1 names).
+import { readFile } from 'node:fs/promises';
+
+import createLeastDataModule from './leastdata.mjs';
+import { LeastData } from './api.js';
+import { LeastDataError } from './errors.js';
+
+export { LeastDataError };
+
+/**
+ * @param {{ wasm?: URL | string | ArrayBuffer | Uint8Array | Response }} [options]
+ */
+export async function load(options = {}) {
+  const wasmBinary = await wasmBytes(options.wasm ?? new URL('./leastdata.wasm', import.meta.url));
+  const module = await createLeastDataModule({ wasmBinary });
+  return new LeastData(module);
+}
+
+async function wasmBytes(source) {
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return source;
+  if (typeof Response !== 'undefined' && source instanceof Response) return source.arrayBuffer();
+  const url = source instanceof URL ? source : new URL(String(source), `file://${process.cwd()}/`);
+  if (url.protocol === 'file:') return readFile(url);
+  const response = await fetch(url);
+  if (!response.ok) throw new LeastDataError('load_failed', `fetching ${url} gave HTTP ${response.status}`);
+  return response.arrayBuffer();
+}

@@ -1,0 +1,195 @@
+// The JavaScript API of DESIGN §4 under Node, against the real wasm build in dist/.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { load, LeastDataError } from '../../dist/node.js';
+
+const ld = await load();
+
+const ticketPolicy = {
+  version: 1,
+  name: 'ticket-sidebar',
+  resources: { ticket: 'id,subject,custom_fields[id=360001234](id,value)', user: 'id,name' },
+  zaf: ['ticket.id', 'ticket.requester.*', 'ticket.customField:custom_field_360001234'],
+};
+
+const payload = JSON.stringify({
+  tickets: [
+    {
+      id: 1,
+      subject: 'Printer on fire 🔥 打印机',
+      description: 'call me at +49 30 1234567',
+      custom_fields: [
+        { id: 360001234, value: 'gold' },
+        { id: 360009999, value: 'internal' },
+      ],
+    },
+  ],
+  users: [{ id: 7, name: 'Ana', email: 'ana@example.com' }],
+  next_page: null,
+});
+const expected =
+  '{"tickets":[{"id":1,"subject":"Printer on fire 🔥 打印机","custom_fields":[{"id":360001234,"value":"gold"}]}],' +
+  '"users":[{"id":7,"name":"Ana"}],"next_page":null}';
+
+function expectError(fn, code, offset) {
+  assert.throws(fn, (error) => {
+    assert.ok(error instanceof LeastDataError, `expected LeastDataError, got ${error}`);
+    assert.equal(error.code, code);
+    if (offset !== undefined) assert.equal(error.offset, offset);
+    assert.equal(typeof error.message, 'string');
+    return true;
+  });
+}
+
+test('filters a string, a Uint8Array, an ArrayBuffer and a DataView alike', () => {
+  const policy = ld.compile(ticketPolicy);
+  const bytes = new TextEncoder().encode(payload);
+  assert.equal(policy.filter(payload), expected);
+  assert.equal(policy.filter(bytes), expected);
+  assert.equal(policy.filter(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)), expected);
+  assert.equal(policy.filter(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)), expected);
+  policy.dispose();
+});
+
+test('compiles a policy object or its JSON text, and exposes name, selection and zaf checks', () => {
+  const fromObject = ld.compile(ticketPolicy);
+  const fromText = ld.compile(JSON.stringify(ticketPolicy));
+  assert.equal(fromObject.name, 'ticket-sidebar');
+  assert.equal(fromObject.selection, fromText.selection);
+  assert.match(fromObject.selection, /^ticket\(id,subject,custom_fields\[id=360001234\]\(id,value\)\),tickets\(/);
+  assert.equal(fromObject.allowsZafPath('ticket.id'), true);
+  assert.equal(fromObject.allowsZafPath('ticket.requester.email'), true);
+  assert.equal(fromObject.allowsZafPath('ticket.requester.organization.name'), false);
+  assert.equal(fromObject.allowsZafPath('ticket.description'), false);
+  fromObject.dispose();
+  fromText.dispose();
+});
+
+test('filterWithLedger returns the exact ledger', () => {
+  const policy = ld.compile(ticketPolicy);
+  const { output, ledger } = policy.filterWithLedger(payload);
+  assert.equal(output, expected);
+  assert.deepEqual(ledger, {
+    bytes_in: Buffer.byteLength(payload),
+    bytes_out: Buffer.byteLength(expected),
+    fields_kept: 7,
+    fields_dropped: 3, // tickets[0].description, tickets[0].custom_fields[1], users[0].email
+    kept_paths: {
+      'tickets[].id': 1,
+      'tickets[].subject': 1,
+      'tickets[].custom_fields[].id': 1,
+      'tickets[].custom_fields[].value': 1,
+      'users[].id': 1,
+      'users[].name': 1,
+      next_page: 1,
+    },
+  });
+  policy.dispose();
+});
+
+test('wipeInput zeroes the caller’s bytes after they are copied in', () => {
+  const policy = ld.compile(ticketPolicy);
+  const bytes = new TextEncoder().encode(payload);
+  const { output } = policy.filterWithLedger(bytes, { wipeInput: true });
+  assert.equal(output, expected);
+  assert.ok(bytes.every((b) => b === 0), 'input bytes must all be zero');
+  const kept = new TextEncoder().encode(payload);
+  policy.filterWithLedger(kept);
+  assert.equal(new TextDecoder().decode(kept), payload, 'without wipeInput the input is untouched');
+  policy.dispose();
+});
+
+test('numbers and strings keep their exact input text', () => {
+  const policy = ld.compile({ version: 1, select: 'a,b,c,d' });
+  const input = '{"a":12345678901234567890123,"b":1.0E+2,"c":"\\u00e9\\n","d":-0.0,"e":1}';
+  assert.equal(policy.filter(input), '{"a":12345678901234567890123,"b":1.0E+2,"c":"\\u00e9\\n","d":-0.0}');
+  policy.dispose();
+});
+
+test('errors carry stable codes and byte offsets, never partial output', () => {
+  const policy = ld.compile({ version: 1, select: 'a', limits: { max_depth: 3, max_input_bytes: 64 } });
+  expectError(() => policy.filter('{"a":1,'), 'invalid_json', 7);
+  expectError(() => policy.filter('{"a":1} x'), 'invalid_json', 8);
+  expectError(() => policy.filter(new Uint8Array([0x7b, 0x22, 0x62, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d])), 'invalid_utf8', 6);
+  expectError(() => policy.filter('{"b":[[[1]]]}'), 'depth_limit', 7);
+  expectError(() => policy.filter('{"a":1,"a":2}'), 'duplicate_key', 7);
+  expectError(() => policy.filter(`{"a":"${'x'.repeat(100)}"}`), 'size_limit', 64);
+  expectError(() => policy.filter(new Uint8Array(65)), 'size_limit', 64);
+  expectError(() => policy.filter(42), 'invalid_argument');
+  policy.dispose();
+});
+
+test('invalid policies are rejected with invalid_policy and an offset into the selection', () => {
+  expectError(() => ld.compile({ version: 1, select: 'a,(b' }), 'invalid_policy', 2);
+  expectError(() => ld.compile({ version: 2, select: 'a' }), 'invalid_policy');
+  expectError(() => ld.compile({ version: 1 }), 'invalid_policy');
+  expectError(() => ld.compile({ version: 1, select: 'a', extra: true }), 'invalid_policy');
+  expectError(() => ld.compile({ version: 1, resources: { ticket: 'id', widget: 'id' } }), 'invalid_policy');
+  expectError(() => ld.compile('{"version":1,'), 'invalid_policy');
+  expectError(() => ld.compile(17), 'invalid_policy');
+});
+
+test('the access report aggregates ledgers by path and resource, without values', async () => {
+  const session = await load();
+  const policy = session.compile(ticketPolicy);
+  policy.filter(payload);
+  policy.filterWithLedger(payload);
+  assert.throws(() => policy.filter('{'));
+  const report = session.accessReport();
+  assert.equal(report.calls, 2);
+  assert.equal(report.fields_kept, 14);
+  assert.equal(report.fields_dropped, 6);
+  assert.equal(report.bytes_in, 2 * Buffer.byteLength(payload));
+  assert.equal(report.kept_paths['tickets[].subject'], 2);
+  assert.equal(report.by_resource.ticket.fields_kept, 8);
+  assert.equal(report.by_resource.user.fields_kept, 4);
+  assert.equal(report.by_resource.other.fields_kept, 2); // next_page
+  const text = JSON.stringify(report);
+  for (const value of ['Printer', 'gold', 'Ana', 'ana@example.com', 'internal']) {
+    assert.ok(!text.includes(value), `report must not contain the value ${value}`);
+  }
+  session.dispose();
+});
+
+test('dispose makes policies and the instance unusable and zeroes linear memory', async () => {
+  const session = await load();
+  const policy = session.compile(ticketPolicy);
+  policy.filter(payload);
+  const memory = session.wasmMemory;
+  assert.ok(memory instanceof WebAssembly.Memory);
+  session.dispose();
+  expectError(() => policy.filter(payload), 'disposed');
+  expectError(() => session.compile(ticketPolicy), 'disposed');
+  assert.ok(new Uint8Array(memory.buffer).every((b) => b === 0));
+});
+
+test('thousands of mixed good and bad calls do not grow wasm memory', () => {
+  const policy = ld.compile(ticketPolicy);
+  const inputs = [payload, '{"tickets":[', '{"a":1,"a":2}', new TextEncoder().encode(payload), '[]', 'null'];
+  const run = () => {
+    for (const input of inputs) {
+      try {
+        policy.filter(input);
+      } catch (error) {
+        assert.ok(error instanceof LeastDataError);
+      }
+    }
+  };
+  for (let i = 0; i < 200; i++) run(); // warm up: the allocator reaches its steady state
+  const before = ld.wasmMemory.buffer.byteLength;
+  for (let i = 0; i < 2000; i++) run();
+  assert.equal(ld.wasmMemory.buffer.byteLength, before);
+  policy.dispose();
+});
+
+test('a 10,000-deep input is a depth_limit error, and the module keeps working', () => {
+  const policy = ld.compile({ version: 1, select: 'a' });
+  expectError(() => policy.filter('['.repeat(10000)), 'depth_limit', 64);
+  assert.equal(policy.filter('{"a":[1]}'), '{"a":[1]}');
+  policy.dispose();
+});
+
+test('the core exposes its limits', () => {
+  assert.deepEqual(ld.limits, { maxDepthCeiling: 1024, maxInputBytesCeiling: 512 * 1024 * 1024 });
+});

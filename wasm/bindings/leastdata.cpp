@@ -1,0 +1,143 @@
+// The embind surface of the core: the only place JavaScript touches C++.
+//
+// Payload bytes never cross as JS strings through embind (its string marshalling
+// frees without zeroing). Instead JS allocates with `alloc`, writes UTF-8 straight into
+// linear memory (TextEncoder.encodeInto), and calls `filter`; the result stays in a
+// wiped buffer that JS decodes once and then releases, which zeroes it. `release`
+// and `free` zero before freeing, and JS zeroes the shadow stack the call used
+// (`stackLowest`..`stackCurrent`) after each call.
+#include <leastdata/filter.hpp>
+#include <leastdata/policy.hpp>
+#include <leastdata/wipe.hpp>
+
+#include <emscripten/bind.h>
+#include <emscripten/stack.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+namespace {
+
+using namespace leastdata;
+
+// The outcome of the last call, read by JS right after it. The module is
+// single-threaded, so one slot suffices.
+struct LastCall {
+      std::optional<Error> error;
+      WipedBuffer output;
+      WipedBuffer ledger;
+};
+
+LastCall& last_call() {
+   static LastCall state;
+   return state;
+}
+
+void set_error(Error error) { last_call().error = std::move(error); }
+
+class PolicyBinding final {
+   public:
+      explicit PolicyBinding(Policy policy) : m_policy(std::move(policy)) {}
+
+      std::string name() const { return m_policy.name(); }
+      std::string normalized_selection() const { return m_policy.normalized_selection(); }
+      bool allows_zaf_path(const std::string& path) const { return m_policy.allows_zaf_path(path); }
+      double max_input_bytes() const { return static_cast<double>(m_policy.limits().max_input_bytes); }
+
+      // Filters [input, input + length). True on success: output (and ledger, when
+      // asked) are then in the last-call buffers; false leaves the error there.
+      bool filter(std::uintptr_t input, std::size_t length, bool with_ledger) const {
+         LastCall& call = last_call();
+         call.error.reset();
+         std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(input), length);
+         Ledger ledger;
+         Status status = leastdata::filter(m_policy, bytes, call.output, with_ledger ? &ledger : nullptr);
+         if(!status) {
+            set_error(status.error());
+            return false;
+         }
+         if(with_ledger) {
+            const std::string text = ledger.to_json();
+            call.ledger.assign(text.begin(), text.end());
+         }
+         return true;
+      }
+
+   private:
+      Policy m_policy;
+};
+
+std::unique_ptr<PolicyBinding> compile_policy(const std::string& json_text) {
+   last_call().error.reset();
+   auto policy = Policy::compile(json_text);
+   if(!policy) {
+      set_error(policy.error());
+      return nullptr;
+   }
+   return std::make_unique<PolicyBinding>(std::move(policy).value());
+}
+
+// The last error as `{"error":{...}}`, or an empty string.
+std::string last_error_json() {
+   const auto& error = last_call().error;
+   return error ? error->to_json() : std::string();
+}
+
+std::uintptr_t output_ptr() { return reinterpret_cast<std::uintptr_t>(last_call().output.data()); }
+std::size_t output_length() { return last_call().output.size(); }
+std::uintptr_t ledger_ptr() { return reinterpret_cast<std::uintptr_t>(last_call().ledger.data()); }
+std::size_t ledger_length() { return last_call().ledger.size(); }
+
+// Wipes and frees the last call's buffers (the zeroing allocator zeroes on free).
+void release() {
+   LastCall& call = last_call();
+   WipedBuffer().swap(call.output);
+   WipedBuffer().swap(call.ledger);
+   call.error.reset();
+}
+
+std::uintptr_t alloc(std::size_t length) { return reinterpret_cast<std::uintptr_t>(std::malloc(length == 0 ? 1 : length)); }
+
+void free_wiped(std::uintptr_t p, std::size_t length) {
+   secure_zero(reinterpret_cast<void*>(p), length);
+   std::free(reinterpret_cast<void*>(p));
+}
+
+std::uintptr_t stack_lowest() {
+   const std::uintptr_t end = emscripten_stack_get_end();
+   return stack_mark::lowest() < end ? end : stack_mark::lowest();
+}
+std::uintptr_t stack_current() { return emscripten_stack_get_current(); }
+std::uintptr_t stack_end() { return emscripten_stack_get_end(); }
+void stack_reset() { stack_mark::reset(); }
+
+std::size_t max_depth_ceiling_value() { return max_depth_ceiling(); }
+std::size_t max_input_bytes_ceiling_value() { return max_input_bytes_ceiling(); }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(leastdata) {
+   using namespace emscripten;
+   class_<PolicyBinding>("Policy")
+      .function("name", &PolicyBinding::name)
+      .function("normalizedSelection", &PolicyBinding::normalized_selection)
+      .function("allowsZafPath", &PolicyBinding::allows_zaf_path)
+      .function("maxInputBytes", &PolicyBinding::max_input_bytes)
+      .function("filter", &PolicyBinding::filter);
+   function("compilePolicy", &compile_policy);
+   function("lastError", &last_error_json);
+   function("outputPtr", &output_ptr);
+   function("outputLength", &output_length);
+   function("ledgerPtr", &ledger_ptr);
+   function("ledgerLength", &ledger_length);
+   function("release", &release);
+   function("alloc", &alloc);
+   function("free", &free_wiped);
+   function("stackLowest", &stack_lowest);
+   function("stackCurrent", &stack_current);
+   function("stackEnd", &stack_end);
+   function("stackReset", &stack_reset);
+   function("maxDepthCeiling", &max_depth_ceiling_value);
+   function("maxInputBytesCeiling", &max_input_bytes_ceiling_value);
+}

@@ -1,0 +1,54 @@
+// Wiping: the "processed transiently" promise in code.
+//
+// `secure_zero` is a memset the optimiser may not remove. Every heap block freed through
+// C++ `operator delete` is zeroed first (wipe.cpp replaces the global operators), so
+// std::string / std::vector scratch never leaves copies behind. `WipedBuffer` is the
+// growable byte buffer used for inputs and outputs: it zeroes on reallocation and on
+// destruction. `stack_mark` tracks how much of the wasm shadow stack a call used.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace leastdata {
+
+/// Zeroes `n` bytes at `p`; never optimised away.
+void secure_zero(void* p, std::size_t n) noexcept;
+
+/// An allocator that zeroes memory before giving it back.
+template <typename T>
+struct ZeroingAllocator {
+      using value_type = T;
+      ZeroingAllocator() noexcept = default;
+      template <typename U>
+      ZeroingAllocator(const ZeroingAllocator<U>&) noexcept {}
+
+      T* allocate(std::size_t n) { return std::allocator<T>().allocate(n); }
+      void deallocate(T* p, std::size_t n) noexcept {
+         secure_zero(p, n * sizeof(T));
+         std::allocator<T>().deallocate(p, n);
+      }
+      template <typename U>
+      bool operator==(const ZeroingAllocator<U>&) const noexcept { return true; }
+      template <typename U>
+      bool operator!=(const ZeroingAllocator<U>&) const noexcept { return false; }
+};
+
+using WipedBuffer = std::vector<std::uint8_t, ZeroingAllocator<std::uint8_t>>;
+
+/// The deepest point of the wasm shadow stack reached since the last reset. Locals whose
+/// address is taken (SSO strings, small buffers) live there, in linear memory, after a
+/// call returns. The embind surface resets the mark before each call and, once the call
+/// has returned and no wasm frame is live, zeroes from the mark up to the stack pointer
+/// (js/ does the fill: zeroing from inside wasm would overwrite the zeroing code's own
+/// frame). Recursive code calls `note()` once per level. Native builds keep the mark too;
+/// nothing reads it there.
+namespace stack_mark {
+void reset() noexcept;
+void note() noexcept;
+std::uintptr_t lowest() noexcept;
+}  // namespace stack_mark
+
+}  // namespace leastdata

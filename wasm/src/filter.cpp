@@ -1,0 +1,702 @@
+// The streaming filter (see filter.hpp and DESIGN §2.1, §2.3, §2.4).
+//
+// A recursive-descent walk over the input bytes, one function per grammar element,
+// each returning false on the first error (recorded with its offset). The walk is
+// driven by the compiled plan: members no rule names are validated and skipped;
+// members that are kept are copied token by token, which drops insignificant
+// whitespace but never re-encodes a string or a number.
+#include <leastdata/filter.hpp>
+
+#include "json_text.hpp"
+#include "path_counter.hpp"
+#include "plan.hpp"
+
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+namespace leastdata {
+
+namespace {
+
+using detail::Action;
+using detail::MemberPlan;
+using detail::Node;
+
+// The names seen in one object, to reject a kept member that occurs twice. Objects
+// are usually small: a linear scan, switching to a hash set for large ones.
+class NameSet final {
+   public:
+      bool insert(std::string_view name) {
+         if(m_set.empty()) {
+            for(std::size_t i = 0; i != m_count; ++i) {
+               if(m_small[i] == name) {
+                  return false;
+               }
+            }
+            if(m_count < m_small.size()) {
+               m_small[m_count++] = name;
+               return true;
+            }
+            m_set.insert(m_small.begin(), m_small.end());
+         }
+         return m_set.insert(name).second;
+      }
+
+   private:
+      std::array<std::string_view, 16> m_small{};
+      std::size_t m_count = 0;
+      std::unordered_set<std::string_view> m_set;
+};
+
+// A member value of a predicate key, as found by looking ahead in an element.
+struct PredicateValue {
+      enum class Kind : std::uint8_t { absent, string, scalar, container } kind = Kind::absent;
+      std::string_view raw;  // string contents without quotes, or scalar text
+      bool escaped = false;  // the string contains backslash escapes
+};
+
+class FilterRun final {
+   public:
+      FilterRun(const Policy& policy, std::span<const std::uint8_t> input, WipedBuffer& output, Ledger* ledger) :
+         m_begin(input.data()),
+         m_p(input.data()),
+         m_end(input.data() + input.size()),
+         m_output(output),
+         m_max_depth(policy.limits().max_depth),
+         m_root(policy.plan().root()),
+         m_ledger(ledger) {}
+
+      Status run() {
+         // Output never exceeds the input (it is a compacted subset), except that a
+         // dropped top-level scalar becomes `null`: reserve once, never reallocate.
+         m_output.assign(static_cast<std::size_t>(m_end - m_begin) + 8, 0);
+         m_out = m_output.data();
+
+         const bool ok = run_root();
+         const std::size_t written = static_cast<std::size_t>(m_out - m_output.data());
+         if(!ok) {
+            secure_zero(m_output.data(), written);
+            m_output.clear();
+            return std::move(*m_error);
+         }
+         m_output.resize(written);
+         if(m_ledger != nullptr) {
+            m_ledger->bytes_in = static_cast<std::uint64_t>(m_end - m_begin);
+            m_ledger->bytes_out = written;
+            m_ledger->fields_dropped = m_dropped;
+            m_paths.move_into(*m_ledger);
+         }
+         return {};
+      }
+
+   private:
+      // ---- errors -------------------------------------------------------------------
+
+      bool fail(ErrorCode code, const char* message, const std::uint8_t* at) {
+         if(!m_error) {
+            m_error = Error(code, message, static_cast<std::size_t>(at - m_begin));
+         }
+         return false;
+      }
+
+      bool fail_json(const char* message, const std::uint8_t* at) {
+         return fail(ErrorCode::invalid_json, message, at);
+      }
+
+      bool unexpected(const char* expected) { return fail_json(expected, m_p); }
+
+      // ---- output ---------------------------------------------------------------------
+
+      void put(std::uint8_t byte) { *m_out++ = byte; }
+      void put(const std::uint8_t* from, const std::uint8_t* to) {
+         const auto n = static_cast<std::size_t>(to - from);
+         std::memcpy(m_out, from, n);
+         m_out += n;
+      }
+
+      // ---- grammar --------------------------------------------------------------------
+
+      void skip_space() {
+         while(m_p < m_end && json_text::is_space(*m_p)) {
+            ++m_p;
+         }
+      }
+
+      bool enter_container() {
+         if(++m_depth > m_max_depth) {
+            return fail(ErrorCode::depth_limit, "containers nested deeper than the policy's max_depth", m_p);
+         }
+         stack_mark::note();
+         ++m_p;
+         skip_space();
+         return true;
+      }
+
+      // After a member or element: `,` (then more) or the closing bracket.
+      // Returns 1 for another item, 0 for the end, -1 for an error.
+      int next_item(std::uint8_t close, const char* expected) {
+         skip_space();
+         if(m_p < m_end) {
+            if(*m_p == ',') {
+               ++m_p;
+               skip_space();
+               return 1;
+            }
+            if(*m_p == close) {
+               ++m_p;
+               --m_depth;
+               return 0;
+            }
+         }
+         unexpected(expected);
+         return -1;
+      }
+
+      bool scan_string(json_text::StringSpan& span) {
+         const auto status = json_text::scan_string(m_p, m_end, span);
+         if(status != json_text::ScanStatus::ok) {
+            return fail(status == json_text::ScanStatus::invalid_utf8 ? ErrorCode::invalid_utf8 : ErrorCode::invalid_json,
+                        json_text::scan_message(status), span.error_at);
+         }
+         m_p = span.end + 1;
+         return true;
+      }
+
+      bool scan_scalar(const std::uint8_t*& start) {
+         start = m_p;
+         const std::uint8_t c = *m_p;
+         if(c == '-' || (c >= '0' && c <= '9')) {
+            const std::uint8_t* error_at = nullptr;
+            if(!json_text::scan_number(m_p, m_end, error_at)) {
+               return fail_json("invalid number", error_at);
+            }
+            return true;
+         }
+         const char* literal = c == 't' ? "true" : c == 'f' ? "false" : c == 'n' ? "null" : nullptr;
+         if(literal == nullptr) {
+            return fail_json("expected a JSON value", m_p);
+         }
+         const std::size_t n = std::strlen(literal);
+         if(static_cast<std::size_t>(m_end - m_p) < n || std::memcmp(m_p, literal, n) != 0) {
+            return fail_json("expected a JSON value", m_p);
+         }
+         m_p += n;
+         return true;
+      }
+
+      // A member name, decoded when it has escapes (the decoded copy lives as long as
+      // the run, so names of one object can be compared).
+      bool read_name(std::string_view& name, const std::uint8_t*& raw_begin, const std::uint8_t*& raw_end) {
+         if(m_p >= m_end || *m_p != '"') {
+            return fail_json("expected a member name in double quotes", m_p);
+         }
+         raw_begin = m_p;
+         json_text::StringSpan span;
+         if(!scan_string(span)) {
+            return false;
+         }
+         raw_end = m_p;
+         if(span.escaped) {
+            name = m_decoded_names.emplace_back(json_text::decode_string(span.begin, span.end));
+         } else {
+            name = std::string_view(reinterpret_cast<const char*>(span.begin), static_cast<std::size_t>(span.end - span.begin));
+         }
+         skip_space();
+         if(m_p >= m_end || *m_p != ':') {
+            return unexpected("expected ':' after a member name");
+         }
+         ++m_p;
+         skip_space();
+         if(m_p >= m_end) {
+            return unexpected("expected a JSON value");
+         }
+         return true;
+      }
+
+      // ---- validating walk: skip (Emit = false) or copy whole (Emit = true) -----------
+
+      template <bool Emit>
+      bool walk_value() {
+         if(m_p >= m_end) {
+            return unexpected("expected a JSON value");
+         }
+         switch(*m_p) {
+            case '{':
+               return walk_object<Emit>();
+            case '[':
+               return walk_array<Emit>();
+            case '"': {
+               const std::uint8_t* start = m_p;
+               json_text::StringSpan span;
+               if(!scan_string(span)) {
+                  return false;
+               }
+               if constexpr(Emit) {
+                  put(start, m_p);
+                  count_kept();
+               }
+               return true;
+            }
+            default: {
+               const std::uint8_t* start = nullptr;
+               if(!scan_scalar(start)) {
+                  return false;
+               }
+               if constexpr(Emit) {
+                  put(start, m_p);
+                  count_kept();
+               }
+               return true;
+            }
+         }
+      }
+
+      template <bool Emit>
+      bool walk_object() {
+         if(!enter_container()) {
+            return false;
+         }
+         if constexpr(Emit) {
+            put('{');
+         }
+         if(m_p < m_end && *m_p == '}') {
+            ++m_p;
+            --m_depth;
+            if constexpr(Emit) {
+               put('}');
+            }
+            return true;
+         }
+         NameSet names;
+         for(bool first = true;; first = false) {
+            std::string_view name;
+            const std::uint8_t* raw_name = nullptr;
+            const std::uint8_t* raw_name_end = nullptr;
+            if(!read_name(name, raw_name, raw_name_end)) {
+               return false;
+            }
+            if constexpr(Emit) {
+               if(!names.insert(name)) {
+                  return fail(ErrorCode::duplicate_key, "a kept member occurs twice in one object", raw_name);
+               }
+               if(!first) {
+                  put(',');
+               }
+               put(raw_name, raw_name_end);
+               put(':');
+               const std::size_t mark = m_paths.push_member(name);
+               const bool ok = walk_value<true>();
+               m_paths.pop(mark);
+               if(!ok) {
+                  return false;
+               }
+            } else {
+               if(!walk_value<false>()) {
+                  return false;
+               }
+            }
+            const int more = next_item('}', "expected ',' or '}' in an object");
+            if(more < 0) {
+               return false;
+            }
+            if(more == 0) {
+               break;
+            }
+         }
+         if constexpr(Emit) {
+            put('}');
+         }
+         return true;
+      }
+
+      template <bool Emit>
+      bool walk_array() {
+         if(!enter_container()) {
+            return false;
+         }
+         if constexpr(Emit) {
+            put('[');
+         }
+         if(m_p < m_end && *m_p == ']') {
+            ++m_p;
+            --m_depth;
+            if constexpr(Emit) {
+               put(']');
+            }
+            return true;
+         }
+         std::size_t mark = 0;
+         if constexpr(Emit) {
+            mark = m_paths.push_array();
+         }
+         for(bool first = true;; first = false) {
+            if constexpr(Emit) {
+               if(!first) {
+                  put(',');
+               }
+            }
+            if(!walk_value<Emit>()) {
+               return false;
+            }
+            const int more = next_item(']', "expected ',' or ']' in an array");
+            if(more < 0) {
+               return false;
+            }
+            if(more == 0) {
+               break;
+            }
+         }
+         if constexpr(Emit) {
+            m_paths.pop(mark);
+            put(']');
+         }
+         return true;
+      }
+
+      void count_kept() { m_paths.count(); }
+
+      // ---- projection -----------------------------------------------------------------
+
+      // Which of `plan`'s rules apply to the value at m_p, as an action (null: none).
+      const Action* choose(const MemberPlan& plan) {
+         if(!plan.conditional) {
+            return plan.unconditional;
+         }
+         std::uint64_t mask = 0;
+         const bool is_object = *m_p == '{';
+         if(is_object) {
+            look_ahead(plan.predicate_keys);
+         }
+         for(std::size_t i = 0; i != plan.rules.size(); ++i) {
+            const Rule& rule = *plan.rules[i];
+            if(!rule.predicate || (is_object && predicate_matches(*rule.predicate, plan.predicate_keys))) {
+               mask |= std::uint64_t{1} << i;
+            }
+         }
+         return plan.action_for(mask);
+      }
+
+      // Finds, without validating, the values of `keys` among the members of the object
+      // at m_p. Malformed input simply stops the search: the validating walk that follows
+      // reports the error at its place.
+      void look_ahead(const std::vector<std::string_view>& keys) {
+         m_found.assign(keys.size(), PredicateValue{});
+         std::size_t missing = keys.size();
+         const std::uint8_t* p = m_p + 1;
+         while(missing != 0) {
+            p = json_text::skip_space(p, m_end);
+            if(p >= m_end || *p != '"') {
+               return;
+            }
+            const std::uint8_t* name_begin = p + 1;
+            const std::uint8_t* name_end = json_text::find_string_end(name_begin, m_end);
+            if(name_end == nullptr) {
+               return;
+            }
+            const bool name_escaped = std::memchr(name_begin, '\\', static_cast<std::size_t>(name_end - name_begin)) != nullptr;
+            std::string decoded;
+            std::string_view name(reinterpret_cast<const char*>(name_begin), static_cast<std::size_t>(name_end - name_begin));
+            if(name_escaped) {
+               decoded = json_text::decode_string(name_begin, name_end);
+               name = decoded;
+            }
+            p = json_text::skip_space(name_end + 1, m_end);
+            if(p >= m_end || *p != ':') {
+               return;
+            }
+            p = json_text::skip_space(p + 1, m_end);
+            if(p >= m_end) {
+               return;
+            }
+            PredicateValue value;
+            const std::uint8_t* value_end = nullptr;
+            if(*p == '"') {
+               value_end = json_text::find_string_end(p + 1, m_end);
+               if(value_end == nullptr) {
+                  return;
+               }
+               value.kind = PredicateValue::Kind::string;
+               value.raw = std::string_view(reinterpret_cast<const char*>(p + 1), static_cast<std::size_t>(value_end - p - 1));
+               value.escaped = value.raw.find('\\') != std::string_view::npos;
+               ++value_end;
+            } else if(*p == '{' || *p == '[') {
+               value_end = json_text::skip_container_unchecked(p, m_end);
+               if(value_end == nullptr) {
+                  return;
+               }
+               value.kind = PredicateValue::Kind::container;
+            } else {
+               value_end = p;
+               while(value_end < m_end && !json_text::is_space(*value_end) && *value_end != ',' && *value_end != '}' &&
+                     *value_end != ']') {
+                  ++value_end;
+               }
+               value.kind = PredicateValue::Kind::scalar;
+               value.raw = std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(value_end - p));
+            }
+            for(std::size_t i = 0; i != keys.size(); ++i) {
+               // The first occurrence decides; a second occurrence of a predicate key is
+               // a duplicate_key error that the walk reports.
+               if(m_found[i].kind == PredicateValue::Kind::absent && keys[i] == name) {
+                  m_found[i] = value;
+                  --missing;
+               }
+            }
+            p = json_text::skip_space(value_end, m_end);
+            if(p >= m_end || *p != ',') {
+               return;
+            }
+            ++p;
+         }
+      }
+
+      bool predicate_matches(const Predicate& predicate, const std::vector<std::string_view>& keys) const {
+         std::size_t index = 0;
+         while(keys[index] != predicate.key) {
+            ++index;
+         }
+         const PredicateValue& found = m_found[index];
+         if(found.kind == PredicateValue::Kind::string) {
+            const std::string decoded = found.escaped ? json_text::decode_string(
+                                                           reinterpret_cast<const std::uint8_t*>(found.raw.data()),
+                                                           reinterpret_cast<const std::uint8_t*>(found.raw.data() + found.raw.size()))
+                                                      : std::string();
+            const std::string_view text = found.escaped ? std::string_view(decoded) : found.raw;
+            for(const std::string& value : predicate.values) {
+               if(value == text) {
+                  return true;
+               }
+            }
+         } else if(found.kind == PredicateValue::Kind::scalar) {
+            for(const std::string& value : predicate.values) {
+               if(value == found.raw) {
+                  return true;
+               }
+            }
+         }
+         return false;
+      }
+
+      // Emits a member name (with the separating comma) before its kept value.
+      void put_name(bool& first, const std::uint8_t* raw_name, const std::uint8_t* raw_name_end) {
+         if(!first) {
+            put(',');
+         }
+         first = false;
+         put(raw_name, raw_name_end);
+         put(':');
+      }
+
+      // Keeps the non-array value at m_p under `action` (which it survives): whole, or an
+      // object projected through the action's node, or null as it is.
+      bool keep(const Action& action, const MemberPlan* selected_by) {
+         if(action.whole || *m_p != '{') {
+            return walk_value<true>();
+         }
+         return project_object(*action.node, selected_by);
+      }
+
+      // Whether a non-array value at m_p survives `action`: containers always do (an
+      // object is projected), null does, other scalars only under a whole-keeping rule.
+      bool survives(const Action* action) const {
+         return action != nullptr && (action->whole || *m_p == '{' || *m_p == 'n');
+      }
+
+      bool project_object(const Node& node, const MemberPlan* selected_by) {
+         if(!enter_container()) {
+            return false;
+         }
+         put('{');
+         if(m_p < m_end && *m_p == '}') {
+            ++m_p;
+            --m_depth;
+            put('}');
+            return true;
+         }
+         NameSet names;
+         bool first = true;
+         for(;;) {
+            std::string_view name;
+            const std::uint8_t* raw_name = nullptr;
+            const std::uint8_t* raw_name_end = nullptr;
+            if(!read_name(name, raw_name, raw_name_end)) {
+               return false;
+            }
+            const MemberPlan* plan = node.find(name);
+            const bool predicate_key = selected_by != nullptr && is_predicate_key(*selected_by, name);
+            if((plan != nullptr || predicate_key) && !names.insert(name)) {
+               return fail(ErrorCode::duplicate_key, "a kept member occurs twice in one object", raw_name);
+            }
+            if(plan == nullptr) {
+               ++m_dropped;
+               if(!walk_value<false>()) {
+                  return false;
+               }
+            } else if(!project_member(*plan, name, first, raw_name, raw_name_end)) {
+               return false;
+            }
+            const int more = next_item('}', "expected ',' or '}' in an object");
+            if(more < 0) {
+               return false;
+            }
+            if(more == 0) {
+               break;
+            }
+         }
+         put('}');
+         return true;
+      }
+
+      static bool is_predicate_key(const MemberPlan& plan, std::string_view name) {
+         for(std::string_view key : plan.predicate_keys) {
+            if(key == name) {
+               return true;
+            }
+         }
+         return false;
+      }
+
+      bool project_member(const MemberPlan& plan, std::string_view name, bool& first, const std::uint8_t* raw_name,
+                          const std::uint8_t* raw_name_end) {
+         if(*m_p == '[' && !(!plan.conditional && plan.unconditional->whole)) {
+            put_name(first, raw_name, raw_name_end);
+            const std::size_t mark = m_paths.push_member(name);
+            const bool ok = project_array(plan);
+            m_paths.pop(mark);
+            return ok;
+         }
+         const Action* action = choose(plan);
+         if(!survives(action)) {
+            ++m_dropped;
+            return walk_value<false>();
+         }
+         put_name(first, raw_name, raw_name_end);
+         const std::size_t mark = m_paths.push_member(name);
+         const bool ok = keep(*action, &plan);
+         m_paths.pop(mark);
+         return ok;
+      }
+
+      // Rules act on each element: elements no rule applies to are dropped; nested arrays
+      // are processed the same way, element by element.
+      bool project_array(const MemberPlan& plan) {
+         if(!enter_container()) {
+            return false;
+         }
+         put('[');
+         if(m_p < m_end && *m_p == ']') {
+            ++m_p;
+            --m_depth;
+            put(']');
+            return true;
+         }
+         const std::size_t mark = m_paths.push_array();
+         bool first = true;
+         for(;;) {
+            if(m_p >= m_end) {
+               return unexpected("expected a JSON value");
+            }
+            if(*m_p == '[') {
+               if(!first) {
+                  put(',');
+               }
+               first = false;
+               if(!project_array(plan)) {
+                  return false;
+               }
+            } else {
+               const Action* action = choose(plan);
+               if(!survives(action)) {
+                  ++m_dropped;
+                  if(!walk_value<false>()) {
+                     return false;
+                  }
+               } else {
+                  if(!first) {
+                     put(',');
+                  }
+                  first = false;
+                  if(!keep(*action, &plan)) {
+                     return false;
+                  }
+               }
+            }
+            const int more = next_item(']', "expected ',' or ']' in an array");
+            if(more < 0) {
+               return false;
+            }
+            if(more == 0) {
+               break;
+            }
+         }
+         m_paths.pop(mark);
+         put(']');
+         return true;
+      }
+
+      bool run_root() {
+         skip_space();
+         if(m_p >= m_end) {
+            return fail_json("empty input: expected a JSON value", m_p);
+         }
+         bool ok = false;
+         if(*m_p == '[') {
+            ok = project_array(m_root);
+         } else {
+            const Action* action = choose(m_root);
+            if(survives(action)) {
+               ok = keep(*action, nullptr);
+            } else {
+               // A top-level scalar the selection does not keep: the output must still
+               // be JSON, so it is `null`.
+               ++m_dropped;
+               ok = walk_value<false>();
+               put(reinterpret_cast<const std::uint8_t*>("null"), reinterpret_cast<const std::uint8_t*>("null") + 4);
+            }
+         }
+         if(!ok) {
+            return false;
+         }
+         skip_space();
+         if(m_p != m_end) {
+            return fail_json("unexpected data after the JSON value", m_p);
+         }
+         return true;
+      }
+
+      const std::uint8_t* const m_begin;
+      const std::uint8_t* m_p;
+      const std::uint8_t* const m_end;
+      WipedBuffer& m_output;
+      std::uint8_t* m_out = nullptr;
+      std::size_t m_depth = 0;
+      const std::size_t m_max_depth;
+      const MemberPlan& m_root;
+      Ledger* m_ledger;
+      std::uint64_t m_dropped = 0;
+      detail::PathCounter m_paths{m_ledger != nullptr};
+      std::vector<PredicateValue> m_found;
+      std::deque<std::string> m_decoded_names;
+      std::optional<Error> m_error;
+};
+
+}  // namespace
+
+Status filter(const Policy& policy, std::span<const std::uint8_t> input, WipedBuffer& output, Ledger* ledger) {
+   if(input.size() > policy.limits().max_input_bytes) {
+      output.clear();
+      return Error(ErrorCode::size_limit,
+                   "input of " + std::to_string(input.size()) + " bytes exceeds the policy's max_input_bytes (" +
+                      std::to_string(policy.limits().max_input_bytes) + ")",
+                   policy.limits().max_input_bytes);
+   }
+   if(ledger != nullptr) {
+      *ledger = Ledger{};
+   }
+   return FilterRun(policy, input, output, ledger).run();
+}
+
+}  // namespace leastdata

@@ -1,0 +1,18 @@
+// Parsing small trusted-shape JSON documents (policies, key sets, certificates) into
+// nlohmann::json without exceptions, with duplicate member names rejected and a byte
+// offset on every error. Payloads never go through here: they are streamed (filter.cpp).
+#pragma once
+
+#include <leastdata/error.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <string_view>
+
+namespace leastdata::detail {
+
+/// Parses `text` as one JSON value. Errors carry `code` and a byte offset into `text`;
+/// `what` names the document in messages ("policy", "certificate").
+Result<nlohmann::json> parse_json_document(std::string_view text, ErrorCode code, std::string_view what);
+
+}  // namespace leastdata::detail

@@ -1,0 +1,266 @@
+// See json_text.hpp. The string scanner is the filter's hot loop: it tests eight bytes
+// at a time for anything that needs attention (quote, backslash, control character,
+// non-ASCII) and only then looks at bytes one by one.
+#include "json_text.hpp"
+
+#include <cstring>
+
+namespace leastdata::json_text {
+
+namespace {
+
+constexpr std::uint64_t ones = 0x0101010101010101ULL;
+constexpr std::uint64_t highs = 0x8080808080808080ULL;
+
+// Non-zero when some byte of `v` is '"', '\\', below 0x20 or at least 0x80.
+inline std::uint64_t needs_attention(std::uint64_t v) noexcept {
+   const std::uint64_t quote = v ^ (ones * '"');
+   const std::uint64_t backslash = v ^ (ones * '\\');
+   const std::uint64_t is_quote = (quote - ones) & ~quote;
+   const std::uint64_t is_backslash = (backslash - ones) & ~backslash;
+   const std::uint64_t is_control = (v - ones * 0x20) & ~v;
+   return (is_quote | is_backslash | is_control | v) & highs;
+}
+
+inline bool is_hex(std::uint8_t c) noexcept {
+   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+inline unsigned hex_value(std::uint8_t c) noexcept {
+   return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+// Length of the well-formed UTF-8 sequence at p (Unicode Table 3-7), or 0.
+inline std::size_t utf8_sequence(const std::uint8_t* p, const std::uint8_t* end) noexcept {
+   const std::uint8_t b0 = p[0];
+   const auto avail = static_cast<std::size_t>(end - p);
+   auto cont = [](std::uint8_t b) { return (b & 0xC0) == 0x80; };
+   if(b0 >= 0xC2 && b0 <= 0xDF) {
+      return avail >= 2 && cont(p[1]) ? 2 : 0;
+   }
+   if(b0 >= 0xE0 && b0 <= 0xEF) {
+      if(avail < 3 || !cont(p[2])) {
+         return 0;
+      }
+      const std::uint8_t b1 = p[1];
+      const bool ok = b0 == 0xE0 ? (b1 >= 0xA0 && b1 <= 0xBF) : b0 == 0xED ? (b1 >= 0x80 && b1 <= 0x9F) : cont(b1);
+      return ok ? 3 : 0;
+   }
+   if(b0 >= 0xF0 && b0 <= 0xF4) {
+      if(avail < 4 || !cont(p[2]) || !cont(p[3])) {
+         return 0;
+      }
+      const std::uint8_t b1 = p[1];
+      const bool ok = b0 == 0xF0 ? (b1 >= 0x90 && b1 <= 0xBF) : b0 == 0xF4 ? (b1 >= 0x80 && b1 <= 0x8F) : cont(b1);
+      return ok ? 4 : 0;
+   }
+   return 0;
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+   if(cp < 0x80) {
+      out.push_back(static_cast<char>(cp));
+   } else if(cp < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+   } else if(cp < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+   } else {
+      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+   }
+}
+
+}  // namespace
+
+const char* scan_message(ScanStatus status) noexcept {
+   switch(status) {
+      case ScanStatus::ok:
+         return "ok";
+      case ScanStatus::unterminated:
+         return "unterminated string";
+      case ScanStatus::control_character:
+         return "unescaped control character in a string";
+      case ScanStatus::invalid_escape:
+         return "invalid escape sequence in a string";
+      case ScanStatus::invalid_utf8:
+         return "invalid UTF-8 in a string";
+   }
+   return "invalid string";
+}
+
+ScanStatus scan_string(const std::uint8_t* p, const std::uint8_t* end, StringSpan& span) noexcept {
+   const std::uint8_t* s = p + 1;
+   span.begin = s;
+   span.escaped = false;
+   for(;;) {
+      while(end - s >= 8) {
+         std::uint64_t v;
+         std::memcpy(&v, s, 8);
+         if(needs_attention(v) != 0) {
+            break;
+         }
+         s += 8;
+      }
+      if(s >= end) {
+         span.error_at = p;
+         return ScanStatus::unterminated;
+      }
+      const std::uint8_t c = *s;
+      if(c == '"') {
+         span.end = s;
+         return ScanStatus::ok;
+      }
+      if(c == '\\') {
+         span.escaped = true;
+         if(end - s < 2) {
+            span.error_at = p;
+            return ScanStatus::unterminated;
+         }
+         switch(s[1]) {
+            case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+               s += 2;
+               break;
+            case 'u':
+               if(end - s < 6 || !is_hex(s[2]) || !is_hex(s[3]) || !is_hex(s[4]) || !is_hex(s[5])) {
+                  span.error_at = s;
+                  return ScanStatus::invalid_escape;
+               }
+               s += 6;
+               break;
+            default:
+               span.error_at = s;
+               return ScanStatus::invalid_escape;
+         }
+      } else if(c < 0x20) {
+         span.error_at = s;
+         return ScanStatus::control_character;
+      } else if(c >= 0x80) {
+         const std::size_t n = utf8_sequence(s, end);
+         if(n == 0) {
+            span.error_at = s;
+            return ScanStatus::invalid_utf8;
+         }
+         s += n;
+      } else {
+         ++s;
+      }
+   }
+}
+
+bool scan_number(const std::uint8_t*& p, const std::uint8_t* end, const std::uint8_t*& error_at) noexcept {
+   const std::uint8_t* s = p;
+   auto digit = [&](const std::uint8_t* q) { return q < end && *q >= '0' && *q <= '9'; };
+   if(s < end && *s == '-') {
+      ++s;
+   }
+   if(s < end && *s == '0') {
+      ++s;
+   } else if(digit(s)) {
+      while(digit(s)) {
+         ++s;
+      }
+   } else {
+      error_at = s;
+      return false;
+   }
+   if(s < end && *s == '.') {
+      ++s;
+      if(!digit(s)) {
+         error_at = s;
+         return false;
+      }
+      while(digit(s)) {
+         ++s;
+      }
+   }
+   if(s < end && (*s == 'e' || *s == 'E')) {
+      ++s;
+      if(s < end && (*s == '+' || *s == '-')) {
+         ++s;
+      }
+      if(!digit(s)) {
+         error_at = s;
+         return false;
+      }
+      while(digit(s)) {
+         ++s;
+      }
+   }
+   p = s;
+   return true;
+}
+
+std::string decode_string(const std::uint8_t* begin, const std::uint8_t* end) {
+   std::string out;
+   out.reserve(static_cast<std::size_t>(end - begin));
+   const std::uint8_t* s = begin;
+   while(s < end) {
+      if(*s != '\\') {
+         out.push_back(static_cast<char>(*s++));
+         continue;
+      }
+      const std::uint8_t e = s[1];
+      s += 2;
+      switch(e) {
+         case 'b': out.push_back('\b'); break;
+         case 'f': out.push_back('\f'); break;
+         case 'n': out.push_back('\n'); break;
+         case 'r': out.push_back('\r'); break;
+         case 't': out.push_back('\t'); break;
+         case 'u': {
+            std::uint32_t cp = (hex_value(s[0]) << 12) | (hex_value(s[1]) << 8) | (hex_value(s[2]) << 4) | hex_value(s[3]);
+            s += 4;
+            if(cp >= 0xD800 && cp <= 0xDBFF && end - s >= 6 && s[0] == '\\' && s[1] == 'u') {
+               const std::uint32_t low =
+                  (hex_value(s[2]) << 12) | (hex_value(s[3]) << 8) | (hex_value(s[4]) << 4) | hex_value(s[5]);
+               if(low >= 0xDC00 && low <= 0xDFFF) {
+                  cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                  s += 6;
+               }
+            }
+            append_utf8(out, cp);
+            break;
+         }
+         default: out.push_back(static_cast<char>(e)); break;  // '"', '\\', '/'
+      }
+   }
+   return out;
+}
+
+const std::uint8_t* find_string_end(const std::uint8_t* p, const std::uint8_t* end) noexcept {
+   while(p < end) {
+      if(*p == '"') {
+         return p;
+      }
+      p += (*p == '\\') ? 2 : 1;
+   }
+   return nullptr;
+}
+
+const std::uint8_t* skip_container_unchecked(const std::uint8_t* p, const std::uint8_t* end) noexcept {
+   std::size_t depth = 0;
+   while(p < end) {
+      const std::uint8_t c = *p;
+      if(c == '"') {
+         p = find_string_end(p + 1, end);
+         if(p == nullptr) {
+            return nullptr;
+         }
+      } else if(c == '{' || c == '[') {
+         ++depth;
+      } else if(c == '}' || c == ']') {
+         if(--depth == 0) {
+            return p + 1;
+         }
+      }
+      ++p;
+   }
+   return nullptr;
+}
+
+}  // namespace leastdata::json_text

@@ -1,0 +1,52 @@
+// Byte-level JSON lexing shared by the filter, the redactor and tests: strings (with
+// full UTF-8 validation), numbers, whitespace, and an unchecked skipper for looking
+// ahead. Everything works on [p, end) ranges and never reads past `end`.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace leastdata::json_text {
+
+inline bool is_space(std::uint8_t c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+inline const std::uint8_t* skip_space(const std::uint8_t* p, const std::uint8_t* end) noexcept {
+   while(p < end && is_space(*p)) {
+      ++p;
+   }
+   return p;
+}
+
+enum class ScanStatus : std::uint8_t { ok, unterminated, control_character, invalid_escape, invalid_utf8 };
+
+const char* scan_message(ScanStatus status) noexcept;
+
+struct StringSpan {
+      const std::uint8_t* begin = nullptr;     // first byte after the opening quote
+      const std::uint8_t* end = nullptr;       // the closing quote
+      bool escaped = false;                    // contains a backslash escape
+      const std::uint8_t* error_at = nullptr;  // where scanning failed
+};
+
+/// Validates the string whose opening quote is at `p`: RFC 8259 escapes, no raw
+/// control characters, well-formed UTF-8 (no overlongs, surrogates or values past
+/// U+10FFFF).
+ScanStatus scan_string(const std::uint8_t* p, const std::uint8_t* end, StringSpan& span) noexcept;
+
+/// Validates a number starting at `p` (RFC 8259 grammar) and moves `p` past it.
+bool scan_number(const std::uint8_t*& p, const std::uint8_t* end, const std::uint8_t*& error_at) noexcept;
+
+/// Decodes the contents of a validated string (between its quotes) to UTF-8. An
+/// escaped lone surrogate becomes its 3-byte generalised UTF-8 form, so it never
+/// equals a valid name.
+std::string decode_string(const std::uint8_t* begin, const std::uint8_t* end);
+
+/// For looking ahead without validating: the closing quote of a string whose contents
+/// start at `p`, or null.
+const std::uint8_t* find_string_end(const std::uint8_t* p, const std::uint8_t* end) noexcept;
+
+/// For looking ahead without validating: the byte after the container opened at `p`,
+/// or null.
+const std::uint8_t* skip_container_unchecked(const std::uint8_t* p, const std::uint8_t* end) noexcept;
+
+}  // namespace leastdata::json_text

@@ -1,0 +1,314 @@
+// Policy documents: validation, resource expansion and compilation (see policy.hpp).
+#include <leastdata/policy.hpp>
+
+#include "json_document.hpp"
+#include "plan.hpp"
+
+#include <array>
+#include <string>
+#include <utility>
+
+namespace leastdata {
+
+namespace {
+
+using json = nlohmann::json;
+
+Error policy_error(std::string message, std::optional<std::size_t> offset = std::nullopt) {
+   return Error(ErrorCode::invalid_policy, std::move(message), offset);
+}
+
+struct ResourceEnvelope {
+      std::string_view resource;
+      std::string_view singular;
+      std::string_view plural;
+      bool in_search_results;
+};
+
+// DESIGN §2.2: every envelope Zendesk wraps each resource in.
+constexpr std::array<ResourceEnvelope, 4> resource_envelopes{{
+   {"ticket", "ticket", "tickets", true},
+   {"user", "user", "users", true},
+   {"organization", "organization", "organizations", true},
+   {"comment", "comment", "comments", false},
+}};
+
+// Kept whole whenever `resources` is used, so pagination keeps working.
+constexpr std::array<std::string_view, 10> pagination_members{
+   "next_page",  "previous_page", "count",         "meta",           "links",
+   "after_url",  "after_cursor",  "before_cursor", "end_of_stream", "end_time",
+};
+
+constexpr std::array<std::string_view, 7> detector_names{"email", "phone", "credit_card", "iban",
+                                                         "ip",    "url_secret", "jwt"};
+constexpr std::array<std::string_view, 4> action_names{"remove", "label", "mask", "pseudonym"};
+
+template <std::size_t N>
+bool is_one_of(const std::array<std::string_view, N>& names, std::string_view name) {
+   for(std::string_view candidate : names) {
+      if(candidate == name) {
+         return true;
+      }
+   }
+   return false;
+}
+
+Result<Selection> parse_named_selection(const json& value, const std::string& where) {
+   if(!value.is_string()) {
+      return policy_error(where + " must be a selection string");
+   }
+   auto parsed = parse_selection(value.get_ref<const std::string&>());
+   if(!parsed) {
+      return policy_error(where + ": " + parsed.error().message(), parsed.error().offset());
+   }
+   return std::move(parsed).value();
+}
+
+Rule member_rule(std::string_view name, const std::vector<Rule>& children) {
+   Rule rule;
+   rule.name = std::string(name);
+   rule.whole = false;
+   rule.children = children;
+   return rule;
+}
+
+Status expand_resources(const json& resources, Selection& out) {
+   if(!resources.is_object()) {
+      return policy_error("resources must be an object mapping resource names to selections");
+   }
+   for(const auto& [name, value] : resources.items()) {
+      const ResourceEnvelope* envelope = nullptr;
+      for(const ResourceEnvelope& candidate : resource_envelopes) {
+         if(candidate.resource == name) {
+            envelope = &candidate;
+         }
+      }
+      if(envelope == nullptr) {
+         return policy_error("resources: unknown resource " + json(name).dump() +
+                             " (known: ticket, user, organization, comment)");
+      }
+      auto selection = parse_named_selection(value, "resources." + name);
+      if(!selection) {
+         return selection.error();
+      }
+      const std::vector<Rule>& children = selection.value().rules;
+      out.rules.push_back(member_rule(envelope->singular, children));
+      out.rules.push_back(member_rule(envelope->plural, children));
+      if(envelope->in_search_results) {
+         Rule results = member_rule("results", children);
+         results.predicate = Predicate{"result_type", {std::string(envelope->resource)}};
+         out.rules.push_back(std::move(results));
+      }
+   }
+   for(std::string_view member : pagination_members) {
+      Rule rule;
+      rule.name = std::string(member);
+      out.rules.push_back(std::move(rule));
+   }
+   return {};
+}
+
+Result<std::size_t> positive_limit(const json& value, const char* name, std::size_t ceiling) {
+   if(!value.is_number_unsigned() || value.get<std::uint64_t>() == 0 || value.get<std::uint64_t>() > ceiling) {
+      return policy_error(std::string("limits.") + name + " must be an integer from 1 to " + std::to_string(ceiling));
+   }
+   return static_cast<std::size_t>(value.get<std::uint64_t>());
+}
+
+Status parse_limits(const json& limits, Limits& out) {
+   if(!limits.is_object()) {
+      return policy_error("limits must be an object");
+   }
+   for(const auto& [key, value] : limits.items()) {
+      if(key == "max_depth") {
+         auto v = positive_limit(value, "max_depth", max_depth_ceiling());
+         if(!v) {
+            return v.error();
+         }
+         out.max_depth = v.value();
+      } else if(key == "max_input_bytes") {
+         auto v = positive_limit(value, "max_input_bytes", max_input_bytes_ceiling());
+         if(!v) {
+            return v.error();
+         }
+         out.max_input_bytes = v.value();
+      } else {
+         return policy_error("limits: unknown member " + json(key).dump() + " (known: max_depth, max_input_bytes)");
+      }
+   }
+   return {};
+}
+
+bool valid_zaf_path(std::string_view path) {
+   if(path.empty() || path.front() == '.' || path.back() == '.') {
+      return false;
+   }
+   char previous = 0;
+   for(char c : path) {
+      const auto byte = static_cast<unsigned char>(c);
+      if(byte <= 0x20 || byte >= 0x7F || (c == '.' && previous == '.')) {
+         return false;
+      }
+      previous = c;
+   }
+   return true;
+}
+
+Status parse_zaf(const json& zaf, std::vector<std::string>& out) {
+   if(!zaf.is_array()) {
+      return policy_error("zaf must be an array of ZAF paths");
+   }
+   for(const json& entry : zaf) {
+      if(!entry.is_string() || !valid_zaf_path(entry.get_ref<const std::string&>())) {
+         return policy_error("zaf: " + entry.dump() +
+                             " is not a ZAF path (dot-separated printable ASCII segments, e.g. ticket.requester.name)");
+      }
+      out.push_back(entry.get<std::string>());
+   }
+   return {};
+}
+
+Status parse_redact(const json& redact, std::vector<RedactRule>& out) {
+   if(!redact.is_object()) {
+      return policy_error("redact must be an object with a rules array");
+   }
+   for(const auto& [key, value] : redact.items()) {
+      if(key != "rules") {
+         return policy_error("redact: unknown member " + json(key).dump() + " (known: rules)");
+      }
+   }
+   if(!redact.contains("rules") || !redact["rules"].is_array()) {
+      return policy_error("redact.rules must be an array");
+   }
+   for(const json& entry : redact["rules"]) {
+      if(!entry.is_object()) {
+         return policy_error("redact.rules: each rule must be an object {path, detect, action}");
+      }
+      RedactRule rule;
+      for(const auto& [key, value] : entry.items()) {
+         if(key == "path" && value.is_string() && !value.get_ref<const std::string&>().empty()) {
+            rule.path = value.get<std::string>();
+         } else if(key == "detect" && value.is_array() && !value.empty()) {
+            for(const json& detector : value) {
+               if(!detector.is_string() || !is_one_of(detector_names, detector.get_ref<const std::string&>())) {
+                  return policy_error("redact.rules: unknown detector " + detector.dump() +
+                                      " (known: email, phone, credit_card, iban, ip, url_secret, jwt)");
+               }
+               rule.detect.push_back(detector.get<std::string>());
+            }
+         } else if(key == "action" && value.is_string() && is_one_of(action_names, value.get_ref<const std::string&>())) {
+            rule.action = value.get<std::string>();
+         } else {
+            return policy_error("redact.rules: invalid member " + json(key).dump() +
+                                " (path: non-empty string; detect: non-empty array of detector names; "
+                                "action: remove, label, mask or pseudonym)");
+         }
+      }
+      if(rule.path.empty() || rule.detect.empty() || rule.action.empty()) {
+         return policy_error("redact.rules: each rule needs path, detect and action");
+      }
+      out.push_back(std::move(rule));
+   }
+   return {};
+}
+
+}  // namespace
+
+Result<Policy> Policy::compile(std::string_view json_text) {
+   if(json_text.size() > max_policy_bytes()) {
+      return policy_error("policy: larger than " + std::to_string(max_policy_bytes()) + " bytes");
+   }
+   auto parsed = detail::parse_json_document(json_text, ErrorCode::invalid_policy, "policy");
+   if(!parsed) {
+      return parsed.error();
+   }
+   const json& doc = parsed.value();
+   if(!doc.is_object()) {
+      return policy_error("policy must be a JSON object");
+   }
+
+   Policy policy;
+   Selection selection;
+   bool has_version = false;
+   bool has_selection = false;
+   for(const auto& [key, value] : doc.items()) {
+      Status status;
+      if(key == "version") {
+         if(!value.is_number_integer() || value.get<std::int64_t>() != 1) {
+            return policy_error("version must be 1");
+         }
+         has_version = true;
+      } else if(key == "name") {
+         if(!value.is_string()) {
+            return policy_error("name must be a string");
+         }
+         policy.m_name = value.get<std::string>();
+      } else if(key == "resources") {
+         status = expand_resources(value, selection);
+         has_selection = true;
+      } else if(key == "select") {
+         auto raw = parse_named_selection(value, "select");
+         if(!raw) {
+            return raw.error();
+         }
+         for(Rule& rule : raw.value().rules) {
+            selection.rules.push_back(std::move(rule));
+         }
+         has_selection = true;
+      } else if(key == "zaf") {
+         status = parse_zaf(value, policy.m_zaf_paths);
+      } else if(key == "redact") {
+         status = parse_redact(value, policy.m_redact_rules);
+      } else if(key == "limits") {
+         status = parse_limits(value, policy.m_limits);
+      } else {
+         return policy_error("policy: unknown member " + json(key).dump() +
+                             " (known: version, name, resources, select, zaf, redact, limits)");
+      }
+      if(!status) {
+         return status.error();
+      }
+   }
+   if(!has_version) {
+      return policy_error("policy: version is required (it must be 1)");
+   }
+   if(!has_selection) {
+      return policy_error("policy: at least one of select and resources is required");
+   }
+   auto plan = detail::Plan::build(std::move(selection));
+   if(!plan) {
+      return plan.error();
+   }
+   policy.m_plan = std::move(plan).value();
+   return policy;
+}
+
+std::string Policy::normalized_selection() const {
+   return to_string(m_plan->selection());
+}
+
+bool Policy::allows_zaf_path(std::string_view path) const {
+   for(std::string_view pattern : m_zaf_paths) {
+      std::string_view rest = path;
+      bool match = true;
+      while(match) {
+         const auto pattern_dot = pattern.find('.');
+         const auto path_dot = rest.find('.');
+         const std::string_view want = pattern.substr(0, pattern_dot);
+         const std::string_view have = rest.substr(0, path_dot);
+         match = !have.empty() && (want == "*" || want == have);
+         if(pattern_dot == std::string_view::npos || path_dot == std::string_view::npos) {
+            match = match && pattern_dot == path_dot;
+            break;
+         }
+         pattern.remove_prefix(pattern_dot + 1);
+         rest.remove_prefix(path_dot + 1);
+      }
+      if(match) {
+         return true;
+      }
+   }
+   return false;
+}
+
+}  // namespace leastdata
