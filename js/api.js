@@ -1,16 +1,47 @@
 // The public API object returned by load() (DESIGN §4), independent of where the wasm
 // bytes came from.
 import { Engine } from './engine.js';
+import { createZafAdapter } from './zaf.js';
 
 export class LeastData {
-  /** @param {any} module the instantiated Emscripten module */
-  constructor(module) {
-    this.engine = new Engine(module);
+  /**
+   * @param {any} module the instantiated Emscripten module
+   * @param {(bytes: Uint8Array) => string} [decodeUtf8]
+   */
+  constructor(module, decodeUtf8) {
+    this.engine = new Engine(module, decodeUtf8);
   }
 
   /** Compiles a policy document (object or JSON text); throws LeastDataError 'invalid_policy'. */
   compile(policy) {
     return this.engine.compile(policy);
+  }
+
+  /**
+   * Wraps a ZAF client (ZAFClient.init()) so the app reads only what `policy` allows:
+   * `get(paths)` checks the policy's `zaf` list before anything is sent, `request(options)`
+   * filters every response through the policy. See docs/zaf.md.
+   */
+  zaf(client, policy) {
+    return createZafAdapter(this.engine, client, policy);
+  }
+
+  /**
+   * Finds personal data in text and rewrites it: { text, findings: [{ type, start, end }] },
+   * offsets in UTF-16 code units of `text`. Throws LeastDataError.
+   */
+  redact(text, options) {
+    return this.engine.redact(text, options);
+  }
+
+  /** Sets the pseudonym key (≥ 16 bytes), held only in wasm memory; zeroes the caller's bytes. */
+  setPseudonymKey(key, options) {
+    this.engine.setPseudonymKey(key, options);
+  }
+
+  /** Wipes the secrets held in wasm memory (the pseudonym key). */
+  clear() {
+    this.engine.clearSecrets();
   }
 
   /** What this session accessed: aggregated ledgers, by path and resource; never values. */

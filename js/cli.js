@@ -6,7 +6,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 
 import { load, LeastDataError } from './node.js';
 
-const USAGE = 'leastdata filter --policy FILE [--ledger FILE] [INPUT] | leastdata check-policy FILE';
+const USAGE =
+  'leastdata filter --policy FILE [--ledger FILE] [INPUT] | leastdata check-policy FILE | ' +
+  'leastdata redact [--detect all|TYPE,...] [--action remove|label|mask|pseudonym] [--key-file FILE] [--findings FILE] [INPUT]';
 
 // Errors are one line on stderr, so the usage goes into the message.
 function usageError(message) {
@@ -60,9 +62,20 @@ const commands = {
     const ld = await load();
     const policy = ld.compile((await readInput(options.policy)).toString('utf8'));
     const input = await readInput(positional[0]);
-    const { output, ledger } = policy.filterWithLedger(input, { wipeInput: true });
-    if (options.ledger !== undefined) await writeOutput(options.ledger, `${JSON.stringify(ledger)}\n`);
+    const { output, ledgerText } = policy.filterWithLedgerText(input, { wipeInput: true });
+    if (options.ledger !== undefined) await writeOutput(options.ledger, `${ledgerText}\n`);
     process.stdout.write(`${output}\n`);
+  },
+
+  async redact(args) {
+    const { options, positional } = parseArgs(args, ['detect', 'action', 'key-file', 'findings']);
+    if (positional.length > 1) throw usageError('redact takes at most one INPUT');
+    const ld = await load();
+    if (options['key-file'] !== undefined) ld.setPseudonymKey(await readInput(options['key-file']));
+    const text = (await readInput(positional[0])).toString('utf8');
+    const { text: redacted, findings } = ld.redact(text, { detect: options.detect ?? 'all', action: options.action ?? 'mask' });
+    if (options.findings !== undefined) await writeOutput(options.findings, `${JSON.stringify(findings)}\n`);
+    process.stdout.write(redacted);
   },
 
   async 'check-policy'(args) {

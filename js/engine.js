@@ -8,7 +8,8 @@ import { AccessReport } from './access-report.js';
 import { LeastDataError, errorFromJson } from './errors.js';
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
+const textDecoder = new TextDecoder();
+const decodeWithTextDecoder = (bytes) => textDecoder.decode(bytes);
 
 // Frames below the deepest one the core marked (leaf calls) are zeroed too.
 const STACK_SAFETY_MARGIN = 16 * 1024;
@@ -21,9 +22,14 @@ function asBytes(input) {
 }
 
 export class Engine {
-  /** @param {any} module the instantiated Emscripten module */
-  constructor(module) {
+  /**
+   * @param {any} module the instantiated Emscripten module
+   * @param {(bytes: Uint8Array) => string} [decodeUtf8] the fastest UTF-8 decoder of the
+   *   platform (the core only ever outputs valid UTF-8)
+   */
+  constructor(module, decodeUtf8 = decodeWithTextDecoder) {
     this.module = module;
+    this.decodeUtf8 = decodeUtf8;
     this.report = new AccessReport();
     this.policies = new Set();
     this.disposed = false;
@@ -102,11 +108,61 @@ export class Engine {
 
   // Decodes `length` bytes at `ptr` (the output slot) into a string.
   readText(ptr, length) {
-    return decoder.decode(this.module.HEAPU8.subarray(ptr, ptr + length));
+    return this.decodeUtf8(this.module.HEAPU8.subarray(ptr, ptr + length));
+  }
+
+  /**
+   * Finds and rewrites personal data in text (DESIGN §5).
+   * @param {string} text
+   * @param {{ detect?: 'all' | string | string[], action?: 'remove' | 'label' | 'mask' | 'pseudonym' }} options
+   */
+  redact(text, options = {}) {
+    this.checkAlive();
+    if (typeof text !== 'string') throw new LeastDataError('invalid_argument', 'redact takes a string');
+    const m = this.module;
+    const detect = Array.isArray(options.detect) ? options.detect.join(',') : (options.detect ?? 'all');
+    const action = options.action ?? 'mask';
+    return this.guarded(() => {
+      try {
+        const mask = m.detectorMask(String(detect));
+        if (mask < 0) throw this.lastError();
+        const limit = m.maxInputBytesCeiling();
+        const ok = this.withInput(text, limit, false, (ptr, length) => m.redact(ptr, length, mask, String(action)));
+        if (!ok) throw this.lastError();
+        return {
+          text: this.readText(m.outputPtr(), m.outputLength()),
+          findings: JSON.parse(this.readText(m.ledgerPtr(), m.ledgerLength())),
+        };
+      } finally {
+        m.release();
+      }
+    });
+  }
+
+  /**
+   * Sets the key of the `pseudonym` action. It stays in wasm memory and cannot be read
+   * back; the caller's bytes are zeroed after the copy unless wipeInput is false.
+   * @param {Uint8Array} key at least 16 bytes
+   */
+  setPseudonymKey(key, options = {}) {
+    this.checkAlive();
+    const bytes = asBytes(key);
+    if (bytes === null) throw new LeastDataError('invalid_argument', 'the pseudonym key must be bytes (Uint8Array)');
+    const m = this.module;
+    const wipe = options.wipeInput ?? true;
+    const ok = this.guarded(() => this.withInput(bytes, Number.MAX_SAFE_INTEGER, wipe, (ptr, length) => m.setPseudonymKey(ptr, length)));
+    if (!ok) throw this.lastError();
+  }
+
+  /** Wipes the secrets held in wasm memory (the pseudonym key). */
+  clearSecrets() {
+    this.checkAlive();
+    this.module.clearSecrets();
   }
 
   dispose() {
     if (this.disposed) return;
+    this.module.clearSecrets();
     for (const policy of [...this.policies]) policy.dispose();
     // Nothing of this instance is used again: zero all of linear memory.
     this.module.HEAPU8.fill(0);
@@ -157,6 +213,16 @@ export class CompiledPolicy {
   }
 
   filterWithLedger(input, options = {}) {
+    const { output, ledger } = this.run(input, true, Boolean(options.wipeInput));
+    return { output, ledger };
+  }
+
+  /**
+   * As filterWithLedger, with the ledger also as the module's JSON text. A JS object
+   * lists integer-like keys first, so only the text keeps kept_paths in first-seen order
+   * for payloads keyed by numbers; the CLI writes this text.
+   */
+  filterWithLedgerText(input, options = {}) {
     return this.run(input, true, Boolean(options.wipeInput));
   }
 
@@ -171,9 +237,10 @@ export class CompiledPolicy {
         );
         if (!ok) throw engine.lastError();
         const output = engine.readText(m.outputPtr(), m.outputLength());
-        const ledger = JSON.parse(engine.readText(m.ledgerPtr(), m.ledgerLength()));
+        const ledgerText = engine.readText(m.ledgerPtr(), m.ledgerLength());
+        const ledger = JSON.parse(ledgerText);
         engine.report.addLedger(ledger);
-        return wantLedger ? { output, ledger } : { output };
+        return wantLedger ? { output, ledger, ledgerText } : { output };
       } finally {
         m.release();
       }

@@ -14,7 +14,13 @@ export { LeastDataError };
 export async function load(options = {}) {
   const wasmBinary = await wasmBytes(options.wasm ?? new URL('./leastdata.wasm', import.meta.url));
   const module = await createLeastDataModule({ wasmBinary });
-  return new LeastData(module);
+  return new LeastData(module, decodeUtf8);
+}
+
+// Node's TextDecoder goes through ICU for non-ASCII text; Buffer's decoder is several
+// times faster, and the view is decoded without a copy.
+function decodeUtf8(bytes) {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 async function wasmBytes(source) {

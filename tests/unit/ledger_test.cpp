@@ -1,2 +1,277 @@
-// Placeholder until this suite lands.
+// The access ledger of DESIGN §2.4: exact counts and paths for each filter call, checked
+// both against hand-written expectations and against an independent walk of the output.
 #include "test_support.hpp"
+
+#include <leastdata/ledger.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace leastdata::test {
+namespace {
+
+using Paths = std::vector<std::pair<std::string, std::uint64_t>>;
+
+// Counts every scalar of a JSON text by ledger path, in document order (first-seen).
+void walk(const nlohmann::ordered_json& value, const std::string& path, Paths& out) {
+   if(value.is_object()) {
+      for(const auto& [name, member] : value.items()) {
+         walk(member, path.empty() ? name : path + "." + name, out);
+      }
+   } else if(value.is_array()) {
+      for(const auto& element : value) {
+         walk(element, path + "[]", out);
+      }
+   } else {
+      for(auto& [p, count] : out) {
+         if(p == path) {
+            ++count;
+            return;
+         }
+      }
+      out.emplace_back(path, 1);
+   }
+}
+
+Paths paths_of_output(const std::string& output) {
+   Paths paths;
+   walk(nlohmann::ordered_json::parse(output), "", paths);
+   return paths;
+}
+
+// The ledger's invariants: bytes_in/bytes_out are the sizes, fields_kept is the sum of
+// kept_paths, and kept_paths is exactly what the output holds, in first-seen order.
+void check_invariants(const std::string& input, const Outcome& o) {
+   REQUIRE(o.ok);
+   CHECK(o.ledger.bytes_in == input.size());
+   CHECK(o.ledger.bytes_out == o.output.size());
+   std::uint64_t sum = 0;
+   for(const auto& [path, count] : o.ledger.kept_paths) {
+      CHECK(count > 0);
+      sum += count;
+   }
+   CHECK(o.ledger.fields_kept == sum);
+   CHECK(o.ledger.kept_paths == paths_of_output(o.output));
+}
+
+struct Expected {
+      const char* selection;
+      const char* input;
+      const char* output;
+      std::uint64_t fields_kept;
+      std::uint64_t fields_dropped;
+      Paths kept_paths;
+};
+
+void check_expected(const Expected& e) {
+   INFO("selection: " << e.selection);
+   INFO("input:     " << e.input);
+   const Outcome o = run(select(e.selection), e.input);
+   REQUIRE(o.ok);
+   CHECK(o.output == e.output);
+   CHECK(o.ledger.bytes_in == std::string_view(e.input).size());
+   CHECK(o.ledger.bytes_out == std::string_view(e.output).size());
+   CHECK(o.ledger.fields_kept == e.fields_kept);
+   CHECK(o.ledger.fields_dropped == e.fields_dropped);
+   CHECK(o.ledger.kept_paths == e.kept_paths);
+}
+
+}  // namespace
+
+TEST_CASE("ledger: counts and paths of simple projections", "[ledger]") {
+   const Expected cases[] = {
+      {"a(b),c", R"({"a":{"b":1,"x":2},"c":[1,null,"s"],"d":{"e":{"f":1}}})", R"({"a":{"b":1},"c":[1,null,"s"]})", 4, 2,
+       {{"a.b", 1}, {"c[]", 3}}},
+      // A removed member counts once, whatever its subtree.
+      {"a", R"({"a":1,"b":{"c":{"d":[1,2,3]}},"e":[1,2]})", R"({"a":1})", 1, 2, {{"a", 1}}},
+      // A member named by a sub-selection but holding a scalar is removed.
+      {"a(x),b(y)", R"({"a":1,"b":"s"})", R"({})", 0, 2, {}},
+      // Removed array elements count once each.
+      {"a(b)", R"({"a":[1,{"b":2},"x",[3,{"b":4}]]})", R"({"a":[{"b":2},[{"b":4}]]})", 2, 3,
+       {{"a[].b", 1}, {"a[][].b", 1}}},
+      {"r[t=x](a)", R"({"r":[{"t":"x","a":1},{"t":"y"},3]})", R"({"r":[{"a":1}]})", 1, 3, {{"r[].a", 1}}},
+      // null counts as a kept scalar.
+      {"a(x)", R"({"a":null})", R"({"a":null})", 1, 0, {{"a", 1}}},
+      {"a(x)", R"({"a":[null,1]})", R"({"a":[null]})", 1, 1, {{"a[]", 1}}},
+      // Kept empty containers contribute no path.
+      {"a,b", R"({"a":{},"b":[],"c":{}})", R"({"a":{},"b":[]})", 0, 1, {}},
+      {"a(x)", R"({"a":{"y":1}})", R"({"a":{}})", 0, 1, {}},
+      {"a", R"({"a":[[],{},[[]]]})", R"({"a":[[],{},[[]]]})", 0, 0, {}},
+      // A whole-kept subtree counts each scalar at its own path, in first-seen order.
+      {"a", R"({"a":{"b":[1,2,{"c":null}],"d":"s"}})", R"({"a":{"b":[1,2,{"c":null}],"d":"s"}})", 4, 0,
+       {{"a.b[]", 2}, {"a.b[].c", 1}, {"a.d", 1}}},
+      {"*", R"({"z":1,"a":2,"m":[{"q":1,"p":2},{"p":3,"r":4}]})", R"({"z":1,"a":2,"m":[{"q":1,"p":2},{"p":3,"r":4}]})", 6, 0,
+       {{"z", 1}, {"a", 1}, {"m[].q", 1}, {"m[].p", 2}, {"m[].r", 1}}},
+      // Paths use decoded member names.
+      {"a(b)", R"({"\u0061":{"\u0062":1,"c":2}})", R"({"\u0061":{"\u0062":1}})", 1, 1, {{"a.b", 1}}},
+      {"*", R"({"q\"x":1,"s\\t":2})", R"({"q\"x":1,"s\\t":2})", 2, 0, {{"q\"x", 1}, {"s\\t", 1}}},
+      // Nested arrays add one `[]` per level.
+      {"a", R"({"a":[[1,[2]],3]})", R"({"a":[[1,[2]],3]})", 3, 0, {{"a[][]", 1}, {"a[][][]", 1}, {"a[]", 1}}},
+   };
+   for(const Expected& e : cases) {
+      check_expected(e);
+   }
+}
+
+TEST_CASE("ledger: top-level arrays start their paths with []", "[ledger]") {
+   const Expected cases[] = {
+      {"id", R"([{"id":1,"x":2},{"id":3},5])", R"([{"id":1},{"id":3}])", 2, 2, {{"[].id", 2}}},
+      {"id", R"([[{"id":1}],[[{"id":2}]]])", R"([[{"id":1}],[[{"id":2}]]])", 2, 0, {{"[][].id", 1}, {"[][][].id", 1}}},
+      {"a", R"([1,"a",null])", R"([null])", 1, 2, {{"[]", 1}}},
+      {"a", R"([])", R"([])", 0, 0, {}},
+      {"a", R"([{},{"b":1}])", R"([{},{}])", 0, 1, {}},
+   };
+   for(const Expected& e : cases) {
+      check_expected(e);
+   }
+}
+
+TEST_CASE("ledger: top-level scalars", "[ledger]") {
+   // A dropped top-level scalar: the output's `null` stands in for it and is not a kept field.
+   const Expected dropped[] = {
+      {"a", R"("secret")", "null", 0, 1, {}},
+      {"a", "12345", "null", 0, 1, {}},
+      {"*", " true ", "null", 0, 1, {}},
+   };
+   for(const Expected& e : dropped) {
+      check_expected(e);
+   }
+   // A top-level null is kept, at the empty path.
+   check_expected({"a", " null ", "null", 1, 0, {{"", 1}}});
+}
+
+TEST_CASE("ledger: a Zendesk payload with resources", "[ledger][zendesk]") {
+   const Policy policy = compile_or_fail(R"~({"version":1,"resources":{
+      "ticket":"id,subject,description,assignee_id,requester_id,custom_fields[id=360001234|360005678](id,value)",
+      "user":"id,name,email"}})~");
+   const std::string input =
+      R"({"ticket":{"url":"u","id":35436,"subject":"s","description":"d","status":"open","requester_id":1,)"
+      R"("assignee_id":2,"tags":["a","b"],"via":{"channel":"web"},"custom_fields":[{"id":27642,"value":"745"},)"
+      R"({"id":360001234,"value":"gold"},{"id":360005678,"value":null},{"id":1,"value":[1,2]}]},)"
+      R"("users":[{"id":1,"name":"n","email":"e","phone":"p"}],"next_page":null,"count":1,"facets":{}})";
+   const Outcome o = run(policy, input);
+   REQUIRE(o.ok);
+   CHECK(o.output ==
+         R"({"ticket":{"id":35436,"subject":"s","description":"d","requester_id":1,"assignee_id":2,)"
+         R"("custom_fields":[{"id":360001234,"value":"gold"},{"id":360005678,"value":null}]},)"
+         R"("users":[{"id":1,"name":"n","email":"e"}],"next_page":null,"count":1})");
+   CHECK(o.ledger.bytes_in == input.size());
+   CHECK(o.ledger.bytes_out == o.output.size());
+   CHECK(o.ledger.fields_kept == 14);
+   // url, status, tags, via, two custom_fields elements, phone, facets.
+   CHECK(o.ledger.fields_dropped == 8);
+   CHECK(o.ledger.kept_paths == Paths{{"ticket.id", 1},
+                                      {"ticket.subject", 1},
+                                      {"ticket.description", 1},
+                                      {"ticket.requester_id", 1},
+                                      {"ticket.assignee_id", 1},
+                                      {"ticket.custom_fields[].id", 2},
+                                      {"ticket.custom_fields[].value", 2},
+                                      {"users[].id", 1},
+                                      {"users[].name", 1},
+                                      {"users[].email", 1},
+                                      {"next_page", 1},
+                                      {"count", 1}});
+   check_invariants(input, o);
+   CHECK(o.ledger.to_json() ==
+         "{\"bytes_in\":" + std::to_string(input.size()) + ",\"bytes_out\":" + std::to_string(o.output.size()) +
+            R"(,"fields_kept":14,"fields_dropped":8,"kept_paths":{"ticket.id":1,"ticket.subject":1,"ticket.description":1,)"
+            R"("ticket.requester_id":1,"ticket.assignee_id":1,"ticket.custom_fields[].id":2,"ticket.custom_fields[].value":2,)"
+            R"("users[].id":1,"users[].name":1,"users[].email":1,"next_page":1,"count":1}})");
+}
+
+TEST_CASE("ledger: invariants hold across many selections and inputs", "[ledger]") {
+   struct Run {
+         const char* selection;
+         const char* input;
+   };
+   const Run runs[] = {
+      {"a", R"({"a":{"x":1,"y":[1,{"z":null}]},"b":0})"},
+      {"a(x)", R"({"a":[[{"x":1,"y":2},3],[],[[{"x":5}]]]})"},
+      {"r[t=x](a),r(b)", R"({"r":[{"t":"x","a":1,"b":2,"c":3},{"t":"y","a":1,"b":2}]})"},
+      {"r[t=x],r(b)", R"({"r":[{"t":"x","a":1,"b":2,"c":3},{"t":"y","a":1,"b":2},5,null]})"},
+      {"*(x)", R"({"a":{"x":1,"y":2},"b":3,"c":null,"d":[{"x":1},2]})"},
+      {"a,*(x)", R"({"a":{"x":1,"y":2},"b":{"x":3,"z":4}})"},
+      {"a", R"([{"a":1,"b":2},{"b":3},1,"s",null,true,[{"a":4,"c":5}],[]])"},
+      {"*", R"({"k":[[[[1,2],[3]],[]],{"m":{"n":[null,false,"s"]}}]})"},
+      {"a/b/c", R"({"a":{"b":{"c":[1,{"d":2}],"e":3},"f":4},"g":5})"},
+      {"results[result_type=ticket](id),results[result_type=user](name)",
+       R"({"results":[{"id":1,"result_type":"ticket"},{"name":"n","id":2,"result_type":"user"},{"result_type":"x"}]})"},
+   };
+   for(const Run& r : runs) {
+      INFO("selection: " << r.selection);
+      INFO("input:     " << r.input);
+      check_invariants(r.input, run(select(r.selection), r.input));
+   }
+}
+
+TEST_CASE("ledger: each call replaces the ledger it is given", "[ledger]") {
+   const Policy p = select("a");
+   Ledger ledger;
+   WipedBuffer out;
+   const std::string first = R"({"a":[1,2,3],"b":1})";
+   const std::string second = R"({"c":1})";
+   auto call = [&](const std::string& input) {
+      return filter(p, std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(input.data()), input.size()), out,
+                    &ledger);
+   };
+   REQUIRE(call(first).ok());
+   CHECK(ledger.fields_kept == 3);
+   CHECK(ledger.fields_dropped == 1);
+   REQUIRE(call(second).ok());
+   CHECK(ledger.bytes_in == second.size());
+   CHECK(ledger.bytes_out == 2);
+   CHECK(ledger.fields_kept == 0);
+   CHECK(ledger.fields_dropped == 1);
+   CHECK(ledger.kept_paths.empty());
+}
+
+TEST_CASE("ledger: asking for no ledger changes nothing in the output", "[ledger]") {
+   const Policy p = select("a(b),c");
+   const std::string input = R"({"a":{"b":1,"x":2},"c":[1,null,"s"]})";
+   WipedBuffer out;
+   REQUIRE(filter(p, std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(input.data()), input.size()), out)
+              .ok());
+   CHECK(std::string(out.begin(), out.end()) == run(p, input).output);
+}
+
+TEST_CASE("ledger: to_json format", "[ledger]") {
+   CHECK(Ledger{}.to_json() == R"({"bytes_in":0,"bytes_out":0,"fields_kept":0,"fields_dropped":0,"kept_paths":{}})");
+
+   const Outcome o = run(select("a(b),c"), R"({"a":{"b":1,"x":2},"c":[1,null,"s"],"d":{"e":{"f":1}}})");
+   REQUIRE(o.ok);
+   CHECK(o.ledger.to_json() ==
+         R"({"bytes_in":54,"bytes_out":30,"fields_kept":4,"fields_dropped":2,"kept_paths":{"a.b":1,"c[]":3}})");
+
+   Ledger ledger;
+   ledger.bytes_in = std::numeric_limits<std::uint64_t>::max();
+   ledger.bytes_out = 1;
+   ledger.fields_kept = 7;
+   ledger.fields_dropped = 0;
+   ledger.kept_paths = {{"z", 1}, {"a", 2}, {"q\"x\\y\n\x01", 3}, {"", 1}, {"\xC3\xA9\x7F/", 1}};
+   // Quotes and backslashes are escaped, control characters written as \u00XX, UTF-8 as is.
+   CHECK(ledger.to_json() ==
+         R"({"bytes_in":18446744073709551615,"bytes_out":1,"fields_kept":7,"fields_dropped":0,)"
+         R"("kept_paths":{"z":1,"a":2,"q\"x\\y\u000a\u0001":3,"":1,)" "\"\xC3\xA9\x7F/\":1}}");
+}
+
+TEST_CASE("ledger: to_json writes lone surrogates back as escapes", "[ledger]") {
+   // An escaped lone surrogate decodes to bytes that are not UTF-8; in the ledger it is
+   // written back as the escape, so distinct names stay distinct paths and the JSON stays UTF-8.
+   const std::string input = R"({"\ud800":1,"a\uDC00b":2,"c\ud83d\ude00":3})";
+   const Outcome o = run(select("*"), input);
+   REQUIRE(o.ok);
+   CHECK(o.output == input);
+   CHECK(o.ledger.fields_kept == 3);
+   CHECK(o.ledger.to_json() == "{\"bytes_in\":" + std::to_string(input.size()) + ",\"bytes_out\":" +
+                                  std::to_string(input.size()) +
+                                  R"(,"fields_kept":3,"fields_dropped":0,"kept_paths":{"\ud800":1,"a\udc00b":1,)"
+                                  "\"c\xF0\x9F\x98\x80\":1}}");
+}
+
+}  // namespace leastdata::test

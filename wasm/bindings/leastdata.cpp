@@ -8,6 +8,7 @@
 // (`stackLowest`..`stackCurrent`) after each call.
 #include <leastdata/filter.hpp>
 #include <leastdata/policy.hpp>
+#include <leastdata/redact.hpp>
 #include <leastdata/wipe.hpp>
 
 #include <emscripten/bind.h>
@@ -26,12 +27,23 @@ using namespace leastdata;
 struct LastCall {
       std::optional<Error> error;
       WipedBuffer output;
-      WipedBuffer ledger;
+      WipedBuffer ledger;  // the ledger, or the findings of a redaction, as JSON
 };
 
 LastCall& last_call() {
    static LastCall state;
    return state;
+}
+
+// The pseudonym key of this module instance: set from bytes, never readable back,
+// wiped by clearSecrets() and when the instance is disposed.
+redact::PseudonymKey& pseudonym_key() {
+   static redact::PseudonymKey key;
+   return key;
+}
+
+const redact::PseudonymKey* pseudonym_key_if_set() {
+   return pseudonym_key().empty() ? nullptr : &pseudonym_key();
 }
 
 void set_error(Error error) { last_call().error = std::move(error); }
@@ -52,7 +64,8 @@ class PolicyBinding final {
          call.error.reset();
          std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(input), length);
          Ledger ledger;
-         Status status = leastdata::filter(m_policy, bytes, call.output, with_ledger ? &ledger : nullptr);
+         Status status =
+            leastdata::filter(m_policy, bytes, call.output, with_ledger ? &ledger : nullptr, pseudonym_key_if_set());
          if(!status) {
             set_error(status.error());
             return false;
@@ -112,6 +125,59 @@ std::uintptr_t stack_current() { return emscripten_stack_get_current(); }
 std::uintptr_t stack_end() { return emscripten_stack_get_end(); }
 void stack_reset() { stack_mark::reset(); }
 
+// Redacts the UTF-8 text at [input, input + length). On success the text is in the
+// output slot and the findings, as JSON with UTF-16 offsets, in the ledger slot.
+bool redact_text(std::uintptr_t input, std::size_t length, unsigned detector_mask, const std::string& action_name) {
+   LastCall& call = last_call();
+   call.error.reset();
+   const auto action = redact::action_from_name(action_name);
+   if(!action) {
+      set_error(Error(ErrorCode::invalid_argument,
+                      "unknown action \"" + action_name + "\" (known: remove, label, mask, pseudonym)"));
+      return false;
+   }
+   const auto detectors = redact::DetectorSet::from_mask(static_cast<std::uint8_t>(detector_mask));
+   std::string_view text(reinterpret_cast<const char*>(input), length);
+   auto result = redact::redact(text, detectors, *action, pseudonym_key_if_set());
+   if(!result) {
+      set_error(result.error());
+      return false;
+   }
+   call.output = std::move(result.value().text);
+   std::string findings = "[";
+   for(const redact::Finding& finding : result.value().findings) {
+      if(findings.size() > 1) {
+         findings += ',';
+      }
+      findings += "{\"type\":\"" + std::string(redact::detector_name(finding.type)) +
+                  "\",\"start\":" + std::to_string(finding.start_utf16) + ",\"end\":" + std::to_string(finding.end_utf16) + "}";
+   }
+   findings += "]";
+   call.ledger.assign(findings.begin(), findings.end());
+   return true;
+}
+
+// The detector mask for a comma-separated list of names, or "all"; -1 on an unknown name.
+int detector_mask(const std::string& spec) {
+   auto parsed = redact::DetectorSet::parse(spec);
+   if(!parsed) {
+      set_error(parsed.error());
+      return -1;
+   }
+   return parsed.value().mask();
+}
+
+bool set_pseudonym_key(std::uintptr_t bytes, std::size_t length) {
+   Status status = pseudonym_key().set(reinterpret_cast<const std::uint8_t*>(bytes), length);
+   if(!status) {
+      set_error(status.error());
+      return false;
+   }
+   return true;
+}
+
+void clear_secrets() { pseudonym_key().clear(); }
+
 std::size_t max_depth_ceiling_value() { return max_depth_ceiling(); }
 std::size_t max_input_bytes_ceiling_value() { return max_input_bytes_ceiling(); }
 
@@ -138,6 +204,10 @@ EMSCRIPTEN_BINDINGS(leastdata) {
    function("stackCurrent", &stack_current);
    function("stackEnd", &stack_end);
    function("stackReset", &stack_reset);
+   function("redact", &redact_text);
+   function("detectorMask", &detector_mask);
+   function("setPseudonymKey", &set_pseudonym_key);
+   function("clearSecrets", &clear_secrets);
    function("maxDepthCeiling", &max_depth_ceiling_value);
    function("maxInputBytesCeiling", &max_input_bytes_ceiling_value);
 }

@@ -11,7 +11,11 @@
 #include "path_counter.hpp"
 #include "plan.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstring>
+#include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -60,14 +64,17 @@ struct PredicateValue {
 
 class FilterRun final {
    public:
-      FilterRun(const Policy& policy, std::span<const std::uint8_t> input, WipedBuffer& output, Ledger* ledger) :
+      FilterRun(const Policy& policy, std::span<const std::uint8_t> input, WipedBuffer& output, Ledger* ledger,
+                const redact::PseudonymKey* pseudonym_key) :
          m_begin(input.data()),
          m_p(input.data()),
          m_end(input.data() + input.size()),
          m_output(output),
          m_max_depth(policy.limits().max_depth),
          m_root(policy.plan().root()),
-         m_ledger(ledger) {}
+         m_ledger(ledger),
+         m_redact_rules(policy.redact_rules()),
+         m_pseudonym_key(pseudonym_key) {}
 
       Status run() {
          // Output never exceeds the input (it is a compacted subset), except that a
@@ -188,7 +195,8 @@ class FilterRun final {
       }
 
       // A member name, decoded when it has escapes (the decoded copy lives as long as
-      // the run, so names of one object can be compared).
+      // the run, so names of one object can be compared). The caller checks the name
+      // for duplicates, then calls read_colon: a duplicate is the earlier fault.
       bool read_name(std::string_view& name, const std::uint8_t*& raw_begin, const std::uint8_t*& raw_end) {
          if(m_p >= m_end || *m_p != '"') {
             return fail_json("expected a member name in double quotes", m_p);
@@ -204,6 +212,11 @@ class FilterRun final {
          } else {
             name = std::string_view(reinterpret_cast<const char*>(span.begin), static_cast<std::size_t>(span.end - span.begin));
          }
+         return true;
+      }
+
+      // The `:` after a member name, up to the start of its value.
+      bool read_colon() {
          skip_space();
          if(m_p >= m_end || *m_p != ':') {
             return unexpected("expected ':' after a member name");
@@ -235,7 +248,14 @@ class FilterRun final {
                   return false;
                }
                if constexpr(Emit) {
-                  put(start, m_p);
+                  const RedactRule* rule = redact_rule_here();
+                  if(rule != nullptr) {
+                     if(!put_redacted(*rule, span, start)) {
+                        return false;
+                     }
+                  } else {
+                     put(start, m_p);
+                  }
                   count_kept();
                }
                return true;
@@ -282,6 +302,11 @@ class FilterRun final {
                if(!names.insert(name)) {
                   return fail(ErrorCode::duplicate_key, "a kept member occurs twice in one object", raw_name);
                }
+            }
+            if(!read_colon()) {
+               return false;
+            }
+            if constexpr(Emit) {
                if(!first) {
                   put(',');
                }
@@ -358,12 +383,68 @@ class FilterRun final {
 
       void count_kept() { m_paths.count(); }
 
+      // ---- redaction of kept strings ------------------------------------------------------
+
+      const RedactRule* redact_rule_here() const {
+         for(const RedactRule& rule : m_redact_rules) {
+            if(rule.path == m_paths.path()) {
+               return &rule;
+            }
+         }
+         return nullptr;
+      }
+
+      // Writes the string `span` (raw token from `token`) redacted under `rule`. A string
+      // with no finding keeps its exact bytes; otherwise the redacted text is written as
+      // a newly escaped JSON string.
+      bool put_redacted(const RedactRule& rule, const json_text::StringSpan& span, const std::uint8_t* token) {
+         std::string decoded;
+         std::string_view text(reinterpret_cast<const char*>(span.begin), static_cast<std::size_t>(span.end - span.begin));
+         if(span.escaped) {
+            decoded = json_text::decode_string(span.begin, span.end);
+            text = decoded;
+         }
+         auto redacted = redact::redact(text, rule.detect, rule.action, m_pseudonym_key);
+         if(!redacted) {
+            // Fail closed: a string that cannot be scanned (an escaped lone surrogate) or a
+            // rule that cannot run (no pseudonym key) never passes through unredacted.
+            const Error& error = redacted.error();
+            return fail(error.code(), ("redact rule " + rule.path + ": " + error.message()).c_str(), token);
+         }
+         if(redacted.value().findings.empty()) {
+            put(token, m_p);
+            return true;
+         }
+         const WipedBuffer& out = redacted.value().text;
+         // Escaping at most sextuples a byte (\u00XX); the rest of the input still fits after.
+         reserve_output(out.size() * 6 + 2);
+         put('"');
+         for(std::uint8_t byte : out) {
+            json_text::put_escaped(m_out, byte);
+         }
+         put('"');
+         return true;
+      }
+
+      // Makes room for `extra` bytes more than the rest of the input can produce. Only
+      // redaction can make the output longer than the input.
+      void reserve_output(std::size_t extra) {
+         const std::size_t written = static_cast<std::size_t>(m_out - m_output.data());
+         const std::size_t needed = written + extra + static_cast<std::size_t>(m_end - m_p) + 8;
+         if(needed > m_output.size()) {
+            m_output.resize(std::max(needed, m_output.size() * 2));
+            m_out = m_output.data() + written;
+         }
+      }
+
       // ---- projection -----------------------------------------------------------------
 
       // Which of `plan`'s rules apply to the value at m_p, as an action (null: none).
-      const Action* choose(const MemberPlan& plan) {
+      // Returns false on error.
+      bool choose(const MemberPlan& plan, const Action*& action) {
          if(!plan.conditional) {
-            return plan.unconditional;
+            action = plan.unconditional;
+            return true;
          }
          std::uint64_t mask = 0;
          const bool is_object = *m_p == '{';
@@ -376,7 +457,12 @@ class FilterRun final {
                mask |= std::uint64_t{1} << i;
             }
          }
-         return plan.action_for(mask);
+         auto chosen = plan.action_for(mask);
+         if(!chosen) {
+            return fail(chosen.error().code(), chosen.error().message().c_str(), m_p);
+         }
+         action = chosen.value();
+         return true;
       }
 
       // Finds, without validating, the values of `keys` among the members of the object
@@ -391,19 +477,19 @@ class FilterRun final {
             if(p >= m_end || *p != '"') {
                return;
             }
-            const std::uint8_t* name_begin = p + 1;
-            const std::uint8_t* name_end = json_text::find_string_end(name_begin, m_end);
-            if(name_end == nullptr) {
+            // Strings are scanned with validation: only validated text may be decoded.
+            json_text::StringSpan name_span;
+            if(json_text::scan_string(p, m_end, name_span) != json_text::ScanStatus::ok) {
                return;
             }
-            const bool name_escaped = std::memchr(name_begin, '\\', static_cast<std::size_t>(name_end - name_begin)) != nullptr;
             std::string decoded;
-            std::string_view name(reinterpret_cast<const char*>(name_begin), static_cast<std::size_t>(name_end - name_begin));
-            if(name_escaped) {
-               decoded = json_text::decode_string(name_begin, name_end);
+            std::string_view name(reinterpret_cast<const char*>(name_span.begin),
+                                  static_cast<std::size_t>(name_span.end - name_span.begin));
+            if(name_span.escaped) {
+               decoded = json_text::decode_string(name_span.begin, name_span.end);
                name = decoded;
             }
-            p = json_text::skip_space(name_end + 1, m_end);
+            p = json_text::skip_space(name_span.end + 1, m_end);
             if(p >= m_end || *p != ':') {
                return;
             }
@@ -414,14 +500,15 @@ class FilterRun final {
             PredicateValue value;
             const std::uint8_t* value_end = nullptr;
             if(*p == '"') {
-               value_end = json_text::find_string_end(p + 1, m_end);
-               if(value_end == nullptr) {
+               json_text::StringSpan value_span;
+               if(json_text::scan_string(p, m_end, value_span) != json_text::ScanStatus::ok) {
                   return;
                }
                value.kind = PredicateValue::Kind::string;
-               value.raw = std::string_view(reinterpret_cast<const char*>(p + 1), static_cast<std::size_t>(value_end - p - 1));
-               value.escaped = value.raw.find('\\') != std::string_view::npos;
-               ++value_end;
+               value.raw = std::string_view(reinterpret_cast<const char*>(value_span.begin),
+                                            static_cast<std::size_t>(value_span.end - value_span.begin));
+               value.escaped = value_span.escaped;
+               value_end = value_span.end + 1;
             } else if(*p == '{' || *p == '[') {
                value_end = json_text::skip_container_unchecked(p, m_end);
                if(value_end == nullptr) {
@@ -530,6 +617,9 @@ class FilterRun final {
             if((plan != nullptr || predicate_key) && !names.insert(name)) {
                return fail(ErrorCode::duplicate_key, "a kept member occurs twice in one object", raw_name);
             }
+            if(!read_colon()) {
+               return false;
+            }
             if(plan == nullptr) {
                ++m_dropped;
                if(!walk_value<false>()) {
@@ -550,6 +640,42 @@ class FilterRun final {
          return true;
       }
 
+      // Skips a value no rule of `plan` applies to. When predicates were evaluated on it,
+      // their keys decided its fate, so they must not occur twice: a reader that takes
+      // the last occurrence would see an element the filter dropped.
+      bool skip_rejected(const MemberPlan& plan) {
+         if(!plan.conditional || *m_p != '{') {
+            return walk_value<false>();
+         }
+         if(!enter_container()) {
+            return false;
+         }
+         if(m_p < m_end && *m_p == '}') {
+            ++m_p;
+            --m_depth;
+            return true;
+         }
+         NameSet names;
+         for(;;) {
+            std::string_view name;
+            const std::uint8_t* raw_name = nullptr;
+            const std::uint8_t* raw_name_end = nullptr;
+            if(!read_name(name, raw_name, raw_name_end)) {
+               return false;
+            }
+            if(is_predicate_key(plan, name) && !names.insert(name)) {
+               return fail(ErrorCode::duplicate_key, "a predicate member occurs twice in one object", raw_name);
+            }
+            if(!read_colon() || !walk_value<false>()) {
+               return false;
+            }
+            const int more = next_item('}', "expected ',' or '}' in an object");
+            if(more <= 0) {
+               return more == 0;
+            }
+         }
+      }
+
       static bool is_predicate_key(const MemberPlan& plan, std::string_view name) {
          for(std::string_view key : plan.predicate_keys) {
             if(key == name) {
@@ -568,10 +694,13 @@ class FilterRun final {
             m_paths.pop(mark);
             return ok;
          }
-         const Action* action = choose(plan);
+         const Action* action = nullptr;
+         if(!choose(plan, action)) {
+            return false;
+         }
          if(!survives(action)) {
             ++m_dropped;
-            return walk_value<false>();
+            return skip_rejected(plan);
          }
          put_name(first, raw_name, raw_name_end);
          const std::size_t mark = m_paths.push_member(name);
@@ -608,10 +737,13 @@ class FilterRun final {
                   return false;
                }
             } else {
-               const Action* action = choose(plan);
+               const Action* action = nullptr;
+               if(!choose(plan, action)) {
+                  return false;
+               }
                if(!survives(action)) {
                   ++m_dropped;
-                  if(!walk_value<false>()) {
+                  if(!skip_rejected(plan)) {
                      return false;
                   }
                } else {
@@ -646,7 +778,10 @@ class FilterRun final {
          if(*m_p == '[') {
             ok = project_array(m_root);
          } else {
-            const Action* action = choose(m_root);
+            const Action* action = nullptr;
+            if(!choose(m_root, action)) {
+               return false;
+            }
             if(survives(action)) {
                ok = keep(*action, nullptr);
             } else {
@@ -677,7 +812,10 @@ class FilterRun final {
       const MemberPlan& m_root;
       Ledger* m_ledger;
       std::uint64_t m_dropped = 0;
-      detail::PathCounter m_paths{m_ledger != nullptr};
+      const std::vector<RedactRule>& m_redact_rules;
+      const redact::PseudonymKey* m_pseudonym_key;
+      // Paths are tracked for the ledger and for redact rules, which are matched by path.
+      detail::PathCounter m_paths{m_ledger != nullptr || !m_redact_rules.empty()};
       std::vector<PredicateValue> m_found;
       std::deque<std::string> m_decoded_names;
       std::optional<Error> m_error;
@@ -685,7 +823,8 @@ class FilterRun final {
 
 }  // namespace
 
-Status filter(const Policy& policy, std::span<const std::uint8_t> input, WipedBuffer& output, Ledger* ledger) {
+Status filter(const Policy& policy, std::span<const std::uint8_t> input, WipedBuffer& output, Ledger* ledger,
+              const redact::PseudonymKey* pseudonym_key) {
    if(input.size() > policy.limits().max_input_bytes) {
       output.clear();
       return Error(ErrorCode::size_limit,
@@ -696,7 +835,7 @@ Status filter(const Policy& policy, std::span<const std::uint8_t> input, WipedBu
    if(ledger != nullptr) {
       *ledger = Ledger{};
    }
-   return FilterRun(policy, input, output, ledger).run();
+   return FilterRun(policy, input, output, ledger, pseudonym_key).run();
 }
 
 }  // namespace leastdata

@@ -9,7 +9,7 @@ namespace leastdata::detail {
 
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 // nlohmann's DOM builder, plus what it lacks: duplicate member names are an error
 // (it would silently keep the last one), and errors are recorded instead of thrown.
@@ -59,10 +59,14 @@ class StrictDomBuilder final {
 };
 
 // nlohmann's messages start with "[json.exception.parse_error.101] parse error at line 1,
-// column 5: "; keep the part after the location, which says what was wrong.
+// column 5: " or just "[json.exception...] "; keep the part that says what was wrong.
 std::string short_message(const std::string& message) {
    const auto colon = message.find(": ");
-   return colon == std::string::npos ? message : message.substr(colon + 2);
+   if(colon != std::string::npos) {
+      return message.substr(colon + 2);
+   }
+   const auto bracket = message.find("] ");  // "[json.exception.out_of_range.406] number overflow ..."
+   return bracket == std::string::npos ? message : message.substr(bracket + 2);
 }
 
 }  // namespace

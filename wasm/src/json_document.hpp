@@ -11,8 +11,8 @@
 
 namespace leastdata::detail {
 
-/// Parses `text` as one JSON value. Errors carry `code` and a byte offset into `text`;
+/// Parses `text` as one JSON value, keeping member order. Errors carry `code` and a byte offset into `text`;
 /// `what` names the document in messages ("policy", "certificate").
-Result<nlohmann::json> parse_json_document(std::string_view text, ErrorCode code, std::string_view what);
+Result<nlohmann::ordered_json> parse_json_document(std::string_view text, ErrorCode code, std::string_view what);
 
 }  // namespace leastdata::detail

@@ -41,6 +41,27 @@ bool scan_number(const std::uint8_t*& p, const std::uint8_t* end, const std::uin
 /// equals a valid name.
 std::string decode_string(const std::uint8_t* begin, const std::uint8_t* end);
 
+/// Writes `byte` of UTF-8 text at `out` as it must appear inside a JSON string
+/// (quote, backslash and control characters escaped), advancing `out`.
+inline void put_escaped(std::uint8_t*& out, std::uint8_t byte) noexcept {
+   static constexpr char hex[] = "0123456789abcdef";
+   const char short_form = byte == '"' ? '"' : byte == '\\' ? '\\' : byte == '\n' ? 'n' : byte == '\r' ? 'r'
+                         : byte == '\t' ? 't' : byte == '\b' ? 'b' : byte == '\f' ? 'f' : 0;
+   if(short_form != 0) {
+      *out++ = '\\';
+      *out++ = static_cast<std::uint8_t>(short_form);
+   } else if(byte < 0x20) {
+      *out++ = '\\';
+      *out++ = 'u';
+      *out++ = '0';
+      *out++ = '0';
+      *out++ = static_cast<std::uint8_t>(hex[byte >> 4]);
+      *out++ = static_cast<std::uint8_t>(hex[byte & 0xF]);
+   } else {
+      *out++ = byte;
+   }
+}
+
 /// For looking ahead without validating: the closing quote of a string whose contents
 /// start at `p`, or null.
 const std::uint8_t* find_string_end(const std::uint8_t* p, const std::uint8_t* end) noexcept;

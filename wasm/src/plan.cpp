@@ -19,9 +19,9 @@ const MemberPlan* Node::find(std::string_view name) const noexcept {
    return (it != named.end() && it->first == name) ? it->second : wildcard;
 }
 
-const Action* MemberPlan::action_for(std::uint64_t mask) const {
+Result<const Action*> MemberPlan::action_for(std::uint64_t mask) const {
    if(mask == 0) {
-      return nullptr;
+      return static_cast<const Action*>(nullptr);
    }
    if(!conditional) {
       return unconditional;
@@ -36,7 +36,14 @@ const Action* MemberPlan::action_for(std::uint64_t mask) const {
          subset.push_back(rules[i]);
       }
    }
+   // A successful compile leaves m_error empty, so an error now is this combination's.
    const Action* action = owner->make_action(subset);
+   if(owner->m_error) {
+      Error error = std::move(*owner->m_error);
+      owner->m_error.reset();
+      return Error(error.code(),
+                   error.message() + " (while compiling the rules that apply to one element of this input)");
+   }
    cache.emplace(mask, action);
    return action;
 }

@@ -38,8 +38,10 @@ struct MemberPlan {
       bool conditional = false;        // some rule has a predicate
       const Action* unconditional = nullptr;  // the action when !conditional
 
-      /// The action for the rules in `mask`, or null when the mask is empty.
-      const Action* action_for(std::uint64_t mask) const;
+      /// The action for the rules in `mask`, or null when the mask is empty. Combinations
+      /// are compiled on first use; when that would pass the plan's bounds the result is
+      /// an `invalid_policy` error (never a silently smaller selection).
+      Result<const Action*> action_for(std::uint64_t mask) const;
 
       Plan* owner = nullptr;
       mutable std::unordered_map<std::uint64_t, const Action*> cache;
@@ -55,7 +57,8 @@ struct Node {
 /// The most rules that can compete for one member (a mask is 64 bits).
 constexpr std::size_t max_rules_per_member() noexcept { return 64; }
 
-/// Bounds the work of compiling one selection, wildcards included.
+/// Bounds the work of compiling one selection, wildcards included, and the predicate
+/// combinations compiled later as payloads need them.
 constexpr std::size_t max_plan_nodes() noexcept { return 1 << 16; }
 
 class Plan final {

@@ -5,6 +5,7 @@
 #include "plan.hpp"
 
 #include <array>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -12,7 +13,7 @@ namespace leastdata {
 
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 Error policy_error(std::string message, std::optional<std::size_t> offset = std::nullopt) {
    return Error(ErrorCode::invalid_policy, std::move(message), offset);
@@ -38,20 +39,6 @@ constexpr std::array<std::string_view, 10> pagination_members{
    "next_page",  "previous_page", "count",         "meta",           "links",
    "after_url",  "after_cursor",  "before_cursor", "end_of_stream", "end_time",
 };
-
-constexpr std::array<std::string_view, 7> detector_names{"email", "phone", "credit_card", "iban",
-                                                         "ip",    "url_secret", "jwt"};
-constexpr std::array<std::string_view, 4> action_names{"remove", "label", "mask", "pseudonym"};
-
-template <std::size_t N>
-bool is_one_of(const std::array<std::string_view, N>& names, std::string_view name) {
-   for(std::string_view candidate : names) {
-      if(candidate == name) {
-         return true;
-      }
-   }
-   return false;
-}
 
 Result<Selection> parse_named_selection(const json& value, const std::string& where) {
    if(!value.is_string()) {
@@ -184,27 +171,31 @@ Status parse_redact(const json& redact, std::vector<RedactRule>& out) {
       if(!entry.is_object()) {
          return policy_error("redact.rules: each rule must be an object {path, detect, action}");
       }
-      RedactRule rule;
+      RedactRule rule{};
+      bool has_action = false;
       for(const auto& [key, value] : entry.items()) {
          if(key == "path" && value.is_string() && !value.get_ref<const std::string&>().empty()) {
             rule.path = value.get<std::string>();
          } else if(key == "detect" && value.is_array() && !value.empty()) {
             for(const json& detector : value) {
-               if(!detector.is_string() || !is_one_of(detector_names, detector.get_ref<const std::string&>())) {
+               const auto found = detector.is_string() ? redact::detector_from_name(detector.get_ref<const std::string&>())
+                                                       : std::nullopt;
+               if(!found) {
                   return policy_error("redact.rules: unknown detector " + detector.dump() +
                                       " (known: email, phone, credit_card, iban, ip, url_secret, jwt)");
                }
-               rule.detect.push_back(detector.get<std::string>());
+               rule.detect = rule.detect.with(*found);
             }
-         } else if(key == "action" && value.is_string() && is_one_of(action_names, value.get_ref<const std::string&>())) {
-            rule.action = value.get<std::string>();
+         } else if(key == "action" && value.is_string() && redact::action_from_name(value.get_ref<const std::string&>())) {
+            rule.action = *redact::action_from_name(value.get_ref<const std::string&>());
+            has_action = true;
          } else {
             return policy_error("redact.rules: invalid member " + json(key).dump() +
                                 " (path: non-empty string; detect: non-empty array of detector names; "
                                 "action: remove, label, mask or pseudonym)");
          }
       }
-      if(rule.path.empty() || rule.detect.empty() || rule.action.empty()) {
+      if(rule.path.empty() || rule.detect.empty() || !has_action) {
          return policy_error("redact.rules: each rule needs path, detect and action");
       }
       out.push_back(std::move(rule));

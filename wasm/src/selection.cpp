@@ -9,7 +9,8 @@ namespace leastdata {
 
 namespace {
 
-bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+// ASCII whitespace as the web defines it: space, tab, LF, FF, CR.
+bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
 
 bool is_special(char c) noexcept {
    switch(c) {

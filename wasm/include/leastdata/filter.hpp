@@ -18,8 +18,10 @@
 namespace leastdata {
 
 /// Filters `input` through `policy` into `output` (replacing its contents). When
-/// `ledger` is given it receives the access ledger of this call.
+/// `ledger` is given it receives the access ledger of this call. Kept strings at the
+/// paths of the policy's redact rules are redacted; `pseudonym_key` is needed by rules
+/// whose action is `pseudonym` (without it such a call fails with `invalid_argument`).
 Status filter(const Policy& policy, std::span<const std::uint8_t> input, WipedBuffer& output,
-              Ledger* ledger = nullptr);
+              Ledger* ledger = nullptr, const redact::PseudonymKey* pseudonym_key = nullptr);
 
 }  // namespace leastdata

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <leastdata/error.hpp>
+#include <leastdata/redact.hpp>
 #include <leastdata/selection.hpp>
 
 #include <cstddef>
@@ -40,8 +41,8 @@ constexpr std::size_t max_policy_bytes() noexcept { return std::size_t{1} << 20;
 /// `tickets[].description`) are scanned with `detect` and rewritten with `action`.
 struct RedactRule {
       std::string path;
-      std::vector<std::string> detect;
-      std::string action;
+      redact::DetectorSet detect;
+      redact::Action action;
 };
 
 class Policy final {

@@ -1,0 +1,146 @@
+// Type declarations of the leastdata package (hand-written; checked by tsc in the tests).
+
+/** Every failure: a stable `code`, a human `message`, and where it applies a byte `offset`. */
+export declare class LeastDataError extends Error {
+  constructor(code: LeastDataErrorCode | string, message: string, offset?: number);
+  readonly name: 'LeastDataError';
+  readonly code: LeastDataErrorCode | string;
+  readonly offset?: number;
+  toJSON(): { error: { code: string; message: string; offset?: number } };
+}
+
+export type LeastDataErrorCode =
+  | 'invalid_policy'
+  | 'invalid_json'
+  | 'invalid_utf8'
+  | 'depth_limit'
+  | 'size_limit'
+  | 'duplicate_key'
+  | 'invalid_argument'
+  | 'path_not_allowed'
+  | 'invalid_response'
+  | 'load_failed'
+  | 'disposed';
+
+/** Where the .wasm comes from; default: beside the package's JavaScript. */
+export interface LoadOptions {
+  wasm?: URL | string | ArrayBuffer | ArrayBufferView | Response;
+}
+
+export declare function load(options?: LoadOptions): Promise<LeastData>;
+
+/** A policy document (DESIGN §2); see docs/policy-language.md. */
+export interface PolicyDocument {
+  version: 1;
+  name?: string;
+  resources?: Partial<Record<'ticket' | 'user' | 'organization' | 'comment', string>>;
+  select?: string;
+  zaf?: string[];
+  redact?: {
+    rules: Array<{
+      path: string;
+      detect: Array<'email' | 'phone' | 'credit_card' | 'iban' | 'ip' | 'url_secret' | 'jwt'>;
+      action: 'remove' | 'label' | 'mask' | 'pseudonym';
+    }>;
+  };
+  limits?: { max_depth?: number; max_input_bytes?: number };
+}
+
+export type FilterInput = string | Uint8Array | ArrayBuffer | ArrayBufferView;
+
+/** What one call let through: counts and paths, never values. */
+export interface Ledger {
+  bytes_in: number;
+  bytes_out: number;
+  fields_kept: number;
+  fields_dropped: number;
+  kept_paths: Record<string, number>;
+}
+
+/** Every ledger of the session, aggregated; never values. */
+export interface AccessReport {
+  calls: number;
+  bytes_in: number;
+  bytes_out: number;
+  fields_kept: number;
+  fields_dropped: number;
+  kept_paths: Record<string, number>;
+  by_resource: Record<string, { fields_kept: number; paths: Record<string, number> }>;
+  zaf: { read: Record<string, number>; refused: Record<string, number> };
+}
+
+export interface FilterOptions {
+  /** Zero the caller's bytes right after they are copied into wasm memory. */
+  wipeInput?: boolean;
+}
+
+export declare class CompiledPolicy {
+  private constructor();
+  /** The policy's `name`. */
+  readonly name: string;
+  /** The effective selection: resources expanded, normalised. */
+  readonly selection: string;
+  allowsZafPath(path: string): boolean;
+  filter(input: FilterInput): string;
+  filterWithLedger(input: FilterInput, options?: FilterOptions): { output: string; ledger: Ledger };
+  /** As filterWithLedger, plus the ledger as JSON text in first-seen path order. */
+  filterWithLedgerText(input: FilterInput, options?: FilterOptions): { output: string; ledger: Ledger; ledgerText: string };
+  dispose(): void;
+}
+
+/** The part of a ZAF client (ZAFClient.init()) the adapter uses. */
+export interface ZafClient {
+  get(paths: string | string[]): Promise<Record<string, unknown>>;
+  request(options: string | Record<string, unknown>): Promise<unknown>;
+}
+
+/** A ZAF request's options, plus how the filtered response is handed back. */
+export type ZafRequestOptions = Record<string, unknown> & {
+  url: string;
+  /** 'json' (default): parsed, integers past 2^53 as exact digit strings; 'text': the filtered JSON text. */
+  leastdata?: { as?: 'json' | 'text' };
+};
+
+export interface ZafAdapter {
+  /** Rejects with 'path_not_allowed' before anything is sent when the policy's zaf list does not allow a path. */
+  get(paths: string | string[]): Promise<Record<string, unknown>>;
+  request(options: ZafRequestOptions & { leastdata: { as: 'text' } }): Promise<string>;
+  request(options: string | ZafRequestOptions): Promise<unknown>;
+}
+
+export type Detector = 'email' | 'phone' | 'credit_card' | 'iban' | 'ip' | 'url_secret' | 'jwt';
+
+export interface RedactOptions {
+  /** 'all' (default), a comma-separated list, or an array of detectors. */
+  detect?: 'all' | string | Detector[];
+  /** Default 'mask'. 'pseudonym' needs setPseudonymKey first. */
+  action?: 'remove' | 'label' | 'mask' | 'pseudonym';
+}
+
+/** A finding, offsets in UTF-16 code units of the input string (end exclusive). */
+export interface Finding {
+  type: Detector;
+  start: number;
+  end: number;
+}
+
+export declare class LeastData {
+  private constructor();
+  /** Throws LeastDataError 'invalid_policy'. */
+  compile(policy: PolicyDocument | string): CompiledPolicy;
+  /** Finds personal data in `text` and rewrites it. */
+  redact(text: string, options?: RedactOptions): { text: string; findings: Finding[] };
+  /** The key of the pseudonym action (≥ 16 bytes): kept in wasm memory only, never readable back; the caller's bytes are zeroed unless wipeInput is false. */
+  setPseudonymKey(key: Uint8Array, options?: FilterOptions): void;
+  /** Wipes the secrets held in wasm memory. */
+  clear(): void;
+  /** Wraps a ZAF client so the app reads only what `policy` allows (docs/zaf.md). */
+  zaf(client: ZafClient, policy: CompiledPolicy): ZafAdapter;
+  accessReport(): AccessReport;
+  /** The module's memory, for audits. */
+  readonly wasmMemory: WebAssembly.Memory;
+  /** Ceilings the core enforces whatever a policy asks. */
+  readonly limits: { maxDepthCeiling: number; maxInputBytesCeiling: number };
+  /** Frees every policy and zeroes the module's memory. */
+  dispose(): void;
+}

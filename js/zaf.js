@@ -1,0 +1,194 @@
+// The ZAF adapter (DESIGN §4): wraps a Zendesk Apps Framework client so that an app reads
+// only what its policy allows. `get` refuses a path the policy's `zaf` list does not name
+// before any message leaves the iframe, and prunes object results to listed paths;
+// `request` asks ZAF for the response as text and hands back only the policy's filtered
+// output, so a 20-digit ID is never rounded and no unfiltered body reaches the app —
+// error bodies included. Both record to the session access report. See docs/zaf.md.
+import { LeastDataError } from './errors.js';
+
+const RESULT_FORMS = ['json', 'text'];
+
+// The only members of a ZAF request rejection (a jqXHR-like object) passed on to the app;
+// every other member may carry the response body or parts of it.
+const ERROR_MEMBERS = ['status', 'statusText', 'readyState', 'headers'];
+
+/**
+ * @param {import('./engine.js').Engine} engine the instance whose access report records the calls
+ * @param {{ get: Function, request: Function }} client a ZAF client (ZAFClient.init())
+ * @param {import('./engine.js').CompiledPolicy} policy
+ */
+export function createZafAdapter(engine, client, policy) {
+  if (client === null || typeof client !== 'object' || typeof client.get !== 'function' ||
+      typeof client.request !== 'function') {
+    throw new LeastDataError('invalid_argument', 'zaf(client, policy): client must be a ZAF client (ZAFClient.init())');
+  }
+  if (policy === null || typeof policy !== 'object' || typeof policy.allowsZafPath !== 'function') {
+    throw new LeastDataError('invalid_argument', 'zaf(client, policy): policy must be a compiled policy (ld.compile())');
+  }
+  if (policy.engine !== engine) {
+    // Its ledgers would land in another instance's access report than the ZAF reads.
+    throw new LeastDataError('invalid_argument', 'zaf(client, policy): the policy was compiled by another leastdata instance');
+  }
+  engine.checkAlive();
+  return {
+    get: (paths) => get(engine, client, policy, paths),
+    request: (options) => request(client, policy, options),
+  };
+}
+
+// Everything before the first await runs inside the caller's get() call: a refused path
+// is decided, and recorded, before client.get could post anything to the parent.
+async function get(engine, client, policy, paths) {
+  const list = typeof paths === 'string' ? [paths] : paths;
+  if (!Array.isArray(list) || list.some((path) => typeof path !== 'string')) {
+    throw new LeastDataError('invalid_argument', 'get(paths): paths must be a string or an array of strings');
+  }
+  const refused = list.filter((path) => !policy.allowsZafPath(path));
+  if (refused.length > 0) {
+    // Nothing was read: the allowed paths of a refused call are not recorded as reads.
+    for (const path of refused) engine.report.addZafGet(path, false);
+    throw new LeastDataError('path_not_allowed', `ZAF path "${refused[0]}" is not in the policy's zaf list`);
+  }
+  for (const path of list) engine.report.addZafGet(path, true);
+  const result = await client.get(paths);
+  return pruneGetResult(policy, list, result);
+}
+
+// ZAF answers a path that names an object (ticket.requester, currentUser) with the whole
+// object. Every scalar handed to the app must sit at a path the zaf list allows: members
+// are addressed as `<path>.<member>`, array elements share their array's path.
+function pruneGetResult(policy, paths, result) {
+  if (result === null || typeof result !== 'object') return result;
+  const pruned = {};
+  for (const path of paths) {
+    if (Object.hasOwn(result, path)) pruned[path] = prune(policy, path, result[path]).value;
+  }
+  if (result.errors !== null && typeof result.errors === 'object') {
+    pruned.errors = {};
+    for (const path of paths) {
+      if (Object.hasOwn(result.errors, path)) pruned.errors[path] = result.errors[path];
+    }
+  }
+  return pruned;
+}
+
+// A scalar survives when its path is allowed; a container survives when its path is
+// allowed (possibly emptied) or when something inside it survives.
+function prune(policy, path, value) {
+  if (value === null || typeof value !== 'object') {
+    return { kept: policy.allowsZafPath(path), value };
+  }
+  let any = false;
+  let out;
+  if (Array.isArray(value)) {
+    out = [];
+    for (const element of value) {
+      const child = prune(policy, path, element);
+      if (child.kept) {
+        out.push(child.value);
+        any = true;
+      }
+    }
+  } else {
+    out = {};
+    for (const [member, memberValue] of Object.entries(value)) {
+      const child = prune(policy, `${path}.${member}`, memberValue);
+      if (child.kept) {
+        out[member] = child.value;
+        any = true;
+      }
+    }
+  }
+  return { kept: any || policy.allowsZafPath(path), value: out };
+}
+
+function requestOptions(options) {
+  if (typeof options === 'string') return requestOptions({ url: options });
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new LeastDataError('invalid_argument', 'request(options): options must be a URL string or a ZAF request object');
+  }
+  const { leastdata = {}, ...rest } = options;
+  if (leastdata === null || typeof leastdata !== 'object') {
+    throw new LeastDataError('invalid_argument', 'request(options): options.leastdata must be an object');
+  }
+  for (const key of Object.keys(leastdata)) {
+    if (key !== 'as') throw new LeastDataError('invalid_argument', `request(options): unknown option leastdata.${key} (known: as)`);
+  }
+  const as = leastdata.as ?? 'json';
+  if (!RESULT_FORMS.includes(as)) {
+    throw new LeastDataError('invalid_argument', `request(options): leastdata.as must be 'json' or 'text', not ${JSON.stringify(as)}`);
+  }
+  // Text, whatever the caller asked for: parsed JSON would have rounded large IDs and
+  // would have to be serialised again to be filtered.
+  return { zafOptions: { ...rest, dataType: 'text' }, as };
+}
+
+async function request(client, policy, options) {
+  policy.checkAlive();
+  const { zafOptions, as } = requestOptions(options);
+  let response;
+  try {
+    response = await client.request(zafOptions);
+  } catch (error) {
+    throw withoutBody(policy, error);
+  }
+  if (zafOptions.httpCompleteResponse && response !== null && typeof response === 'object') {
+    const { status, headers } = response;
+    const body = filterBody(policy, response.responseText, as);
+    const complete = { status, headers, responseText: body.text };
+    if (as === 'json') complete.responseJSON = body.value;
+    return complete;
+  }
+  const body = filterBody(policy, response, as);
+  return as === 'json' ? body.value : body.text;
+}
+
+function filterBody(policy, body, as) {
+  if (body === undefined || body === null || body === '') {
+    // 204 No Content and the like: nothing was read.
+    return { text: '', value: null };
+  }
+  if (typeof body !== 'string') {
+    throw new LeastDataError(
+      'invalid_response',
+      'ZAF returned a parsed body although dataType "text" was requested; it is refused unfiltered ' +
+        '(its numbers may already have lost precision)',
+    );
+  }
+  const { output } = policy.filterWithLedger(body);
+  return { text: output, value: as === 'json' ? parseKeepingIds(output) : undefined };
+}
+
+// JSON.parse rounds integers beyond 2^53 (Zendesk IDs can have 20 digits); such integers
+// are returned as strings holding their exact digits. The filter's output is valid,
+// compact JSON, so a string token is always matched whole before any digit inside it.
+const TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+const LONG_DIGITS = /\d{16}/;
+
+export function parseKeepingIds(text) {
+  if (!LONG_DIGITS.test(text)) return JSON.parse(text);
+  const quoted = text.replace(TOKEN, (token) =>
+    token[0] !== '"' && /^-?\d+$/.test(token) && !Number.isSafeInteger(Number(token)) ? `"${token}"` : token,
+  );
+  return JSON.parse(quoted);
+}
+
+// A rejected ZAF request carries the raw response body (responseText, responseJSON).
+// The app gets a copy with only the status members, and responseText replaced by the
+// policy's filtered body ('' when the body is not JSON the policy can read).
+function withoutBody(policy, error) {
+  if (error === null || typeof error !== 'object' || error instanceof Error) return error;
+  const copy = {};
+  for (const member of ERROR_MEMBERS) {
+    if (Object.hasOwn(error, member)) copy[member] = error[member];
+  }
+  copy.responseText = '';
+  if (typeof error.responseText === 'string' && error.responseText !== '') {
+    try {
+      copy.responseText = policy.filterWithLedger(error.responseText).output;
+    } catch (filterError) {
+      if (!(filterError instanceof LeastDataError) || filterError.code === 'disposed') throw filterError;
+    }
+  }
+  return copy;
+}

@@ -1,0 +1,124 @@
+// Replacement text of the label and mask actions and the normalisation behind pseudonyms.
+
+#include "actions.hpp"
+
+#include "scan.hpp"
+
+namespace leastdata::redact::detail {
+
+namespace {
+
+constexpr std::size_t kept_tail = 4;
+
+/// Cards, IBANs and phones: the last four letters/digits stay, every other letter or digit
+/// becomes '*', separators, '+' and brackets stay where they are.
+void mask_keeping_tail(WipedBuffer& out, std::string_view value) {
+   std::size_t alnum = 0;
+   for(char c : value) {
+      if(is_alnum(static_cast<std::uint8_t>(c))) {
+         ++alnum;
+      }
+   }
+   const std::size_t hidden = alnum > kept_tail ? alnum - kept_tail : 0;
+   std::size_t seen = 0;
+   for(char c : value) {
+      if(is_alnum(static_cast<std::uint8_t>(c)) && seen++ < hidden) {
+         out.push_back('*');
+      } else {
+         out.push_back(static_cast<std::uint8_t>(c));
+      }
+   }
+}
+
+/// Every character but `keep` becomes '*'.
+void mask_all_but(WipedBuffer& out, std::string_view value, bool (*keep)(std::uint8_t)) {
+   for(char c : value) {
+      const auto byte = static_cast<std::uint8_t>(c);
+      out.push_back(keep(byte) ? byte : static_cast<std::uint8_t>('*'));
+   }
+}
+
+}  // namespace
+
+std::string_view label_of(Detector type) noexcept {
+   switch(type) {
+      case Detector::email:
+         return "EMAIL";
+      case Detector::phone:
+         return "PHONE";
+      case Detector::credit_card:
+         return "CREDIT_CARD";
+      case Detector::iban:
+         return "IBAN";
+      case Detector::ip:
+         return "IP";
+      case Detector::url_secret:
+         return "URL_SECRET";
+      case Detector::jwt:
+         return "JWT";
+   }
+   return "REDACTED";
+}
+
+void append_label(WipedBuffer& out, Detector type) {
+   out.push_back('<');
+   append(out, label_of(type));
+   out.push_back('>');
+}
+
+void append_mask(WipedBuffer& out, Detector type, std::string_view value) {
+   switch(type) {
+      case Detector::email: {
+         // j***@example.com: the first character of the local part, then the domain.
+         const std::size_t at = value.rfind('@');
+         out.push_back(static_cast<std::uint8_t>(value[0]));
+         append(out, "***");
+         append(out, value.substr(at));
+         return;
+      }
+      case Detector::phone:
+      case Detector::credit_card:
+      case Detector::iban:
+         mask_keeping_tail(out, value);
+         return;
+      case Detector::ip:
+         // The address family stays visible, no digit of the address does.
+         mask_all_but(out, value, [](std::uint8_t c) { return c == '.' || c == ':'; });
+         return;
+      case Detector::jwt:
+         // The token's three-part shape is public; its content is not.
+         mask_all_but(out, value, [](std::uint8_t c) { return c == '.'; });
+         return;
+      case Detector::url_secret:
+         // Not even the punctuation of a secret is shown.
+         mask_all_but(out, value, [](std::uint8_t) { return false; });
+         return;
+   }
+}
+
+void append_normalised(WipedBuffer& out, Detector type, std::string_view value) {
+   switch(type) {
+      case Detector::email:
+      case Detector::ip:
+         for(char c : value) {
+            out.push_back(to_lower(static_cast<std::uint8_t>(c)));
+         }
+         return;
+      case Detector::phone:
+      case Detector::credit_card:
+      case Detector::iban:
+         for(char c : value) {
+            const auto byte = static_cast<std::uint8_t>(c);
+            if(is_alnum(byte)) {
+               out.push_back(to_upper(byte));
+            }
+         }
+         return;
+      case Detector::url_secret:
+      case Detector::jwt:
+         append(out, value);
+         return;
+   }
+}
+
+}  // namespace leastdata::redact::detail
