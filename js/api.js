@@ -1,5 +1,6 @@
 // The public API object returned by load() (DESIGN §4), independent of where the wasm
 // bytes came from.
+import { EndpointClient } from './endpoint.js';
 import { Engine } from './engine.js';
 import { createZafAdapter } from './zaf.js';
 
@@ -42,6 +43,17 @@ export class LeastData {
   /** Wipes the secrets held in wasm memory (the pseudonym key). */
   clear() {
     this.engine.clearSecrets();
+  }
+
+  /** Verifies a deletion certificate against the endpoint's keys, in wasm; returns its summary. */
+  verifyCertificate(certificate, keys) {
+    return this.engine.verifyCertificate(certificate, keys);
+  }
+
+  /** A client of the leastdata endpoint (docs/endpoint-client.md). */
+  endpoint(options) {
+    this.engine.checkAlive();
+    return new EndpointClient(this.engine, options);
   }
 
   /** What this session accessed: aggregated ledgers, by path and resource; never values. */

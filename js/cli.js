@@ -8,7 +8,8 @@ import { load, LeastDataError } from './node.js';
 
 const USAGE =
   'leastdata filter --policy FILE [--ledger FILE] [INPUT] | leastdata check-policy FILE | ' +
-  'leastdata redact [--detect all|TYPE,...] [--action remove|label|mask|pseudonym] [--key-file FILE] [--findings FILE] [INPUT]';
+  'leastdata redact [--detect all|TYPE,...] [--action remove|label|mask|pseudonym] [--key-file FILE] [--findings FILE] [INPUT] | ' +
+  'leastdata verify-certificate CERT --keys JWKS';
 
 // Errors are one line on stderr, so the usage goes into the message.
 function usageError(message) {
@@ -76,6 +77,20 @@ const commands = {
     const { text: redacted, findings } = ld.redact(text, { detect: options.detect ?? 'all', action: options.action ?? 'mask' });
     if (options.findings !== undefined) await writeOutput(options.findings, `${JSON.stringify(findings)}\n`);
     process.stdout.write(redacted);
+  },
+
+  async 'verify-certificate'(args) {
+    const { options, positional } = parseArgs(args, ['keys']);
+    if (positional.length !== 1 || options.keys === undefined) throw usageError('verify-certificate takes CERT and --keys JWKS');
+    const ld = await load();
+    const certificate = (await readInput(positional[0])).toString('utf8');
+    const keys = (await readInput(options.keys)).toString('utf8');
+    const summary = ld.verifyCertificate(certificate, keys);
+    const counts = Object.entries(summary.deleted).map(([category, n]) => `${category} ${n}`).join(', ');
+    process.stdout.write(
+      `valid: ${summary.certificate_id} for ${summary.subdomain} (${summary.trigger}), completed ${summary.completed_at}, ` +
+        `signed by key ${summary.key_id} of ${summary.issuer}, region ${summary.storage_region}; deleted: ${counts}\n`,
+    );
   },
 
   async 'check-policy'(args) {

@@ -95,7 +95,10 @@ export class Engine {
     if (bytes === null) {
       throw new LeastDataError('invalid_argument', 'input must be a string, Uint8Array or ArrayBuffer');
     }
-    if (bytes.length > maxBytes) throw sizeError(bytes.length, maxBytes);
+    if (bytes.length > maxBytes) {
+      if (wipeInput) bytes.fill(0); // the caller asked for its bytes gone whatever happens
+      throw sizeError(bytes.length, maxBytes);
+    }
     const ptr = m.alloc(bytes.length);
     try {
       m.HEAPU8.set(bytes, ptr);
@@ -152,6 +155,25 @@ export class Engine {
     const wipe = options.wipeInput ?? true;
     const ok = this.guarded(() => this.withInput(bytes, Number.MAX_SAFE_INTEGER, wipe, (ptr, length) => m.setPseudonymKey(ptr, length)));
     if (!ok) throw this.lastError();
+  }
+
+  /**
+   * Verifies a deletion certificate (Ed25519 over its JCS form) against a key set;
+   * returns its summary, or throws LeastDataError 'invalid_certificate'.
+   */
+  verifyCertificate(certificate, keys) {
+    this.checkAlive();
+    const text = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
+    const summary = this.guarded(() => this.module.verifyCertificate(text(certificate), text(keys)));
+    if (summary === '') throw this.lastError();
+    return JSON.parse(summary);
+  }
+
+  /** Throws LeastDataError 'personal_data' unless `ids` holds only bare numeric IDs. */
+  checkJobIds(ids) {
+    this.checkAlive();
+    const text = typeof ids === 'string' ? ids : JSON.stringify(ids ?? null);
+    if (!this.guarded(() => this.module.checkJobIds(text))) throw this.lastError();
   }
 
   /** Wipes the secrets held in wasm memory (the pseudonym key). */

@@ -19,6 +19,9 @@ export type LeastDataErrorCode =
   | 'invalid_argument'
   | 'path_not_allowed'
   | 'invalid_response'
+  | 'invalid_certificate'
+  | 'personal_data'
+  | 'origin_not_allowed'
   | 'load_failed'
   | 'disposed';
 
@@ -124,6 +127,54 @@ export interface Finding {
   end: number;
 }
 
+/** The summary of a verified deletion certificate. */
+export interface VerifiedCertificate {
+  valid: true;
+  certificate_id: string;
+  subdomain: string;
+  trigger: 'customer_request' | 'retention_inactive_30d';
+  requested_at: string;
+  completed_at: string;
+  deleted: Record<string, number>;
+  method: string;
+  storage_region: string;
+  issuer: string;
+  key_id: string;
+}
+
+export interface KeySet {
+  keys: Array<{ kty: 'OKP'; crv: 'Ed25519'; kid: string; x: string }>;
+}
+
+export type EndpointOptions =
+  | { baseUrl: string; zaf: ZafClient; secretSetting?: string; audience?: string }
+  | { baseUrl: string; token: () => Promise<string>; fetch?: typeof fetch };
+
+/** Errors from the endpoint are LeastDataError with its code (e.g. 'conflict') and the HTTP status. */
+export declare class EndpointClient {
+  private constructor();
+  registerAgent(): Promise<unknown>;
+  getSettings(app: string): Promise<Record<string, unknown>>;
+  putSettings(app: string, settings: Record<string, unknown>, options?: { ifMatch?: string }): Promise<unknown>;
+  getToken(name: string): Promise<{ value: string; expires_at?: string }>;
+  putToken(name: string, value: string, options?: { expiresAt?: string }): Promise<unknown>;
+  deleteToken(name: string): Promise<unknown>;
+  getSharedToken(name: string): Promise<{ value: string; expires_at?: string }>;
+  putSharedToken(name: string, value: string): Promise<unknown>;
+  addStats(app: string, counters: Record<string, number>): Promise<unknown>;
+  getStats(app: string): Promise<unknown>;
+  /** Throws 'personal_data' before sending unless `ids` holds only positive integer IDs. */
+  createJob(kind: string, ids: Partial<Record<'ticket' | 'user' | 'organization', Array<number | string>>>): Promise<{ id: string } & Record<string, unknown>>;
+  getJob(id: string): Promise<unknown>;
+  updateJob(id: string, update: Record<string, unknown>): Promise<unknown>;
+  completeJob(id: string): Promise<unknown>;
+  stopJob(id: string): Promise<unknown>;
+  report(): Promise<Record<string, unknown>>;
+  requestDeletion(subdomain: string): Promise<Record<string, unknown>>;
+  deactivate(): Promise<unknown>;
+  keys(): Promise<KeySet>;
+}
+
 export declare class LeastData {
   private constructor();
   /** Throws LeastDataError 'invalid_policy'. */
@@ -134,6 +185,10 @@ export declare class LeastData {
   setPseudonymKey(key: Uint8Array, options?: FilterOptions): void;
   /** Wipes the secrets held in wasm memory. */
   clear(): void;
+  /** Verifies a deletion certificate (Ed25519 over JCS) in wasm; throws 'invalid_certificate'. */
+  verifyCertificate(certificate: string | Record<string, unknown>, keys: string | KeySet): VerifiedCertificate;
+  /** A client of the leastdata endpoint, pinned to `baseUrl`'s origin. */
+  endpoint(options: EndpointOptions): EndpointClient;
   /** Wraps a ZAF client so the app reads only what `policy` allows (docs/zaf.md). */
   zaf(client: ZafClient, policy: CompiledPolicy): ZafAdapter;
   accessReport(): AccessReport;

@@ -193,3 +193,11 @@ test('a 10,000-deep input is a depth_limit error, and the module keeps working',
 test('the core exposes its limits', () => {
   assert.deepEqual(ld.limits, { maxDepthCeiling: 1024, maxInputBytesCeiling: 512 * 1024 * 1024 });
 });
+
+test('wipeInput zeroes the caller’s bytes even when the call fails before reading them', () => {
+  const policy = ld.compile({ version: 1, select: 'a', limits: { max_input_bytes: 64 } });
+  const bytes = new Uint8Array(65).fill(0x41);
+  expectError(() => policy.filterWithLedger(bytes, { wipeInput: true }), 'size_limit', 64);
+  assert.ok(bytes.every((b) => b === 0));
+  policy.dispose();
+});

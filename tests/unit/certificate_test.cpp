@@ -355,7 +355,7 @@ TEST_CASE("sign and verify enforce the format of every member", "[certificate]")
          unsigned_certificate[member] = value;
          const auto signed_text = certificate::sign(unsigned_certificate, key, k_kat_key_id);
          REQUIRE_FALSE(signed_text.ok());
-         CHECK(signed_text.error().code() == leastdata::ErrorCode::invalid_argument);
+         CHECK(signed_text.error().code() == leastdata::ErrorCode::invalid_certificate);
          INFO(signed_text.error().message());
          CHECK(signed_text.error().message().find(member) != std::string::npos);
 

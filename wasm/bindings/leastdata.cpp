@@ -6,13 +6,16 @@
 // wiped buffer that JS decodes once and then releases, which zeroes it. `release`
 // and `free` zero before freeing, and JS zeroes the shadow stack the call used
 // (`stackLowest`..`stackCurrent`) after each call.
+#include <leastdata/certificate.hpp>
 #include <leastdata/filter.hpp>
+#include <leastdata/job_ids.hpp>
 #include <leastdata/policy.hpp>
 #include <leastdata/redact.hpp>
 #include <leastdata/wipe.hpp>
 
 #include <emscripten/bind.h>
 #include <emscripten/stack.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <memory>
@@ -178,6 +181,44 @@ bool set_pseudonym_key(std::uintptr_t bytes, std::size_t length) {
 
 void clear_secrets() { pseudonym_key().clear(); }
 
+// Verifies a deletion certificate against a published key set (Ed25519 over JCS). On
+// success returns a summary as JSON; on failure an empty string, the error in lastError.
+std::string verify_certificate(const std::string& certificate_json, const std::string& keys_json) {
+   last_call().error.reset();
+   auto verified = certificate::verify(certificate_json, keys_json);
+   if(!verified) {
+      set_error(verified.error());
+      return std::string();
+   }
+   const certificate::VerifiedCertificate& c = verified.value();
+   nlohmann::ordered_json deleted = nlohmann::ordered_json::object();
+   for(const auto& [category, count] : c.deleted) {
+      deleted[category] = count;
+   }
+   return nlohmann::ordered_json{{"valid", true},
+                                 {"certificate_id", c.certificate_id},
+                                 {"subdomain", c.subdomain},
+                                 {"trigger", std::string(certificate::trigger_name(c.trigger))},
+                                 {"requested_at", c.requested_at},
+                                 {"completed_at", c.completed_at},
+                                 {"deleted", deleted},
+                                 {"method", c.method},
+                                 {"storage_region", c.storage_region},
+                                 {"issuer", c.issuer},
+                                 {"key_id", c.key_id}}
+      .dump();
+}
+
+bool check_job_ids_text(const std::string& ids_json) {
+   last_call().error.reset();
+   Status status = check_job_ids(ids_json);
+   if(!status) {
+      set_error(status.error());
+      return false;
+   }
+   return true;
+}
+
 std::size_t max_depth_ceiling_value() { return max_depth_ceiling(); }
 std::size_t max_input_bytes_ceiling_value() { return max_input_bytes_ceiling(); }
 
@@ -204,6 +245,8 @@ EMSCRIPTEN_BINDINGS(leastdata) {
    function("stackCurrent", &stack_current);
    function("stackEnd", &stack_end);
    function("stackReset", &stack_reset);
+   function("verifyCertificate", &verify_certificate);
+   function("checkJobIds", &check_job_ids_text);
    function("redact", &redact_text);
    function("detectorMask", &detector_mask);
    function("setPseudonymKey", &set_pseudonym_key);

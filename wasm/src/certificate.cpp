@@ -32,7 +32,7 @@ constexpr std::array<std::string_view, 5> k_required_categories = {"agents", "to
                                                                     "jobs"};
 
 Error invalid(std::string message) {
-   return Error(ErrorCode::invalid_argument, std::move(message));
+   return Error(ErrorCode::invalid_certificate, std::move(message));
 }
 
 Error in_context(const Error& error, std::string_view context) {

@@ -14,6 +14,8 @@ std::string_view error_code_name(ErrorCode code) noexcept {
       case ErrorCode::size_limit: return "size_limit";
       case ErrorCode::duplicate_key: return "duplicate_key";
       case ErrorCode::invalid_argument: return "invalid_argument";
+      case ErrorCode::invalid_certificate: return "invalid_certificate";
+      case ErrorCode::personal_data: return "personal_data";
    }
    return "internal_error";
 }

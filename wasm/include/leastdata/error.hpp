@@ -23,6 +23,8 @@ enum class ErrorCode {
    size_limit,
    duplicate_key,
    invalid_argument,
+   invalid_certificate,  // malformed, or not signed by a published key
+   personal_data,        // something other than bare numeric IDs where only IDs may go
 };
 
 /// The stable wire name of a code, e.g. "invalid_json".

@@ -1,0 +1,261 @@
+// The client of the leastdata endpoint (DESIGN §4, §7). It talks to one origin only:
+// `baseUrl` must be https: (plain http: only for localhost), every request goes to a
+// path under it, and a redirect anywhere is refused (`origin_not_allowed`). Settings
+// may be cached in memory for the session; nothing is written to browser storage.
+//
+// Two ways to authenticate:
+//   { zaf: client, secretSetting: 'shared_secret' }  the request goes through Zendesk's
+//       proxy, which signs an HS256 JWT with the app's secure setting: the tenant secret
+//       never reaches the browser;
+//   { token: async () => jwt }  Node and tests: a bearer token from the caller.
+import { LeastDataError } from './errors.js';
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function endpointError(status, body) {
+  const code = body?.error?.code ?? `http_${status}`;
+  const message = body?.error?.message ?? `the endpoint answered HTTP ${status}`;
+  const error = new LeastDataError(code, message);
+  error.status = status;
+  return error;
+}
+
+function checkBaseUrl(baseUrl) {
+  let url;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new LeastDataError('origin_not_allowed', `baseUrl ${JSON.stringify(String(baseUrl))} is not a URL`);
+  }
+  const local = LOCAL_HOSTS.has(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+    throw new LeastDataError('origin_not_allowed', 'baseUrl must be https: (plain http: only for localhost and 127.0.0.1)');
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new LeastDataError('origin_not_allowed', 'baseUrl must not carry credentials, a query or a fragment');
+  }
+  return new URL(url.pathname.endsWith('/') ? url.href : `${url.href}/`);
+}
+
+// Path segments from the caller (app names, token names) are encoded, so none can
+// climb out of the base path or add a query.
+function segment(value, what) {
+  const text = String(value);
+  if (text.length === 0 || text.length > 128) throw new LeastDataError('invalid_argument', `${what} must be 1 to 128 characters`);
+  return encodeURIComponent(text);
+}
+
+export class EndpointClient {
+  /**
+   * @param {import('./engine.js').Engine} engine
+   * @param {{ baseUrl: string, zaf?: any, secretSetting?: string, token?: () => Promise<string>,
+   *           audience?: string, fetch?: typeof fetch }} options
+   */
+  constructor(engine, options) {
+    this.engine = engine;
+    this.base = checkBaseUrl(options?.baseUrl);
+    this.origin = this.base.origin;
+    if (options.zaf) {
+      this.zaf = options.zaf;
+      this.secretSetting = options.secretSetting ?? 'shared_secret';
+      if (!/^[A-Za-z0-9_]+$/.test(this.secretSetting)) {
+        throw new LeastDataError('invalid_argument', 'secretSetting must be the name of a secure setting');
+      }
+      this.audience = options.audience ?? 'leastdata';
+    } else if (typeof options.token === 'function') {
+      this.token = options.token;
+      this.fetch = options.fetch ?? globalThis.fetch;
+    } else {
+      throw new LeastDataError('invalid_argument', 'endpoint() needs { zaf, secretSetting } or { token: async () => jwt }');
+    }
+    this.settingsCache = new Map();
+  }
+
+  url(path) {
+    const url = new URL(path, this.base);
+    if (url.origin !== this.origin || !url.pathname.startsWith(this.base.pathname)) {
+      throw new LeastDataError('origin_not_allowed', `refusing a request outside ${this.base.href}`);
+    }
+    return url;
+  }
+
+  async call(method, path, { body, headers = {}, auth = true } = {}) {
+    const url = this.url(path);
+    return this.zaf ? this.callThroughZaf(method, url, body, headers, auth) : this.callDirect(method, url, body, headers, auth);
+  }
+
+  async callDirect(method, url, body, headers, auth) {
+    const request = { method, headers: { accept: 'application/json', ...headers }, redirect: 'manual', cache: 'no-store' };
+    if (auth) request.headers.authorization = `Bearer ${await this.token()}`;
+    if (body !== undefined) {
+      request.headers['content-type'] = 'application/json';
+      request.body = JSON.stringify(body);
+    }
+    const response = await this.fetch(url, request);
+    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+      throw new LeastDataError('origin_not_allowed', `the endpoint redirected (HTTP ${response.status}); redirects are refused`);
+    }
+    if (response.url && new URL(response.url).origin !== this.origin) {
+      throw new LeastDataError('origin_not_allowed', 'the response came from another origin');
+    }
+    const text = await response.text();
+    const parsed = text.length > 0 ? JSON.parse(text) : null;
+    if (!response.ok) throw endpointError(response.status, parsed);
+    return { body: parsed, etag: response.headers.get('etag') };
+  }
+
+  async callThroughZaf(method, url, body, headers, auth) {
+    const context = await this.zafIdentity();
+    const options = {
+      url: url.href,
+      type: method,
+      dataType: 'text',
+      cors: false,
+      headers: { ...headers },
+      httpCompleteResponse: true,
+    };
+    if (auth) {
+      // Zendesk's proxy signs this JWT with the secure setting and substitutes it: the
+      // secret stays on Zendesk's side.
+      options.secure = true;
+      options.jwt = {
+        algorithm: 'HS256',
+        secret_key: `{{setting.${this.secretSetting}}}`,
+        expiry: 3600,
+        claims: { iss: `${context.subdomain}.zendesk.com`, aud: this.audience, sub: String(context.userId), email: context.email, role: context.role },
+      };
+      options.headers.Authorization = 'Bearer {{jwt.token}}';
+    }
+    if (body !== undefined) {
+      options.contentType = 'application/json';
+      options.data = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await this.zaf.request(options);
+    } catch (failure) {
+      let parsed = null;
+      try {
+        parsed = JSON.parse(failure?.responseText ?? '');
+      } catch {
+        // not JSON: the status says enough
+      }
+      throw endpointError(failure?.status ?? 0, parsed);
+    }
+    const text = response?.responseText ?? '';
+    return { body: text.length > 0 ? JSON.parse(text) : null, etag: response?.headers?.etag ?? response?.headers?.ETag ?? null };
+  }
+
+  async zafIdentity() {
+    this.identity ??= (async () => {
+      const { currentUser, currentAccount } = await this.zaf.get(['currentUser', 'currentAccount']);
+      return {
+        subdomain: currentAccount.subdomain,
+        userId: currentUser.id,
+        email: currentUser.email,
+        role: currentUser.role === 'admin' ? 'admin' : 'agent',
+      };
+    })();
+    return this.identity;
+  }
+
+  /** Registers the calling agent (sub and email from the token). */
+  async registerAgent() {
+    return (await this.call('PUT', 'v1/agents/me', { body: {} })).body;
+  }
+
+  /** The app's settings; cached in memory for the session. */
+  async getSettings(app) {
+    const key = segment(app, 'app');
+    if (!this.settingsCache.has(key)) {
+      const { body, etag } = await this.call('GET', `v1/settings/${key}`);
+      this.settingsCache.set(key, { settings: body.settings, version: body.version, etag });
+    }
+    return this.settingsCache.get(key).settings;
+  }
+
+  /** Writes settings (admin); `ifMatch` (the version read) makes a concurrent write a 409 'conflict'. */
+  async putSettings(app, settings, options = {}) {
+    const key = segment(app, 'app');
+    const ifMatch = options.ifMatch ?? this.settingsCache.get(key)?.etag;
+    const headers = ifMatch ? { 'if-match': String(ifMatch) } : {};
+    this.settingsCache.delete(key);
+    const { body } = await this.call('PUT', `v1/settings/${key}`, { body: { settings }, headers });
+    return body;
+  }
+
+  async getToken(name) {
+    return (await this.call('GET', `v1/tokens/${segment(name, 'name')}`)).body;
+  }
+
+  async putToken(name, value, options = {}) {
+    const body = { value: String(value) };
+    if (options.expiresAt) body.expires_at = options.expiresAt;
+    return (await this.call('PUT', `v1/tokens/${segment(name, 'name')}`, { body })).body;
+  }
+
+  async deleteToken(name) {
+    return (await this.call('DELETE', `v1/tokens/${segment(name, 'name')}`)).body;
+  }
+
+  async getSharedToken(name) {
+    return (await this.call('GET', `v1/shared-tokens/${segment(name, 'name')}`)).body;
+  }
+
+  async putSharedToken(name, value) {
+    return (await this.call('PUT', `v1/shared-tokens/${segment(name, 'name')}`, { body: { value: String(value) } })).body;
+  }
+
+  /** Adds to the app's counters for today: names [a-z0-9_]{1,64}, non-negative integers. */
+  async addStats(app, counters) {
+    return (await this.call('POST', 'v1/stats', { body: { app: String(app), counters } })).body;
+  }
+
+  async getStats(app) {
+    return (await this.call('GET', `v1/stats?app=${encodeURIComponent(String(app))}`)).body;
+  }
+
+  /** Creates a multi-stage job. The IDs are checked in wasm first: only bare numeric IDs leave. */
+  async createJob(kind, ids) {
+    this.engine.checkJobIds(ids);
+    return (await this.call('POST', 'v1/jobs', { body: { kind: String(kind), ids } })).body;
+  }
+
+  async getJob(id) {
+    return (await this.call('GET', `v1/jobs/${segment(id, 'job id')}`)).body;
+  }
+
+  async updateJob(id, update) {
+    if (update?.ids !== undefined) this.engine.checkJobIds(update.ids);
+    return (await this.call('PATCH', `v1/jobs/${segment(id, 'job id')}`, { body: update })).body;
+  }
+
+  async completeJob(id) {
+    return (await this.call('POST', `v1/jobs/${segment(id, 'job id')}/complete`, { body: {} })).body;
+  }
+
+  async stopJob(id) {
+    return (await this.call('POST', `v1/jobs/${segment(id, 'job id')}/stop`, { body: {} })).body;
+  }
+
+  /** Everything the endpoint stores for this tenant, with retention dates (admin). */
+  async report() {
+    return (await this.call('GET', 'v1/report')).body;
+  }
+
+  /** Deletes everything of the tenant now (admin); returns the signed certificate. */
+  async requestDeletion(subdomain) {
+    this.settingsCache.clear();
+    return (await this.call('POST', 'v1/deletion', { body: { confirm: String(subdomain) } })).body;
+  }
+
+  /** The app was uninstalled (admin): the 30-day retention clock starts. */
+  async deactivate() {
+    return (await this.call('POST', 'v1/lifecycle/deactivate', { body: {} })).body;
+  }
+
+  /** The endpoint's published certificate keys (no authentication). */
+  async keys() {
+    return (await this.call('GET', '.well-known/leastdata-keys.json', { auth: false })).body;
+  }
+}

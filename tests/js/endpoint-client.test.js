@@ -1,0 +1,113 @@
+// The endpoint client (ld.endpoint) without a server: origin pinning, redirects, the
+// ZAF secure-setting JWT flow, job IDs checked in wasm before anything is sent, the
+// in-memory settings cache and error mapping. The client against the real endpoint is
+// tested in tests/endpoint/.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { load, LeastDataError } from '../../dist/node.js';
+
+const ld = await load();
+
+function fakeFetch(responder) {
+  const calls = [];
+  const fetch = async (url, init) => {
+    calls.push({ url: String(url), init });
+    return responder(String(url), init);
+  };
+  return { fetch, calls };
+}
+
+const json = (status, body, headers = {}) =>
+  new Response(body === undefined ? '' : JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+function expectCode(promiseOrFn, code) {
+  return assert.rejects(async () => (typeof promiseOrFn === 'function' ? promiseOrFn() : promiseOrFn), (e) => {
+    assert.ok(e instanceof LeastDataError, String(e));
+    assert.equal(e.code, code);
+    return true;
+  });
+}
+
+test('baseUrl must be https (http only for localhost) and carry nothing but a path', () => {
+  for (const baseUrl of ['http://example.com', 'ftp://localhost', 'https://user:pw@example.com', 'https://example.com/?q=1', 'not a url']) {
+    assert.throws(() => ld.endpoint({ baseUrl, token: async () => 't' }), (e) => e.code === 'origin_not_allowed', baseUrl);
+  }
+  for (const baseUrl of ['https://ep.example.eu', 'http://localhost:8080', 'http://127.0.0.1:9/base/']) {
+    assert.ok(ld.endpoint({ baseUrl, token: async () => 't' }));
+  }
+  assert.throws(() => ld.endpoint({ baseUrl: 'https://ep.example.eu' }), (e) => e.code === 'invalid_argument');
+});
+
+test('requests go only under baseUrl, with the bearer token; names are encoded', async () => {
+  const { fetch, calls } = fakeFetch(() => json(200, { value: 'v' }));
+  const ep = ld.endpoint({ baseUrl: 'https://ep.example.eu/leastdata', token: async () => 'jwt-123', fetch });
+  await ep.getToken('../../admin?x=1');
+  assert.equal(calls[0].url, 'https://ep.example.eu/leastdata/v1/tokens/..%2F..%2Fadmin%3Fx%3D1');
+  assert.equal(calls[0].init.headers.authorization, 'Bearer jwt-123');
+  assert.equal(calls[0].init.redirect, 'manual');
+  assert.throws(() => ep.url('https://other.example/v1'), (e) => e.code === 'origin_not_allowed');
+});
+
+test('a redirect is refused, wherever it points', async () => {
+  const { fetch } = fakeFetch(() => new Response(null, { status: 302, headers: { location: 'https://evil.example/' } }));
+  const ep = ld.endpoint({ baseUrl: 'https://ep.example.eu', token: async () => 't', fetch });
+  await expectCode(ep.report(), 'origin_not_allowed');
+});
+
+test('job IDs are checked in wasm before anything is sent', async () => {
+  const { fetch, calls } = fakeFetch(() => json(201, { id: 'job_1' }));
+  const ep = ld.endpoint({ baseUrl: 'https://ep.example.eu', token: async () => 't', fetch });
+  await expectCode(ep.createJob('gdpr', { ticket: [1, 'jane@example.com'] }), 'personal_data');
+  await expectCode(ep.createJob('gdpr', { email: ['1'] }), 'personal_data');
+  await expectCode(ep.updateJob('job_1', { ids: { user: [{ name: 'x' }] } }), 'personal_data');
+  assert.equal(calls.length, 0, 'nothing left for a refused job');
+  assert.deepEqual(await ep.createJob('gdpr', { ticket: [1, '12345678901234567890'] }), { id: 'job_1' });
+  assert.deepEqual(JSON.parse(calls[0].init.body), { kind: 'gdpr', ids: { ticket: [1, '12345678901234567890'] } });
+});
+
+test('settings are cached in memory for the session, and a write passes If-Match', async () => {
+  const { fetch, calls } = fakeFetch((url, init) =>
+    init.method === 'GET' ? json(200, { settings: { color: 'blue' }, version: 3 }, { etag: '"3"' }) : json(200, { settings: { color: 'red' }, version: 4 }),
+  );
+  const ep = ld.endpoint({ baseUrl: 'https://ep.example.eu', token: async () => 't', fetch });
+  assert.deepEqual(await ep.getSettings('sidebar'), { color: 'blue' });
+  assert.deepEqual(await ep.getSettings('sidebar'), { color: 'blue' });
+  assert.equal(calls.length, 1);
+  await ep.putSettings('sidebar', { color: 'red' });
+  assert.equal(calls[1].init.headers['if-match'], '"3"');
+  await ep.getSettings('sidebar');
+  assert.equal(calls.length, 3, 'a write invalidates the cache');
+});
+
+test('endpoint errors become LeastDataError with the endpoint’s code and status', async () => {
+  const { fetch } = fakeFetch(() => json(409, { error: { code: 'conflict', message: 'settings changed meanwhile' } }));
+  const ep = ld.endpoint({ baseUrl: 'https://ep.example.eu', token: async () => 't', fetch });
+  await assert.rejects(ep.putSettings('a', {}, { ifMatch: '"1"' }), (e) => e.code === 'conflict' && e.status === 409);
+});
+
+test('through ZAF: the secure setting and the JWT are placeholders Zendesk fills in', async () => {
+  const requests = [];
+  const zaf = {
+    get: async () => ({ currentUser: { id: 42, email: 'agent@example.com', role: 'admin' }, currentAccount: { subdomain: 'acme' } }),
+    request: async (options) => {
+      requests.push(options);
+      return { responseText: JSON.stringify({ settings: { a: 1 }, version: 1 }), headers: { etag: '"1"' } };
+    },
+  };
+  const ep = ld.endpoint({ baseUrl: 'https://ep.example.eu', zaf, secretSetting: 'shared_secret' });
+  assert.deepEqual(await ep.getSettings('sidebar'), { a: 1 });
+  const [options] = requests;
+  assert.equal(options.url, 'https://ep.example.eu/v1/settings/sidebar');
+  assert.equal(options.secure, true);
+  assert.equal(options.jwt.algorithm, 'HS256');
+  assert.equal(options.jwt.secret_key, '{{setting.shared_secret}}');
+  assert.deepEqual(options.jwt.claims, { iss: 'acme.zendesk.com', aud: 'leastdata', sub: '42', email: 'agent@example.com', role: 'admin' });
+  assert.equal(options.headers.Authorization, 'Bearer {{jwt.token}}');
+  assert.throws(() => ld.endpoint({ baseUrl: 'https://ep.example.eu', zaf, secretSetting: '}}{{x' }), (e) => e.code === 'invalid_argument');
+});
+
+test('verifyCertificate rejects malformed certificates with invalid_certificate', () => {
+  assert.throws(() => ld.verifyCertificate({}, { keys: [] }), (e) => e.code === 'invalid_certificate');
+  assert.throws(() => ld.verifyCertificate('{', '{"keys":[]}'), (e) => e instanceof LeastDataError);
+});

@@ -1,0 +1,72 @@
+// See job_ids.hpp.
+#include <leastdata/job_ids.hpp>
+
+#include "json_document.hpp"
+
+#include <string>
+
+namespace leastdata {
+
+namespace {
+
+bool is_id(const nlohmann::ordered_json& value) {
+   if(value.is_number_unsigned()) {
+      return value.get<std::uint64_t>() > 0;
+   }
+   if(value.is_number_integer()) {
+      return value.get<std::int64_t>() > 0;
+   }
+   if(!value.is_string()) {
+      return false;
+   }
+   const std::string& digits = value.get_ref<const std::string&>();
+   if(digits.empty() || digits.size() > 20 || digits.front() == '0') {
+      return false;
+   }
+   for(char c : digits) {
+      if(c < '0' || c > '9') {
+         return false;
+      }
+   }
+   return true;
+}
+
+Error personal_data(std::string where) {
+   return Error(ErrorCode::personal_data,
+                where + ": a job holds only bare numeric IDs (positive integers or digit strings)");
+}
+
+}  // namespace
+
+Status check_job_ids(std::string_view ids_json) {
+   auto parsed = detail::parse_json_document(ids_json, ErrorCode::invalid_json, "job ids");
+   if(!parsed) {
+      return parsed.error();
+   }
+   const auto& ids = parsed.value();
+   if(!ids.is_object()) {
+      return personal_data("ids");
+   }
+   std::size_t total = 0;
+   for(const auto& [kind, list] : ids.items()) {
+      if(kind != "ticket" && kind != "user" && kind != "organization") {
+         return personal_data("ids: only ticket, user and organization IDs; the member at position " +
+                              std::to_string(total) + " is another kind");
+      }
+      if(!list.is_array()) {
+         return personal_data("ids." + kind + " must be an array");
+      }
+      for(std::size_t i = 0; i != list.size(); ++i) {
+         if(!is_id(list[i])) {
+            return personal_data("ids." + kind + "[" + std::to_string(i) + "]");
+         }
+      }
+      total += list.size();
+      if(total > max_job_ids()) {
+         return Error(ErrorCode::size_limit, "a job holds at most " + std::to_string(max_job_ids()) + " IDs");
+      }
+   }
+   return {};
+}
+
+}  // namespace leastdata
