@@ -2,16 +2,7 @@
 // and custom fields (GET /api/v2/tickets.json?include=users), of a requested size.
 // Deterministic (seeded), invented data.
 
-function rng(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './seeded-random.js';
 
 const WORDS = ('printer invoice refund login password shipping delay broken screen order account ' +
   'upgrade plan billing error crash sync export report urgent customer portal café naïve 東京 😀').split(' ');
@@ -86,7 +77,7 @@ function user(random, id) {
 
 /** A ticket list with sideloaded users, about `bytes` long. */
 export function ticketList(bytes, seed = 1) {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const tickets = [];
   const users = [];
   const userIds = [];

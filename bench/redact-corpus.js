@@ -1,16 +1,7 @@
 // A labelled corpus for redaction benchmarks: support-ticket sentences with known
 // personal data (and the hard negatives that must survive), generated from a seed.
 
-function rng(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './seeded-random.js';
 
 function luhnComplete(prefix) {
   // Appends the check digit that makes `prefix` Luhn-valid.
@@ -53,7 +44,7 @@ const NEGATIVES = [
 
 /** { text, entities: [{ type, value }], negatives: [string] } of about `bytes` bytes. */
 export function redactionCorpus(bytes, seed = 7) {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const parts = [];
   const entities = [];
   const negatives = [];

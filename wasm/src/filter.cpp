@@ -274,111 +274,112 @@ class FilterRun final {
          }
       }
 
-      template <bool Emit>
-      bool walk_object() {
+      // ---- containers: one loop each, the member or element handled by the caller -----
+
+      // Walks the object at m_p: `on_member(name, raw_name, raw_name_end)` is called once
+      // a member's name is read; it checks the name, then reads the colon and the value.
+      template <typename OnMember>
+      bool for_each_member(OnMember&& on_member) {
          if(!enter_container()) {
             return false;
-         }
-         if constexpr(Emit) {
-            put('{');
          }
          if(m_p < m_end && *m_p == '}') {
             ++m_p;
             --m_depth;
-            if constexpr(Emit) {
-               put('}');
-            }
             return true;
          }
-         NameSet names;
-         for(bool first = true;; first = false) {
+         for(;;) {
             std::string_view name;
             const std::uint8_t* raw_name = nullptr;
             const std::uint8_t* raw_name_end = nullptr;
-            if(!read_name(name, raw_name, raw_name_end)) {
+            if(!read_name(name, raw_name, raw_name_end) || !on_member(name, raw_name, raw_name_end)) {
                return false;
-            }
-            if constexpr(Emit) {
-               if(!names.insert(name)) {
-                  return fail(ErrorCode::duplicate_key, "a kept member occurs twice in one object", raw_name);
-               }
-            }
-            if(!read_colon()) {
-               return false;
-            }
-            if constexpr(Emit) {
-               if(!first) {
-                  put(',');
-               }
-               put(raw_name, raw_name_end);
-               put(':');
-               const std::size_t mark = m_paths.push_member(name);
-               const bool ok = walk_value<true>();
-               m_paths.pop(mark);
-               if(!ok) {
-                  return false;
-               }
-            } else {
-               if(!walk_value<false>()) {
-                  return false;
-               }
             }
             const int more = next_item('}', "expected ',' or '}' in an object");
-            if(more < 0) {
-               return false;
-            }
-            if(more == 0) {
-               break;
+            if(more <= 0) {
+               return more == 0;
             }
          }
-         if constexpr(Emit) {
-            put('}');
-         }
-         return true;
       }
 
-      template <bool Emit>
-      bool walk_array() {
+      // Walks the array at m_p: `on_element()` is called with m_p at each element.
+      template <typename OnElement>
+      bool for_each_element(OnElement&& on_element) {
          if(!enter_container()) {
             return false;
-         }
-         if constexpr(Emit) {
-            put('[');
          }
          if(m_p < m_end && *m_p == ']') {
             ++m_p;
             --m_depth;
-            if constexpr(Emit) {
-               put(']');
-            }
             return true;
          }
-         std::size_t mark = 0;
-         if constexpr(Emit) {
-            mark = m_paths.push_array();
-         }
-         for(bool first = true;; first = false) {
-            if constexpr(Emit) {
-               if(!first) {
-                  put(',');
-               }
+         for(;;) {
+            if(m_p >= m_end) {
+               return unexpected("expected a JSON value");
             }
-            if(!walk_value<Emit>()) {
+            if(!on_element()) {
                return false;
             }
             const int more = next_item(']', "expected ',' or ']' in an array");
-            if(more < 0) {
-               return false;
-            }
-            if(more == 0) {
-               break;
+            if(more <= 0) {
+               return more == 0;
             }
          }
-         if constexpr(Emit) {
+      }
+
+      // Writes the separating comma before every item but the first.
+      void put_separator(bool& first) {
+         if(!first) {
+            put(',');
+         }
+         first = false;
+      }
+
+      template <bool Emit>
+      bool walk_object() {
+         if constexpr(!Emit) {
+            return for_each_member([this](std::string_view, const std::uint8_t*, const std::uint8_t*) {
+               return read_colon() && walk_value<false>();
+            });
+         } else {
+            put('{');
+            NameSet names;
+            bool first = true;
+            const bool ok = for_each_member([&](std::string_view name, const std::uint8_t* raw_name,
+                                                const std::uint8_t* raw_name_end) {
+               if(!names.insert(name)) {
+                  return fail(ErrorCode::duplicate_key, "a kept member occurs twice in one object", raw_name);
+               }
+               if(!read_colon()) {
+                  return false;
+               }
+               put_name(first, raw_name, raw_name_end);
+               const std::size_t mark = m_paths.push_member(name);
+               const bool kept = walk_value<true>();
+               m_paths.pop(mark);
+               return kept;
+            });
+            put('}');
+            return ok;
+         }
+      }
+
+      template <bool Emit>
+      bool walk_array() {
+         if constexpr(!Emit) {
+            return for_each_element([this] { return walk_value<false>(); });
+         } else {
+            put('[');
+            const std::size_t mark = m_paths.push_array();
+            bool first = true;
+            const bool ok = for_each_element([&] {
+               put_separator(first);
+               return walk_value<true>();
+            });
             m_paths.pop(mark);
             put(']');
+            return ok;
          }
-         return true;
       }
 
       void count_kept() { m_paths.count(); }
@@ -569,10 +570,7 @@ class FilterRun final {
 
       // Emits a member name (with the separating comma) before its kept value.
       void put_name(bool& first, const std::uint8_t* raw_name, const std::uint8_t* raw_name_end) {
-         if(!first) {
-            put(',');
-         }
-         first = false;
+         put_separator(first);
          put(raw_name, raw_name_end);
          put(':');
       }
@@ -593,25 +591,11 @@ class FilterRun final {
       }
 
       bool project_object(const Node& node, const MemberPlan* selected_by) {
-         if(!enter_container()) {
-            return false;
-         }
          put('{');
-         if(m_p < m_end && *m_p == '}') {
-            ++m_p;
-            --m_depth;
-            put('}');
-            return true;
-         }
          NameSet names;
          bool first = true;
-         for(;;) {
-            std::string_view name;
-            const std::uint8_t* raw_name = nullptr;
-            const std::uint8_t* raw_name_end = nullptr;
-            if(!read_name(name, raw_name, raw_name_end)) {
-               return false;
-            }
+         const bool ok = for_each_member([&](std::string_view name, const std::uint8_t* raw_name,
+                                             const std::uint8_t* raw_name_end) {
             const MemberPlan* plan = node.find(name);
             const bool predicate_key = selected_by != nullptr && is_predicate_key(*selected_by, name);
             if((plan != nullptr || predicate_key) && !names.insert(name)) {
@@ -622,22 +606,12 @@ class FilterRun final {
             }
             if(plan == nullptr) {
                ++m_dropped;
-               if(!walk_value<false>()) {
-                  return false;
-               }
-            } else if(!project_member(*plan, name, first, raw_name, raw_name_end)) {
-               return false;
+               return walk_value<false>();
             }
-            const int more = next_item('}', "expected ',' or '}' in an object");
-            if(more < 0) {
-               return false;
-            }
-            if(more == 0) {
-               break;
-            }
-         }
+            return project_member(*plan, name, first, raw_name, raw_name_end);
+         });
          put('}');
-         return true;
+         return ok;
       }
 
       // Skips a value no rule of `plan` applies to. When predicates were evaluated on it,
@@ -647,33 +621,13 @@ class FilterRun final {
          if(!plan.conditional || *m_p != '{') {
             return walk_value<false>();
          }
-         if(!enter_container()) {
-            return false;
-         }
-         if(m_p < m_end && *m_p == '}') {
-            ++m_p;
-            --m_depth;
-            return true;
-         }
          NameSet names;
-         for(;;) {
-            std::string_view name;
-            const std::uint8_t* raw_name = nullptr;
-            const std::uint8_t* raw_name_end = nullptr;
-            if(!read_name(name, raw_name, raw_name_end)) {
-               return false;
-            }
+         return for_each_member([&](std::string_view name, const std::uint8_t* raw_name, const std::uint8_t*) {
             if(is_predicate_key(plan, name) && !names.insert(name)) {
                return fail(ErrorCode::duplicate_key, "a predicate member occurs twice in one object", raw_name);
             }
-            if(!read_colon() || !walk_value<false>()) {
-               return false;
-            }
-            const int more = next_item('}', "expected ',' or '}' in an object");
-            if(more <= 0) {
-               return more == 0;
-            }
-         }
+            return read_colon() && walk_value<false>();
+         });
       }
 
       static bool is_predicate_key(const MemberPlan& plan, std::string_view name) {
@@ -712,61 +666,28 @@ class FilterRun final {
       // Rules act on each element: elements no rule applies to are dropped; nested arrays
       // are processed the same way, element by element.
       bool project_array(const MemberPlan& plan) {
-         if(!enter_container()) {
-            return false;
-         }
          put('[');
-         if(m_p < m_end && *m_p == ']') {
-            ++m_p;
-            --m_depth;
-            put(']');
-            return true;
-         }
          const std::size_t mark = m_paths.push_array();
          bool first = true;
-         for(;;) {
-            if(m_p >= m_end) {
-               return unexpected("expected a JSON value");
-            }
+         const bool ok = for_each_element([&] {
             if(*m_p == '[') {
-               if(!first) {
-                  put(',');
-               }
-               first = false;
-               if(!project_array(plan)) {
-                  return false;
-               }
-            } else {
-               const Action* action = nullptr;
-               if(!choose(plan, action)) {
-                  return false;
-               }
-               if(!survives(action)) {
-                  ++m_dropped;
-                  if(!skip_rejected(plan)) {
-                     return false;
-                  }
-               } else {
-                  if(!first) {
-                     put(',');
-                  }
-                  first = false;
-                  if(!keep(*action, &plan)) {
-                     return false;
-                  }
-               }
+               put_separator(first);
+               return project_array(plan);
             }
-            const int more = next_item(']', "expected ',' or ']' in an array");
-            if(more < 0) {
+            const Action* action = nullptr;
+            if(!choose(plan, action)) {
                return false;
             }
-            if(more == 0) {
-               break;
+            if(!survives(action)) {
+               ++m_dropped;
+               return skip_rejected(plan);
             }
-         }
+            put_separator(first);
+            return keep(*action, &plan);
+         });
          m_paths.pop(mark);
          put(']');
-         return true;
+         return ok;
       }
 
       bool run_root() {
