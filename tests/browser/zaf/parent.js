@@ -3,7 +3,7 @@
 // fixed ticket context and proxies ZAF `request` to this server's fake Zendesk API.
 // `window.zafParent` exposes every message exchanged, for the tests.
 import { APP_GUID, ZAF_DATA, zafContext } from './fixtures.js';
-import { ZafParent, lookupPath } from './zaf-parent.js';
+import { ZafParent, lookupPath } from '../../../demo/workspace/zaf-parent.js';
 
 const appOrigin = new URL(location.href).searchParams.get('app') ?? location.origin;
 const iframe = document.getElementById('app');

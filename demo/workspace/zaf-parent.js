@@ -1,7 +1,7 @@
 // The parent (Zendesk) side of the ZAF postMessage protocol, as the real
 // zendesk_app_framework_sdk 2.x in the app iframe expects it (node_modules/
-// zendesk_app_framework_sdk/lib/client.js). Used by the browser tests' parent page and
-// meant to be reused by the demo's workspace. Every message is a JSON string:
+// zendesk_app_framework_sdk/lib/client.js). Used by the demo's workspace (demo/workspace/)
+// and the browser tests' parent page. Every message is a JSON string:
 //
 //   iframe → parent                                   parent → iframe
 //   {key:'iframe.handshake', message:{version}}       {key:'zaf.app.registered', message:{context, metadata}}

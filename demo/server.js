@@ -1,0 +1,205 @@
+// The demo's web server: one Node http server that plays two origins, as Zendesk does.
+//   http://localhost:PORT   the agent workspace (demo/workspace/), the fake Zendesk REST API
+//                            (/api/v2/…) and the ZAF request proxy (/__zaf/request);
+//   http://127.0.0.1:PORT   the sidebar app (demo/app/) under a strict CSP, the package
+//                            (/dist/), the ZAF SDK bundle and Zendesk Garden CSS.
+// `node demo/server.js` runs the whole demo (endpoint included) through demo/launch.js;
+// `createDemoServer()` is the server alone, for launch.js and the e2e test.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { OPEN_TICKET_ID, SUBDOMAIN, generateAccount } from './zendesk/data.js';
+import { createZendeskApi } from './zendesk/api.js';
+import { createZafProxy } from './zaf-proxy.js';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const APP_GUID = 'de300a99-1ea5-7da7-a000-000000000042';
+export const APP_NAME = 'ticket-summary';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+const GARDEN = ['bedrock', 'buttons', 'forms', 'tags', 'utilities'];
+
+/** Resolves `relative` inside `base`, or undefined when it would escape it. */
+function inside(base, relative) {
+  const path = normalize(join(base, relative));
+  return path.startsWith(base.endsWith(sep) ? base : base + sep) ? path : undefined;
+}
+
+async function sendFile(res, path, headers = {}) {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new Error('not a file');
+    res.writeHead(200, {
+      'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+      'content-length': info.size,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      ...headers,
+    });
+    createReadStream(path).pipe(res);
+  } catch {
+    notFound(res);
+  }
+}
+
+function notFound(res) {
+  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
+}
+
+function sendJson(res, status, value, headers = {}) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.end(JSON.stringify(value));
+}
+
+/**
+ * Starts the demo web server on loopback.
+ * @param {{ port?: number, endpointOrigin: string, subdomain?: string,
+ *           tenantSecret: () => string, root?: string }} options
+ *   `tenantSecret` returns the tenant's jwt_secret: the app's secure setting `shared_secret`.
+ * @returns {Promise<{ port: number, workspaceUrl: string, appOrigin: string, close(): Promise<void> }>}
+ */
+export async function createDemoServer(options) {
+  const root = options.root ?? ROOT;
+  const subdomain = options.subdomain ?? SUBDOMAIN;
+  const account = generateAccount();
+  const zendesk = createZendeskApi(account);
+  let workspaceOrigin;
+  let appOrigin;
+  let proxy;
+
+  const demoDir = join(root, 'demo');
+  const gardenCss = (name) => join(root, 'node_modules', '@zendeskgarden', `css-${name}`, 'dist', 'index.css');
+
+  const workspaceCsp = () =>
+    `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; ` +
+    `frame-src ${appOrigin}; connect-src 'self'; base-uri 'none'; form-action 'none'`;
+  // What Zendesk apps should run under (DESIGN §1): the wasm needs only 'wasm-unsafe-eval'.
+  // img-src data: is for Garden's checkbox and select icons.
+  const appCsp = () =>
+    `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; ` +
+    `connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors ${workspaceOrigin}`;
+
+  // Files both origins serve (Garden CSS); false when `path` is none of them.
+  async function serveShared(res, path) {
+    const garden = /^\/vendor\/garden\/([a-z]+)\.css$/.exec(path);
+    if (!garden || !GARDEN.includes(garden[1])) return false;
+    await sendFile(res, gardenCss(garden[1]));
+    return true;
+  }
+
+  async function workspace(req, res, url) {
+    const path = url.pathname;
+    if (path.startsWith('/api/v2/')) {
+      const reply = zendesk.handle(req.method, url);
+      res.writeHead(reply.status, { ...reply.headers, 'cache-control': 'no-store' });
+      return res.end(reply.body);
+    }
+    if (path === '/__zaf/request') return proxy(req, res);
+    if (path === '/__demo/config.json') {
+      return sendJson(res, 200, {
+        appUrl: `${appOrigin}/app/index.html`,
+        appOrigin,
+        appGuid: APP_GUID,
+        ticketId: OPEN_TICKET_ID,
+        subdomain,
+        // Non-secure app settings reach the browser in the app's metadata, as in Zendesk.
+        settings: { endpoint_url: options.endpointOrigin, app_name: APP_NAME },
+      });
+    }
+    if (path === '/' || path === '/index.html') {
+      return sendFile(res, join(demoDir, 'workspace', 'index.html'), { 'content-security-policy': workspaceCsp() });
+    }
+    if (path.startsWith('/workspace/')) {
+      const file = inside(join(demoDir, 'workspace'), decodeURIComponent(path.slice('/workspace/'.length)));
+      if (file) return sendFile(res, file);
+    }
+    if (!(await serveShared(res, path))) notFound(res);
+  }
+
+  async function app(req, res, url) {
+    const path = url.pathname;
+    if (path.startsWith('/app/')) {
+      const file = inside(join(demoDir, 'app'), decodeURIComponent(path.slice('/app/'.length)));
+      if (file) return sendFile(res, file, file.endsWith('.html') ? { 'content-security-policy': appCsp() } : {});
+    }
+    if (path.startsWith('/dist/')) {
+      const file = inside(join(root, 'dist'), decodeURIComponent(path.slice('/dist/'.length)));
+      if (file) return sendFile(res, file);
+    }
+    if (path === '/vendor/zaf_sdk.js') return sendFile(res, join(root, 'build', 'zaf-sdk', 'zaf_sdk.js'));
+    if (!(await serveShared(res, path))) notFound(res);
+  }
+
+  const handler = (req, res) => {
+    const host = String(req.headers.host ?? '');
+    const url = new URL(req.url, `http://${host || '127.0.0.1'}`);
+    if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
+    // Two origins from one server: the hostname says which site is asked for.
+    const site = url.hostname === 'localhost' ? workspace : url.hostname === '127.0.0.1' ? app : undefined;
+    if (!site || (req.method !== 'GET' && req.method !== 'HEAD' && url.pathname !== '/__zaf/request' && !url.pathname.startsWith('/api/'))) {
+      return notFound(res);
+    }
+    Promise.resolve(site(req, res, url)).catch((error) => {
+      console.error(`demo server: ${req.method} ${url.pathname}: ${error.message}`);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  };
+
+  const servers = [createServer(handler)];
+  await new Promise((resolve, reject) => {
+    servers[0].once('error', reject);
+    servers[0].listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
+  const { port } = servers[0].address();
+  // `localhost` may resolve to ::1 first; serve it there too when the host has IPv6.
+  const v6 = createServer(handler);
+  await new Promise((resolve) => {
+    v6.once('error', () => resolve());
+    v6.listen(port, '::1', () => {
+      servers.push(v6);
+      resolve();
+    });
+  });
+
+  workspaceOrigin = `http://localhost:${port}`;
+  appOrigin = `http://127.0.0.1:${port}`;
+  proxy = createZafProxy({
+    workspaceOrigin,
+    endpointOrigin: options.endpointOrigin,
+    secureSettings: () => ({ shared_secret: options.tenantSecret() }),
+    zendesk,
+  });
+
+  return {
+    port,
+    workspaceUrl: `${workspaceOrigin}/`,
+    appOrigin,
+    close: () => Promise.all(servers.map((server) => new Promise((resolve) => {
+      server.closeAllConnections?.();
+      server.close(() => resolve());
+    }))).then(() => undefined),
+  };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === normalize(process.argv[1])) {
+  // Not awaited at the top level: launch.js imports this module, which must finish evaluating first.
+  import('./launch.js')
+    .then(({ runDemo }) => runDemo())
+    .catch((error) => {
+      console.error(`demo: ${error.message}`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,151 @@
+// The simulated agent workspace: renders ticket #1042 from the fake Zendesk API (with
+// everything an agent sees, excluded fields included) and hosts the sidebar app in an
+// iframe from another origin. It plays Zendesk's side of ZAF with ZafParent: `get`
+// answers from the ticket on screen, `request` is forwarded to this server's proxy
+// (POST /__zaf/request), which substitutes secure settings and signs the JWT server-side.
+// window.zafParent exposes the message log for the e2e test.
+import { ZafParent, lookupPath } from './zaf-parent.js';
+
+const $ = (id) => document.getElementById(id);
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function addProp(list, term, value) {
+  list.append(element('dt', '', term), element('dd', '', value ?? '–'));
+}
+
+async function getJson(path) {
+  const response = await fetch(path, { headers: { accept: 'application/json' } });
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return response.json();
+}
+
+const FIELD_TITLES = {
+  360001234: 'Plan',
+  360005678: 'Region',
+  360009012: 'Internal risk note',
+  360007777: 'Account manager phone',
+};
+
+function render(ticket, users, organizations, comments) {
+  const userById = new Map(users.map((user) => [user.id, user]));
+  const requester = userById.get(ticket.requester_id);
+  const assignee = userById.get(ticket.assignee_id);
+  const organization = organizations.find((org) => org.id === ticket.organization_id);
+
+  document.title = `Ticket #${ticket.id} – ${ticket.subject}`;
+  $('tab-title').textContent = `#${ticket.id} ${ticket.subject}`;
+  $('ticket-subject').textContent = ticket.subject;
+  $('ticket-via').textContent = `Via ${ticket.via.channel} · ${requester?.name ?? ''} · ${new Date(ticket.created_at).toUTCString()}`;
+
+  const props = $('properties');
+  props.replaceChildren();
+  addProp(props, 'Status', ticket.status);
+  addProp(props, 'Priority', ticket.priority);
+  addProp(props, 'Type', ticket.type);
+  addProp(props, 'Assignee', assignee?.name);
+  addProp(props, 'Tags', ticket.tags.join(', '));
+  for (const field of ticket.custom_fields) addProp(props, FIELD_TITLES[field.id] ?? `Field ${field.id}`, field.value);
+
+  const person = $('requester');
+  addProp(person, 'Name', requester?.name);
+  addProp(person, 'Email', requester?.email);
+  addProp(person, 'Phone', requester?.phone);
+  addProp(person, 'Organization', organization?.name);
+  addProp(person, 'Notes', requester?.notes);
+
+  const list = $('comments');
+  list.replaceChildren();
+  for (const comment of comments) {
+    const author = userById.get(comment.author_id);
+    const item = element('li', `comment${comment.public ? '' : ' comment--internal'}`);
+    const head = element('div', 'comment__head');
+    head.append(element('span', 'comment__avatar', (author?.name ?? '?').slice(0, 1)));
+    head.append(element('strong', 'comment__author', author?.name ?? 'Unknown'));
+    if (!comment.public) head.append(element('span', 'c-tag c-tag--yellow c-tag--sm', 'Internal note'));
+    head.append(element('time', 'comment__time', new Date(comment.created_at).toUTCString()));
+    item.append(head, element('p', 'comment__body', comment.body));
+    for (const attachment of comment.attachments) {
+      item.append(element('p', 'comment__attachment', `Attachment: ${attachment.file_name} (${Math.round(attachment.size / 1024)} KB)`));
+    }
+    list.append(item);
+  }
+  return { requester, assignee, organization };
+}
+
+// What ZAF `get` can read on this page: the ticket as the workspace holds it (everything,
+// as in Zendesk — the app's policy decides what it asks for), the agent and the account.
+function zafData(config, ticket, people, currentUser) {
+  const data = {
+    ticket: {
+      id: ticket.id,
+      subject: ticket.subject,
+      description: ticket.description,
+      status: ticket.status,
+      priority: ticket.priority,
+      type: ticket.type,
+      tags: ticket.tags,
+      createdAt: ticket.created_at,
+      requester: people.requester,
+      assignee: { user: people.assignee, group: { id: ticket.group_id, name: 'Billing' } },
+      organization: people.organization,
+    },
+    currentUser: { id: currentUser.id, name: currentUser.name, email: currentUser.email, role: currentUser.role, locale: 'en-US' },
+    currentAccount: { subdomain: config.subdomain, planName: 'Suite Professional' },
+  };
+  for (const field of ticket.custom_fields) data.ticket[`customField:custom_field_${field.id}`] = field.value;
+  return data;
+}
+
+async function proxy(options) {
+  const response = await fetch('/__zaf/request', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(options),
+  });
+  if (!response.ok) throw new Error(`proxy: HTTP ${response.status}`);
+  return response.json();
+}
+
+async function main() {
+  const config = await getJson('/__demo/config.json');
+  const [{ ticket, users, organizations }, { comments }] = await Promise.all([
+    getJson(`/api/v2/tickets/${config.ticketId}.json?include=users,organizations`),
+    getJson(`/api/v2/tickets/${config.ticketId}/comments.json?include=users`),
+  ]);
+  const people = render(ticket, users, organizations, comments);
+  // The signed-in agent: the account's admin (they may change settings and delete data).
+  const { users: staff } = await getJson('/api/v2/users.json?per_page=4');
+  const currentUser = staff.find((user) => user.role === 'admin');
+  const data = zafData(config, ticket, people, currentUser);
+
+  const iframe = $('app');
+  const parent = new ZafParent({
+    iframe,
+    appOrigin: config.appOrigin,
+    appGuid: config.appGuid,
+    context: {
+      instanceGuid: config.appGuid,
+      product: 'support',
+      location: 'ticket_sidebar',
+      ticketId: ticket.id,
+      account: { subdomain: config.subdomain },
+    },
+    metadata: { appId: 4242, installationId: 4243, name: 'Ticket summary (leastdata)', version: '1.0.0', settings: config.settings },
+    get: (path) => lookupPath(data, path),
+    request: proxy,
+  });
+  parent.start();
+  window.zafParent = parent;
+  iframe.src = ZafParent.appUrl(config.appUrl, location.origin, config.appGuid);
+}
+
+main().catch((error) => {
+  $('ticket-subject').textContent = `The workspace could not load: ${error.message}`;
+  console.error(error);
+});

@@ -1,0 +1,148 @@
+// The server side of ZAF `client.request`, as Zendesk's proxy does it: the workspace page
+// forwards the app's request options here (POST /__zaf/request); for `secure: true`
+// requests to an allowed host this substitutes `{{setting.NAME}}` placeholders with the
+// installation's secure settings, signs the HS256 JWT described by the `jwt` option
+// (claims from the app, plus iat/exp) and puts it where `{{jwt.token}}` stands. The secure
+// settings never leave this process: the browser only ever sees the placeholders.
+//
+// Targets: the fake Zendesk API (relative /api/ URLs, answered in-process) and the
+// leastdata endpoint's loopback origin. Everything else is refused, and so is any
+// non-loopback URL whatever the allow-list says.
+import { createHmac } from 'node:crypto';
+
+const MAX_JWT_LIFETIME_S = 3600;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+function base64url(value) {
+  return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+}
+
+/** An HS256 JWT over `claims` (iat and exp added: exp = iat + expiry, at most one hour). */
+export function signHs256(claims, secret, expirySeconds = MAX_JWT_LIFETIME_S, now = Date.now()) {
+  const iat = Math.floor(now / 1000);
+  const lifetime = Math.min(Math.max(Number(expirySeconds) || MAX_JWT_LIFETIME_S, 1), MAX_JWT_LIFETIME_S);
+  const payload = { ...claims, iat, exp: iat + lifetime };
+  const signingInput = `${base64url({ alg: 'HS256', typ: 'JWT' })}.${base64url(payload)}`;
+  const signature = createHmac('sha256', secret).update(signingInput).digest('base64url');
+  return `${signingInput}.${signature}`;
+}
+
+class ProxyRefusal extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+function substitute(text, pattern, lookup) {
+  return typeof text === 'string' ? text.replace(pattern, (whole, name) => lookup(name) ?? whole) : text;
+}
+
+/**
+ * @param {{ workspaceOrigin: string, endpointOrigin: string,
+ *           secureSettings: () => Record<string, string>,
+ *           zendesk: { handle(method: string, url: URL): { status: number, headers: object, body: string } } }} config
+ */
+export function createZafProxy(config) {
+  const endpointOrigin = new URL(config.endpointOrigin).origin;
+
+  function target(rawUrl) {
+    let url;
+    try {
+      url = new URL(String(rawUrl ?? ''), config.workspaceOrigin);
+    } catch {
+      throw new ProxyRefusal(400, 'the request URL is not a URL');
+    }
+    if (!LOOPBACK.has(url.hostname) || url.username || url.password) {
+      throw new ProxyRefusal(403, `the demo proxy only reaches loopback hosts, not ${url.host}`);
+    }
+    if (url.origin === new URL(config.workspaceOrigin).origin && url.pathname.startsWith('/api/v2/')) {
+      return { kind: 'zendesk', url };
+    }
+    if (url.origin === endpointOrigin) return { kind: 'endpoint', url };
+    throw new ProxyRefusal(403, `${url.origin} is not an allowed host of this app (domainWhitelist)`);
+  }
+
+  /** Performs one ZAF request; returns { status, statusText, headers, body }. */
+  async function perform(options) {
+    if (options === null || typeof options !== 'object') throw new ProxyRefusal(400, 'options must be an object');
+    const method = String(options.type ?? 'GET').toUpperCase();
+    const { kind, url: initialUrl } = target(options.url);
+    let url = initialUrl;
+    let headers = { ...(options.headers ?? {}) };
+    let data = options.data;
+
+    // Like Zendesk: secure settings are substituted only in secure requests, and only for
+    // the app's whitelisted host (here: the endpoint).
+    if (options.secure === true) {
+      if (kind !== 'endpoint') throw new ProxyRefusal(403, 'secure requests may only go to the endpoint host');
+      const settings = config.secureSettings();
+      const setting = (name) => (Object.hasOwn(settings, name) ? settings[name] : undefined);
+      const settingPattern = /\{\{setting\.([A-Za-z0-9_]+)\}\}/g;
+      let token;
+      if (options.jwt) {
+        const { algorithm = 'HS256', secret_key: secretKey, claims = {}, expiry } = options.jwt;
+        if (algorithm !== 'HS256') throw new ProxyRefusal(400, `jwt.algorithm ${algorithm} is not supported by the demo proxy`);
+        const secret = substitute(secretKey, settingPattern, setting);
+        if (typeof secret !== 'string' || secret === '' || secret.includes('{{setting.')) {
+          throw new ProxyRefusal(400, 'jwt.secret_key must name a secure setting of the app');
+        }
+        token = signHs256(claims, secret, expiry);
+      }
+      const fill = (text) => {
+        const withSettings = substitute(text, settingPattern, setting);
+        return token ? substitute(withSettings, /\{\{(jwt\.token)\}\}/g, () => token) : withSettings;
+      };
+      headers = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, fill(String(value))]));
+      data = fill(data);
+      url = new URL(fill(url.href));
+    }
+
+    if (kind === 'zendesk') {
+      const response = config.zendesk.handle(method, url);
+      return { statusText: response.status === 200 ? 'OK' : 'Error', ...response };
+    }
+    const requestHeaders = { accept: 'application/json', ...headers };
+    if (options.contentType) requestHeaders['content-type'] = String(options.contentType);
+    const response = await fetch(url, {
+      method,
+      headers: requestHeaders,
+      body: method === 'GET' || method === 'HEAD' || data === undefined ? undefined : String(data),
+      redirect: 'manual',
+    });
+    const passed = {};
+    for (const name of ['content-type', 'etag', 'retry-after']) {
+      const value = response.headers.get(name);
+      if (value !== null) passed[name] = value;
+    }
+    return { status: response.status, statusText: response.statusText, headers: passed, body: await response.text() };
+  }
+
+  /** The Node http handler for POST /__zaf/request (JSON options in, JSON response out). */
+  return async function handle(req, res) {
+    let reply;
+    try {
+      if (req.method !== 'POST') throw new ProxyRefusal(405, 'POST the ZAF request options');
+      if (req.headers.origin !== config.workspaceOrigin) throw new ProxyRefusal(403, 'only the workspace page may use the proxy');
+      const chunks = [];
+      let size = 0;
+      for await (const chunk of req) {
+        size += chunk.length;
+        if (size > 1 << 20) throw new ProxyRefusal(413, 'request options too large');
+        chunks.push(chunk);
+      }
+      reply = await perform(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+    } catch (error) {
+      const status = error instanceof ProxyRefusal ? error.status : 502;
+      const message = error instanceof ProxyRefusal ? error.message : `the proxied request failed: ${error.message}`;
+      reply = {
+        status,
+        statusText: 'Proxy error',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ error: { code: 'zaf_proxy', message } }),
+      };
+    }
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(reply));
+  };
+}

@@ -1,0 +1,63 @@
+// Authentication of API calls (DESIGN §7): `Authorization: Bearer <JWT>`.
+//
+// The key decides the algorithm, never the token: HS256 is checked only against the
+// tenant's own secret (selected by `iss`), RS256 only against the configured Zendesk app
+// public key. `none`, any other algorithm, an HS256 token when the tenant secret is not
+// what signed it, an RS256 token when no RSA key is configured: all 401. Claims: `iss` =
+// "<subdomain>.zendesk.com" of a live tenant; `aud` = the configured audience (a string,
+// or an array containing it); `sub` = the Zendesk user id (a positive integer or digit
+// string); `exp` and `iat` required, `exp` after `iat` and at most one hour after it; `iat`
+// and `nbf` not in the future; 60 s leeway; optional `email`; optional `role` ("admin" or
+// "agent", default "agent"). The tenant comes only from the verified token.
+#pragma once
+
+#include "clock.hpp"
+#include "keys.hpp"
+#include "store/store.hpp"
+
+#include <botan/pk_keys.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace leastdata::server {
+
+struct Identity {
+      Tenant tenant;
+      std::string agent_id;
+      std::string role;  // "admin" | "agent"
+      std::optional<std::string> email;
+      std::string algorithm;
+
+      bool is_admin() const { return role == "admin"; }
+};
+
+class Authenticator final {
+   public:
+      static constexpr Millis k_leeway = 60 * k_second;
+      static constexpr Millis k_max_lifetime = k_hour;
+      static constexpr std::size_t k_max_token_size = 4096;
+
+      /// `rs256_key` may be null: then RS256 tokens are refused.
+      Authenticator(Store& store, Keyring& keyring, const Clock& clock, std::string audience,
+                    std::shared_ptr<const Botan::Public_Key> rs256_key);
+
+      /// The identity, or throws ApiError 401 (`unauthorized` without a bearer token,
+      /// `invalid_token` otherwise).
+      Identity authenticate(std::string_view authorization_header) const;
+
+      /// Reads an RSA public key (PEM, "-----BEGIN PUBLIC KEY-----") from a file or from the
+      /// argument itself; at least 2048 bits. Throws std::invalid_argument.
+      static std::shared_ptr<const Botan::Public_Key> load_rs256_key(const std::string& pem_or_path);
+
+   private:
+      Store& m_store;
+      Keyring& m_keyring;
+      const Clock& m_clock;
+      std::string m_audience;
+      std::shared_ptr<const Botan::Public_Key> m_rs256_key;
+};
+
+}  // namespace leastdata::server

@@ -1,0 +1,45 @@
+// Deleting a tenant with a signed deletion certificate (DESIGN §6), for both triggers:
+// an admin's request (POST /v1/deletion) and 30 days of inactivity (the sweep). Signing
+// uses the core's leastdata::certificate::sign, so the wasm verifier accepts every
+// certificate the endpoint issues. Certificates are kept in `deletion_log`.
+#pragma once
+
+#include "clock.hpp"
+#include "keys.hpp"
+#include "store/store.hpp"
+
+#include "leastdata/certificate.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace leastdata::server {
+
+class CertificateIssuer final {
+   public:
+      /// Throws std::invalid_argument if `issuer` or `region` would not pass the certificate rules.
+      CertificateIssuer(Store& store, const SigningIdentity& signing, const Clock& clock, std::string issuer,
+                        std::string region);
+
+      /// Destroys the tenant's data key, deletes its rows and logs the signed certificate, in
+      /// one transaction. `requested_at`: when the deletion was asked for or fell due. Empty
+      /// if the tenant is already gone or `still_applies` says it no longer qualifies.
+      std::optional<DeletionRecord> delete_tenant(const Tenant& tenant, certificate::Trigger trigger,
+                                                  Millis requested_at,
+                                                  const std::function<bool(const Tenant&)>& still_applies);
+
+      /// The JWKS served at /.well-known/leastdata-keys.json.
+      const std::string& jwks() const { return m_jwks; }
+      const std::string& region() const { return m_region; }
+
+   private:
+      Store& m_store;
+      const SigningIdentity& m_signing;
+      const Clock& m_clock;
+      std::string m_issuer;
+      std::string m_region;
+      std::string m_jwks;
+};
+
+}  // namespace leastdata::server

@@ -1,0 +1,48 @@
+// The HTTP API of DESIGN §7 on cpp-httplib: routing (404 vs 405), authentication and
+// roles, content types and body limits, validation, JSON errors
+// {"error":{"code","message"}}, per-tenant rate limiting and request logs. The route
+// table and every behaviour decision are documented in docs/endpoint.md and
+// docs/openapi.yaml.
+#pragma once
+
+#include "auth.hpp"
+#include "certificates.hpp"
+#include "clock.hpp"
+#include "keys.hpp"
+#include "store/store.hpp"
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace httplib {
+class Server;
+}
+
+namespace leastdata::server {
+
+struct HttpConfig {
+      std::string region = "eu-central-1";
+      std::size_t max_body = 1024 * 1024;         // every request body
+      std::size_t max_settings_body = 64 * 1024;  // PUT /v1/settings/{app}
+      std::size_t max_token_value = 8 * 1024;     // bytes of a token's value
+      double rate_limit_per_minute = 600;         // per tenant, per instance
+};
+
+class Api final {
+   public:
+      Api(Store& store, Keyring& keyring, const Clock& clock, const Authenticator& auth, CertificateIssuer& issuer,
+          HttpConfig config);
+      ~Api();
+      Api(const Api&) = delete;
+      Api& operator=(const Api&) = delete;
+
+      /// Registers the routes and handlers on `server` (payload limit included).
+      void install(httplib::Server& server);
+
+   private:
+      class Impl;
+      std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace leastdata::server

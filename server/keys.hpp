@@ -1,0 +1,79 @@
+// The keys directory (`--keys DIR`): versioned master keys and the certificate signing key.
+//
+//   master-v<N>.key        base64url of 32 random bytes; the highest N is current
+//   ed25519-signing.key    {"kid":"ed25519-...","seed":"<base64url of the 32-byte seed>"}
+//
+// Files are created with mode 0600 (the directory 0700) and refused at load if group or
+// others may read them. Master keys only wrap tenant data keys (envelope.hpp); the
+// signing key only signs deletion certificates.
+#pragma once
+
+#include "leastdata/crypto.hpp"
+
+#include <botan/secmem.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace leastdata::server {
+
+class KeyError final : public std::runtime_error {
+   public:
+      using std::runtime_error::runtime_error;
+};
+
+struct MasterKey {
+      std::uint32_t version;
+      Botan::secure_vector<std::uint8_t> bytes;
+};
+
+/// The master keys of a directory, shared by the threads of `serve`. A version it lacks
+/// (another process rotated the keys) is looked up again on disk before failing, and
+/// each reload also forgets versions that were retired.
+class Keyring final {
+   public:
+      explicit Keyring(std::filesystem::path dir);
+
+      MasterKey current();
+      std::optional<MasterKey> find(std::uint32_t version);
+      void reload();
+
+   private:
+      void load_locked();
+
+      std::filesystem::path m_dir;
+      std::mutex m_mutex;
+      std::map<std::uint32_t, Botan::secure_vector<std::uint8_t>> m_keys;
+};
+
+struct SigningIdentity {
+      std::string key_id;
+      crypto::SigningKey key;
+};
+
+namespace keys {
+
+/// `keygen`: creates DIR (0700) with master key version 1 and a new signing key. Fails
+/// if either kind of key already exists there. Returns the signing key id.
+std::string generate(const std::filesystem::path& dir);
+
+SigningIdentity load_signing_key(const std::filesystem::path& dir);
+
+/// The versions present, ascending.
+std::vector<std::uint32_t> master_versions(const std::filesystem::path& dir);
+
+/// Writes master-v<version>.key with fresh random bytes (0600, fsync'd); fails if it exists.
+void add_master_key(const std::filesystem::path& dir, std::uint32_t version);
+
+/// Overwrites master-v<version>.key with zeros, fsyncs and unlinks it.
+void retire_master_key(const std::filesystem::path& dir, std::uint32_t version);
+
+}  // namespace keys
+
+}  // namespace leastdata::server

@@ -1,0 +1,509 @@
+// leastdata-endpoint: the thin endpoint of DESIGN §7 and its operator subcommands.
+//
+// Output: each subcommand prints one JSON document on stdout. Failures print
+// {"error":{"code","message"}} on stderr; exit status 2 for usage errors, 1 otherwise.
+#include "auth.hpp"
+#include "certificates.hpp"
+#include "clock.hpp"
+#include "envelope.hpp"
+#include "http.hpp"
+#include "keys.hpp"
+#include "log.hpp"
+#include "retention.hpp"
+#include "store/sql.hpp"
+#include "store/store.hpp"
+#include "tenants.hpp"
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <pthread.h>
+#include <sys/stat.h>
+
+namespace {
+
+using namespace leastdata::server;
+using nlohmann::json;
+
+constexpr const char* k_usage = R"(usage: leastdata-endpoint <command> [options]
+
+  keygen --keys DIR
+  serve --db URL --keys DIR --listen HOST:PORT [--audience leastdata] [--issuer NAME]
+        [--region eu-central-1] [--zendesk-public-key PEM|FILE] [--sweep-interval SECONDS]
+        [--rate-limit PER_MINUTE] [--threads N] [--max-body BYTES]
+  tenant add SUBDOMAIN --db URL --keys DIR
+  tenant deactivate SUBDOMAIN --reason subscription_lapsed|uninstalled --db URL --keys DIR
+  tenant activate SUBDOMAIN --db URL --keys DIR
+  sweep [--now RFC3339] --db URL --keys DIR [--issuer NAME] [--region eu-central-1]
+  rotate-master-key [--stage] --db URL --keys DIR
+  certificate list --db URL --keys DIR
+  certificate show ID --db URL --keys DIR
+
+URL is sqlite:PATH or postgresql://user@host:port/db. See docs/endpoint.md and docs/operations.md.
+)";
+
+constexpr const char* k_default_issuer = "leastdata endpoint";
+
+class UsageError final : public std::runtime_error {
+   public:
+      using std::runtime_error::runtime_error;
+};
+
+class CommandError final : public std::runtime_error {
+   public:
+      CommandError(std::string code, const std::string& message) : std::runtime_error(message), m_code(std::move(code)) {}
+      const std::string& code() const { return m_code; }
+
+   private:
+      std::string m_code;
+};
+
+struct Args {
+      std::vector<std::string> positional;
+      std::map<std::string, std::string> options;
+
+      bool has(const std::string& name) const { return options.count(name) > 0; }
+      std::string get(const std::string& name, const std::string& fallback) const {
+         const auto it = options.find(name);
+         return it == options.end() ? fallback : it->second;
+      }
+      std::string required(const std::string& name) const {
+         const auto it = options.find(name);
+         if(it == options.end() || it->second.empty()) {
+            throw UsageError("--" + name + " is required");
+         }
+         return it->second;
+      }
+      void allow(std::initializer_list<const char*> names) const {
+         const std::set<std::string> allowed(names.begin(), names.end());
+         for(const auto& [name, value] : options) {
+            if(allowed.count(name) == 0) {
+               throw UsageError("unknown option --" + name);
+            }
+         }
+      }
+};
+
+Args parse_args(int argc, char** argv) {
+   Args args;
+   for(int i = 1; i < argc; ++i) {
+      std::string a = argv[i];
+      if(a.rfind("--", 0) == 0) {
+         std::string name = a.substr(2);
+         std::string value;
+         if(const auto eq = name.find('='); eq != std::string::npos) {
+            value = name.substr(eq + 1);
+            name = name.substr(0, eq);
+         } else if(name == "help" || name == "stage") {
+            value = "1";
+         } else {
+            if(i + 1 >= argc) {
+               throw UsageError("--" + name + " needs a value");
+            }
+            value = argv[++i];
+         }
+         args.options[name] = value;
+      } else {
+         args.positional.push_back(std::move(a));
+      }
+   }
+   return args;
+}
+
+void print(const json& value) {
+   std::cout << value.dump() << std::endl;
+}
+
+std::unique_ptr<Store> open_migrated(const Args& args) {
+   auto store = open_store(args.required("db"));
+   store->migrate();
+   return store;
+}
+
+std::uint64_t number_option(const Args& args, const std::string& name, std::uint64_t fallback, std::uint64_t max) {
+   if(!args.has(name)) {
+      return fallback;
+   }
+   const std::string v = args.get(name, "");
+   if(v.empty() || v.size() > 12 || v.find_first_not_of("0123456789") != std::string::npos || std::stoull(v) > max) {
+      throw UsageError("--" + name + " must be an integer from 0 to " + std::to_string(max));
+   }
+   return std::stoull(v);
+}
+
+// ---- keygen ------------------------------------------------------------------------------
+
+int keygen(const Args& args) {
+   args.allow({"keys"});
+   const std::string dir = args.required("keys");
+   const std::string key_id = keys::generate(dir);
+   print({{"keys", dir}, {"master_key_version", 1}, {"signing_key_id", key_id}});
+   return 0;
+}
+
+// ---- tenant ------------------------------------------------------------------------------
+
+int tenant(const Args& args) {
+   if(args.positional.size() != 3) {
+      throw UsageError("tenant add|deactivate|activate SUBDOMAIN");
+   }
+   const std::string& action = args.positional[1];
+   const std::string& subdomain = args.positional[2];
+   if(action == "deactivate") {
+      args.allow({"db", "keys", "reason"});
+   } else {
+      args.allow({"db", "keys"});
+   }
+   if(!tenants::valid_subdomain(subdomain)) {
+      throw UsageError("a subdomain is 1-63 characters of [a-z0-9-], starting and ending with a letter or digit");
+   }
+   auto store = open_migrated(args);
+   Keyring keyring(args.required("keys"));
+   const auto clock = make_clock();
+   const Millis now = clock->now();
+
+   if(action == "add") {
+      const auto created = tenants::add(*store, keyring, subdomain, now);
+      if(!created) {
+         const auto existing = store->tenant(subdomain, now);
+         throw CommandError("conflict", existing ? "tenant " + subdomain + " exists"
+                                                 : "tenant " + subdomain +
+                                                      " is past its retention deadline and awaits deletion; run sweep first");
+      }
+      print({{"subdomain", created->subdomain}, {"jwt_secret", created->jwt_secret}});
+      return 0;
+   }
+
+   auto t = store->tenant(subdomain, now);
+   if(!t) {
+      throw CommandError("not_found", store->tenant_any(subdomain)
+                                         ? "tenant " + subdomain + " is past its retention deadline; the next sweep deletes it"
+                                         : "no tenant " + subdomain);
+   }
+   if(action == "deactivate") {
+      const std::string reason = args.required("reason");
+      if(reason != "subscription_lapsed" && reason != "uninstalled") {
+         throw UsageError("--reason must be subscription_lapsed or uninstalled");
+      }
+      // Already inactive: the reason may change, the date does not (retention is not postponed).
+      const Millis since = t->inactive_since.value_or(now);
+      store->set_tenant_status(t->id, "inactive", reason, since, now);
+      log::info("tenant_deactivated", {{"reason", reason}});
+      print({{"subdomain", subdomain},
+             {"status", "inactive"},
+             {"reason", reason},
+             {"inactive_since", format_time(since)},
+             {"deletion_due_at", format_time(since + k_inactive_tenant_retention)}});
+      return 0;
+   }
+   if(action == "activate") {
+      store->set_tenant_status(t->id, "active", std::nullopt, std::nullopt, now);
+      log::info("tenant_activated");
+      print({{"subdomain", subdomain}, {"status", "active"}});
+      return 0;
+   }
+   throw UsageError("tenant add|deactivate|activate SUBDOMAIN");
+}
+
+// ---- sweep -------------------------------------------------------------------------------
+
+int sweep(const Args& args) {
+   args.allow({"db", "keys", "now", "issuer", "region"});
+   std::optional<Millis> fixed;
+   if(args.has("now")) {
+      fixed = parse_time(args.get("now", ""));
+      if(!fixed) {
+         throw UsageError("--now must be an RFC 3339 time, e.g. 2024-05-02T09:00:00Z");
+      }
+   }
+   auto store = open_migrated(args);
+   const SigningIdentity signing = keys::load_signing_key(args.required("keys"));
+   const auto clock = make_clock(fixed);
+   CertificateIssuer issuer(*store, signing, *clock, args.get("issuer", k_default_issuer),
+                            args.get("region", "eu-central-1"));
+   print(retention::summary(retention::sweep(*store, issuer, clock->now())));
+   return 0;
+}
+
+// ---- rotate-master-key -------------------------------------------------------------------
+
+// Two ways to run it. On one host (or with a keys directory shared by every instance):
+// `rotate-master-key` creates version N+1 and rotates to it. With a keys directory per
+// host: `rotate-master-key --stage` creates N+1 only; copy the file to every host; then
+// `rotate-master-key` rotates to the staged version (the highest one no tenant key uses).
+int rotate_master_key(const Args& args) {
+   args.allow({"db", "keys", "stage"});
+   const std::filesystem::path dir = args.required("keys");
+   auto store = open_migrated(args);
+   Keyring keyring(dir);
+   const auto on_disk = keys::master_versions(dir);
+   const auto used = store->master_versions_in_use();
+   const std::uint32_t highest = on_disk.back();
+   const bool staged = !used.empty() && highest > used.back();
+   if(args.has("stage")) {
+      if(args.get("stage", "") != "1" && args.get("stage", "") != "true") {
+         throw UsageError("--stage takes no value");
+      }
+      if(staged) {
+         throw CommandError("conflict", "master key version " + std::to_string(highest) +
+                                           " is already staged; run rotate-master-key to use it");
+      }
+      keys::add_master_key(dir, highest + 1);
+      print({{"staged_master_key_version", highest + 1},
+             {"file", (dir / ("master-v" + std::to_string(highest + 1) + ".key")).string()}});
+      return 0;
+   }
+   const std::vector<std::uint32_t> old_versions(on_disk.begin(), staged ? on_disk.end() - 1 : on_disk.end());
+   const std::uint32_t next = staged ? highest : highest + 1;
+   if(!staged) {
+      // The new key is on disk before any tenant key refers to it.
+      keys::add_master_key(dir, next);
+   }
+   const auto master = keyring.find(next);
+   if(!master) {
+      throw CommandError("key_error", "the new master key could not be read back");
+   }
+   const std::int64_t rewrapped = store->rewrap_tenant_keys([&](const TenantKey& k) {
+      const DataKey data_key = envelope::unwrap(keyring, k.wrapped_key, k.key_version, k.tenant_id);
+      TenantKey out = k;
+      out.master_version = master->version;
+      out.wrapped_key = envelope::wrap(*master, data_key, k.tenant_id);
+      return out;
+   });
+   // Retire only versions no tenant key uses any more (a concurrent `tenant add` that
+   // committed under an old version keeps that version alive until the next rotation).
+   const auto in_use = store->master_versions_in_use();
+   json retired = json::array();
+   for(const std::uint32_t v : old_versions) {
+      if(std::find(in_use.begin(), in_use.end(), v) == in_use.end()) {
+         keys::retire_master_key(dir, v);
+         retired.push_back(v);
+      }
+   }
+   log::info("master_key_rotated", {{"version", next}, {"rewrapped", rewrapped}, {"retired", retired}});
+   print({{"master_key_version", next}, {"rewrapped", rewrapped}, {"retired", retired}});
+   return 0;
+}
+
+// ---- certificate -------------------------------------------------------------------------
+
+int certificate_command(const Args& args) {
+   args.allow({"db", "keys"});
+   if(args.positional.size() < 2) {
+      throw UsageError("certificate list | certificate show ID");
+   }
+   args.required("keys");
+   auto store = open_migrated(args);
+   if(args.positional[1] == "list" && args.positional.size() == 2) {
+      json out = json::array();
+      for(const DeletionRecord& r : store->deletion_log()) {
+         out.push_back({{"certificate_id", r.certificate_id},
+                        {"subdomain", r.subdomain},
+                        {"trigger", r.trigger},
+                        {"completed_at", r.completed_at}});
+      }
+      print(out);
+      return 0;
+   }
+   if(args.positional[1] == "show" && args.positional.size() == 3) {
+      const auto r = store->deletion_record(args.positional[2]);
+      if(!r) {
+         throw CommandError("not_found", "no certificate " + args.positional[2]);
+      }
+      std::cout << r->certificate << std::endl;
+      return 0;
+   }
+   throw UsageError("certificate list | certificate show ID");
+}
+
+// ---- serve -------------------------------------------------------------------------------
+
+std::pair<std::string, int> parse_listen(const std::string& listen) {
+   const auto colon = listen.rfind(':');
+   if(colon == std::string::npos || colon == 0) {
+      throw UsageError("--listen must be HOST:PORT");
+   }
+   std::string host = listen.substr(0, colon);
+   if(host.size() > 2 && host.front() == '[' && host.back() == ']') {
+      host = host.substr(1, host.size() - 2);
+   }
+   const std::string port = listen.substr(colon + 1);
+   if(port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port) > 65535) {
+      throw UsageError("--listen must be HOST:PORT");
+   }
+   return {host, std::stoi(port)};
+}
+
+int serve(const Args& args) {
+   args.allow({"db", "keys", "listen", "audience", "issuer", "region", "zendesk-public-key", "sweep-interval",
+               "rate-limit", "threads", "max-body"});
+   const auto [host, port] = parse_listen(args.required("listen"));
+   const std::string keys_dir = args.required("keys");
+   HttpConfig config;
+   config.region = args.get("region", "eu-central-1");
+   config.rate_limit_per_minute = static_cast<double>(number_option(args, "rate-limit", 600, 1000000));
+   config.max_body = number_option(args, "max-body", config.max_body, 64ull * 1024 * 1024);
+   if(config.max_body < config.max_settings_body) {
+      throw UsageError("--max-body must be at least 65536");
+   }
+   const auto sweep_interval = number_option(args, "sweep-interval", 3600, 7 * 86400);
+   const auto threads = number_option(args, "threads", 8, 256);
+   std::shared_ptr<const Botan::Public_Key> zendesk_key;
+   if(args.has("zendesk-public-key")) {
+      zendesk_key = Authenticator::load_rs256_key(args.get("zendesk-public-key", ""));
+   }
+
+   // Signals are taken by one thread (sigwait) so that every other thread, including
+   // httplib's pool created later, inherits the blocked mask.
+   sigset_t signals;
+   sigemptyset(&signals);
+   sigaddset(&signals, SIGINT);
+   sigaddset(&signals, SIGTERM);
+   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+   auto store = open_migrated(args);
+   Keyring keyring(keys_dir);
+   const SigningIdentity signing = keys::load_signing_key(keys_dir);
+   const auto clock = make_clock();
+   if(std::getenv(std::string(k_test_clock_variable).c_str()) != nullptr) {
+      log::warn("test_clock_enabled", {{"variable", k_test_clock_variable}});
+   }
+   CertificateIssuer issuer(*store, signing, *clock, args.get("issuer", k_default_issuer), config.region);
+   Authenticator auth(*store, keyring, *clock, args.get("audience", "leastdata"), zendesk_key);
+   Api api(*store, keyring, *clock, auth, issuer, config);
+
+   httplib::Server server;
+   server.new_task_queue = [threads = threads == 0 ? 1 : threads] {
+      return new httplib::ThreadPool(static_cast<std::size_t>(threads));
+   };
+   server.set_read_timeout(10, 0);
+   server.set_write_timeout(10, 0);
+   server.set_keep_alive_timeout(5);
+   api.install(server);
+
+   int bound = port;
+   if(port == 0) {
+      bound = server.bind_to_any_port(host);
+      if(bound < 0) {
+         throw CommandError("listen_failed", "cannot listen on " + host);
+      }
+   } else if(!server.bind_to_port(host, port)) {
+      throw CommandError("listen_failed", "cannot listen on " + args.get("listen", ""));
+   }
+
+   std::mutex mutex;
+   std::condition_variable wake;
+   bool stopping = false;
+   std::thread sweeper([&] {
+      if(sweep_interval == 0) {
+         return;
+      }
+      std::unique_lock lock(mutex);
+      do {
+         lock.unlock();
+         try {
+            retention::sweep(*store, issuer, clock->now());
+         } catch(const std::exception& e) {
+            log::error("sweep_failed", {{"detail", e.what()}});
+         }
+         lock.lock();
+      } while(!wake.wait_for(lock, std::chrono::seconds(sweep_interval), [&] { return stopping; }));
+   });
+   std::thread signal_waiter([&] {
+      int signal = 0;
+      sigwait(&signals, &signal);
+      log::info("stopping", {{"signal", signal}});
+      server.stop();
+   });
+
+   log::info("listening", {{"host", host},
+                           {"port", bound},
+                           {"backend", store->backend()},
+                           {"region", config.region},
+                           {"rs256", zendesk_key != nullptr},
+                           {"sweep_interval_s", sweep_interval}});
+   const bool ok = server.listen_after_bind();
+   {
+      const std::lock_guard lock(mutex);
+      stopping = true;
+   }
+   wake.notify_all();
+   sweeper.join();
+   if(signal_waiter.joinable()) {
+      // listen ended without a signal (error): wake the waiter so it can finish.
+      pthread_kill(signal_waiter.native_handle(), SIGTERM);
+      signal_waiter.join();
+   }
+   return ok ? 0 : 1;
+}
+
+int run(int argc, char** argv) {
+   const Args args = parse_args(argc, argv);
+   if(args.positional.empty() || args.has("help") || args.positional[0] == "help") {
+      std::cout << k_usage;
+      return args.positional.empty() && !args.has("help") ? 2 : 0;
+   }
+   const std::string& command = args.positional[0];
+   if(command == "keygen") {
+      return keygen(args);
+   }
+   if(command == "serve") {
+      return serve(args);
+   }
+   if(command == "tenant") {
+      return tenant(args);
+   }
+   if(command == "sweep") {
+      return sweep(args);
+   }
+   if(command == "rotate-master-key") {
+      return rotate_master_key(args);
+   }
+   if(command == "certificate") {
+      return certificate_command(args);
+   }
+   throw UsageError("unknown command " + command);
+}
+
+void print_error(const std::string& code, const std::string& message) {
+   std::cerr << json{{"error", {{"code", code}, {"message", message}}}}.dump() << std::endl;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+   ::umask(077);  // database files, keys and logs of this process are private
+   try {
+      return run(argc, argv);
+   } catch(const UsageError& e) {
+      print_error("usage", e.what());
+      std::cerr << k_usage;
+      return 2;
+   } catch(const std::invalid_argument& e) {
+      print_error("invalid_argument", e.what());
+      return 2;
+   } catch(const CommandError& e) {
+      print_error(e.code(), e.what());
+      return 1;
+   } catch(const KeyError& e) {
+      print_error("key_error", e.what());
+      return 1;
+   } catch(const leastdata::server::sql::DatabaseError& e) {
+      print_error("database_error", e.what());
+      return 1;
+   } catch(const std::exception& e) {
+      print_error("internal", e.what());
+      return 1;
+   }
+}

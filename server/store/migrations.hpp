@@ -1,0 +1,27 @@
+// Schema migrations, applied in order at start (`serve`) and before every data subcommand.
+// Each migration has one text per dialect; both describe the same tables. Applied
+// versions are recorded in `schema_migrations`; several processes may start at once
+// (the migration transaction takes the exclusive lock first).
+#pragma once
+
+#include "sql.hpp"
+
+#include <span>
+#include <string_view>
+
+namespace leastdata::server::migrations {
+
+struct Migration {
+      int version;
+      std::string_view description;
+      std::string_view sqlite;
+      std::string_view postgres;
+};
+
+std::span<const Migration> all();
+
+/// Applies the missing migrations; returns how many were applied. Refuses a database
+/// whose schema is newer than this binary knows.
+int run(sql::Database& db);
+
+}  // namespace leastdata::server::migrations

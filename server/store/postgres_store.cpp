@@ -1,0 +1,231 @@
+// The PostgreSQL backend (libpqxx 6): a small pool of connections, one `pqxx::work`
+// (READ COMMITTED) per transaction. Row locks (SELECT ... FOR UPDATE) and conditional
+// updates in sql_store.cpp make concurrent instances behind a load balancer safe; a
+// transaction-scoped advisory lock serialises migrations, tenant creation and master key
+// rotation across instances. Byte columns travel as hex text (`\x...`), which the bytea
+// input function reads.
+#include "sql.hpp"
+
+#include <pqxx/pqxx>
+
+#include <condition_variable>
+#include <mutex>
+
+namespace leastdata::server::sql {
+
+namespace {
+
+constexpr std::int64_t k_exclusive_lock_id = 0x6c64656e64706e74;  // "ldendpnt"
+constexpr pqxx::oid k_bytea_oid = 17;
+constexpr pqxx::oid k_int8_oid = 20;
+constexpr pqxx::oid k_int2_oid = 21;
+constexpr pqxx::oid k_int4_oid = 23;
+
+// The first line of a server error: PostgreSQL puts row values (which may be personal
+// data) in the DETAIL line, and these messages reach the logs.
+std::string first_line(const char* what) {
+   const std::string text(what);
+   return text.substr(0, text.find('\n'));
+}
+
+// `?` → `$1`, `$2`, ... The statements in this project hold no `?` inside literals.
+std::string number_placeholders(std::string_view text) {
+   std::string out;
+   out.reserve(text.size() + 16);
+   int n = 0;
+   for(const char c : text) {
+      if(c == '?') {
+         out += '$' + std::to_string(++n);
+      } else {
+         out += c;
+      }
+   }
+   return out;
+}
+
+std::string hex_bytea(const Blob& blob) {
+   static constexpr char hex[] = "0123456789abcdef";
+   std::string out = "\\x";
+   out.reserve(2 + blob.size() * 2);
+   for(const auto b : blob) {
+      out += hex[b >> 4];
+      out += hex[b & 15];
+   }
+   return out;
+}
+
+class PostgresTransaction final : public Transaction {
+   public:
+      explicit PostgresTransaction(pqxx::work& work) : m_work(work) {}
+
+      Rows query(std::string_view text, const std::vector<Value>& params) override {
+         return convert(run(text, params));
+      }
+
+      std::int64_t execute(std::string_view text, const std::vector<Value>& params) override {
+         return static_cast<std::int64_t>(run(text, params).affected_rows());
+      }
+
+      void script(std::string_view statements) override {
+         try {
+            m_work.exec(std::string(statements));
+         } catch(const pqxx::failure& e) {
+            throw DatabaseError("postgresql: " + first_line(e.what()));
+         }
+      }
+
+      void lock_exclusive() override { execute("SELECT pg_advisory_xact_lock(?)", {k_exclusive_lock_id}); }
+
+      Dialect dialect() const override { return Dialect::postgres; }
+
+   private:
+      pqxx::result run(std::string_view text, const std::vector<Value>& params) {
+         std::vector<std::string> storage;
+         storage.reserve(params.size());
+         std::vector<const char*> pointers;
+         pointers.reserve(params.size());
+         for(const Value& v : params) {
+            if(std::holds_alternative<std::nullptr_t>(v)) {
+               storage.emplace_back();
+            } else if(const auto* n = std::get_if<std::int64_t>(&v)) {
+               storage.push_back(std::to_string(*n));
+            } else if(const auto* s = std::get_if<std::string>(&v)) {
+               storage.push_back(*s);
+            } else {
+               storage.push_back(hex_bytea(std::get<Blob>(v)));
+            }
+         }
+         for(std::size_t i = 0; i < params.size(); ++i) {
+            pointers.push_back(std::holds_alternative<std::nullptr_t>(params[i]) ? nullptr : storage[i].c_str());
+         }
+         try {
+            return m_work.exec_params(number_placeholders(text), pqxx::prepare::make_dynamic_params(pointers));
+         } catch(const pqxx::failure& e) {
+            throw DatabaseError("postgresql: " + first_line(e.what()));
+         }
+      }
+
+      static Rows convert(const pqxx::result& result) {
+         Rows rows;
+         rows.reserve(result.size());
+         const auto columns = static_cast<std::size_t>(result.columns());
+         for(const auto& row : result) {
+            std::vector<Value> values;
+            values.reserve(columns);
+            for(std::size_t i = 0; i < columns; ++i) {
+               const pqxx::field f = row[static_cast<pqxx::row::size_type>(i)];
+               if(f.is_null()) {
+                  values.emplace_back(nullptr);
+                  continue;
+               }
+               const pqxx::oid type = result.column_type(static_cast<pqxx::row::size_type>(i));
+               if(type == k_bytea_oid) {
+                  const pqxx::binarystring bytes(f);
+                  values.emplace_back(Blob(bytes.begin(), bytes.end()));
+               } else if(type == k_int8_oid || type == k_int4_oid || type == k_int2_oid) {
+                  values.emplace_back(f.as<std::int64_t>());
+               } else {
+                  values.emplace_back(std::string(f.c_str(), f.size()));
+               }
+            }
+            rows.emplace_back(std::move(values));
+         }
+         return rows;
+      }
+
+      pqxx::work& m_work;
+};
+
+class PostgresDatabase final : public Database {
+   public:
+      PostgresDatabase(std::string url, std::size_t pool_size) : m_url(std::move(url)), m_capacity(pool_size) {
+         release(connect());  // fail at start, not at the first request
+      }
+
+      void transaction(const std::function<void(Transaction&)>& body) override {
+         const NestingGuard guard;
+         auto connection = acquire();
+         try {
+            pqxx::work work(*connection);
+            PostgresTransaction tx(work);
+            body(tx);
+            work.commit();
+         } catch(const pqxx::broken_connection& e) {
+            drop();
+            throw DatabaseError("postgresql: connection lost: " + first_line(e.what()));
+         } catch(const pqxx::failure& e) {
+            release(std::move(connection));
+            throw DatabaseError("postgresql: " + first_line(e.what()));
+         } catch(...) {
+            release(std::move(connection));
+            throw;
+         }
+         release(std::move(connection));
+      }
+
+      void reclaim() override {}  // deleted tuples are reclaimed by autovacuum (docs/operations.md)
+
+      Dialect dialect() const override { return Dialect::postgres; }
+
+   private:
+      std::unique_ptr<pqxx::connection> connect() {
+         try {
+            return std::make_unique<pqxx::connection>(m_url);
+         } catch(const std::exception& e) {
+            throw DatabaseError("postgresql: cannot connect: " + first_line(e.what()));
+         }
+      }
+
+      std::unique_ptr<pqxx::connection> acquire() {
+         std::unique_lock lock(m_mutex);
+         m_available.wait(lock, [&] { return !m_idle.empty() || m_open < m_capacity; });
+         if(!m_idle.empty()) {
+            auto c = std::move(m_idle.back());
+            m_idle.pop_back();
+            return c;
+         }
+         ++m_open;
+         lock.unlock();
+         try {
+            return connect();
+         } catch(...) {
+            drop();
+            throw;
+         }
+      }
+
+      void release(std::unique_ptr<pqxx::connection> c) {
+         {
+            const std::lock_guard lock(m_mutex);
+            if(c->is_open()) {
+               m_idle.push_back(std::move(c));
+            } else {
+               --m_open;
+            }
+         }
+         m_available.notify_one();
+      }
+
+      void drop() {
+         {
+            const std::lock_guard lock(m_mutex);
+            --m_open;
+         }
+         m_available.notify_one();
+      }
+
+      std::string m_url;
+      std::size_t m_capacity;
+      std::size_t m_open = 1;
+      std::mutex m_mutex;
+      std::condition_variable m_available;
+      std::vector<std::unique_ptr<pqxx::connection>> m_idle;
+};
+
+}  // namespace
+
+std::unique_ptr<Database> open_postgres(const std::string& url, std::size_t pool_size) {
+   return std::make_unique<PostgresDatabase>(url, pool_size == 0 ? 1 : pool_size);
+}
+
+}  // namespace leastdata::server::sql

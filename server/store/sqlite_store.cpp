@@ -1,0 +1,181 @@
+// The SQLite backend: one connection per process, serialised by a mutex (SQLite
+// serialises writers anyway, and a single connection lets the WAL checkpoint after a
+// deletion truncate the log: no other reader can pin old frames).
+//
+// Pragmas (DESIGN §7): WAL; synchronous=FULL (a committed deletion survives power loss);
+// secure_delete=ON (deleted content is overwritten with zeros, not left in free pages);
+// foreign_keys=ON. The database file is created with mode 0600 (main sets umask 077).
+#include "sql.hpp"
+
+#include <sqlite3.h>
+
+#include <mutex>
+
+namespace leastdata::server::sql {
+
+namespace {
+
+class Statement final {
+   public:
+      Statement(sqlite3* db, std::string_view text) : m_db(db) {
+         if(sqlite3_prepare_v2(db, text.data(), static_cast<int>(text.size()), &m_stmt, nullptr) != SQLITE_OK) {
+            throw DatabaseError(std::string("sqlite: ") + sqlite3_errmsg(db));
+         }
+      }
+      ~Statement() { sqlite3_finalize(m_stmt); }
+      Statement(const Statement&) = delete;
+      Statement& operator=(const Statement&) = delete;
+
+      void bind(const std::vector<Value>& params) {
+         for(std::size_t i = 0; i < params.size(); ++i) {
+            const int at = static_cast<int>(i + 1);
+            int rc = SQLITE_OK;
+            if(std::holds_alternative<std::nullptr_t>(params[i])) {
+               rc = sqlite3_bind_null(m_stmt, at);
+            } else if(const auto* n = std::get_if<std::int64_t>(&params[i])) {
+               rc = sqlite3_bind_int64(m_stmt, at, *n);
+            } else if(const auto* s = std::get_if<std::string>(&params[i])) {
+               rc = sqlite3_bind_text64(m_stmt, at, s->data(), s->size(), SQLITE_STATIC, SQLITE_UTF8);
+            } else {
+               const auto& b = std::get<Blob>(params[i]);
+               rc = sqlite3_bind_blob64(m_stmt, at, b.empty() ? "" : static_cast<const void*>(b.data()), b.size(),
+                                        SQLITE_STATIC);
+            }
+            if(rc != SQLITE_OK) {
+               throw DatabaseError(std::string("sqlite bind: ") + sqlite3_errmsg(m_db));
+            }
+         }
+      }
+
+      Rows run() {
+         Rows rows;
+         for(;;) {
+            const int rc = sqlite3_step(m_stmt);
+            if(rc == SQLITE_DONE) {
+               return rows;
+            }
+            if(rc != SQLITE_ROW) {
+               throw DatabaseError(std::string("sqlite: ") + sqlite3_errmsg(m_db));
+            }
+            const int n = sqlite3_column_count(m_stmt);
+            std::vector<Value> values;
+            values.reserve(static_cast<std::size_t>(n));
+            for(int i = 0; i < n; ++i) {
+               switch(sqlite3_column_type(m_stmt, i)) {
+                  case SQLITE_NULL:
+                     values.emplace_back(nullptr);
+                     break;
+                  case SQLITE_INTEGER:
+                     values.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(m_stmt, i)));
+                     break;
+                  case SQLITE_BLOB: {
+                     const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(m_stmt, i));
+                     values.emplace_back(Blob(p, p + sqlite3_column_bytes(m_stmt, i)));
+                     break;
+                  }
+                  default: {
+                     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, i));
+                     values.emplace_back(std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, i))));
+                  }
+               }
+            }
+            rows.emplace_back(std::move(values));
+         }
+      }
+
+   private:
+      sqlite3* m_db;
+      sqlite3_stmt* m_stmt = nullptr;
+};
+
+class SqliteTransaction final : public Transaction {
+   public:
+      explicit SqliteTransaction(sqlite3* db) : m_db(db) {}
+
+      Rows query(std::string_view text, const std::vector<Value>& params) override {
+         Statement s(m_db, text);
+         s.bind(params);
+         return s.run();
+      }
+
+      std::int64_t execute(std::string_view text, const std::vector<Value>& params) override {
+         Statement s(m_db, text);
+         s.bind(params);
+         s.run();
+         return sqlite3_changes64(m_db);
+      }
+
+      void script(std::string_view statements) override {
+         const std::string text(statements);
+         char* message = nullptr;
+         if(sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+            const std::string error = message != nullptr ? message : "unknown error";
+            sqlite3_free(message);
+            throw DatabaseError("sqlite: " + error);
+         }
+      }
+
+      void lock_exclusive() override {}  // BEGIN IMMEDIATE already holds the write lock
+
+      Dialect dialect() const override { return Dialect::sqlite; }
+
+   private:
+      sqlite3* m_db;
+};
+
+class SqliteDatabase final : public Database {
+   public:
+      explicit SqliteDatabase(const std::string& path) {
+         const int rc = sqlite3_open_v2(path.c_str(), &m_db,
+                                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+         if(rc != SQLITE_OK) {
+            const std::string error = m_db != nullptr ? sqlite3_errmsg(m_db) : "out of memory";
+            sqlite3_close(m_db);
+            throw DatabaseError("sqlite: cannot open database: " + error);
+         }
+         sqlite3_busy_timeout(m_db, 10000);
+         SqliteTransaction setup(m_db);
+         const auto mode = setup.query("PRAGMA journal_mode=WAL", {});
+         if(mode.empty() || mode.front().text(0) != "wal") {
+            throw DatabaseError("sqlite: cannot switch the database to WAL mode");
+         }
+         setup.script("PRAGMA synchronous=FULL; PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON;");
+      }
+
+      ~SqliteDatabase() override { sqlite3_close(m_db); }
+
+      void transaction(const std::function<void(Transaction&)>& body) override {
+         const NestingGuard guard;
+         const std::lock_guard lock(m_mutex);
+         SqliteTransaction tx(m_db);
+         tx.script("BEGIN IMMEDIATE");
+         try {
+            body(tx);
+            tx.script("COMMIT");
+         } catch(...) {
+            sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+         }
+      }
+
+      void reclaim() override {
+         const std::lock_guard lock(m_mutex);
+         // Copies the (zeroed) pages into the database and truncates the WAL to 0 bytes, so
+         // no frame holding deleted content stays in the -wal file.
+         SqliteTransaction(m_db).query("PRAGMA wal_checkpoint(TRUNCATE)", {});
+      }
+
+      Dialect dialect() const override { return Dialect::sqlite; }
+
+   private:
+      sqlite3* m_db = nullptr;
+      std::mutex m_mutex;
+};
+
+}  // namespace
+
+std::unique_ptr<Database> open_sqlite(const std::string& path) {
+   return std::make_unique<SqliteDatabase>(path);
+}
+
+}  // namespace leastdata::server::sql

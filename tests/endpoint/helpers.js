@@ -1,0 +1,287 @@
+// Helpers for the black-box endpoint tests: the built binary, a throwaway SQLite file or
+// PostgreSQL cluster, a started `serve` with a movable clock, JWTs signed with node:crypto,
+// raw database access, and an independent certificate verifier (Ed25519 over JCS).
+import { spawn, execFileSync, spawnSync } from 'node:child_process';
+import { createHmac, createSign, createPublicKey, generateKeyPairSync, verify, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, statSync, chownSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+export const binary = process.env.LEASTDATA_ENDPOINT_BIN ?? join(root, 'build', 'native', 'server', 'leastdata-endpoint');
+const pgBin = process.env.LEASTDATA_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+
+export const DAY = 86400;
+
+export function requireBinary() {
+  if (!existsSync(binary)) {
+    throw new Error(`${binary} is missing: cmake --preset native && cmake --build --preset native --target leastdata_endpoint`);
+  }
+}
+
+export const unique = (prefix) => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+// ---- ports ------------------------------------------------------------------------------
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// ---- databases --------------------------------------------------------------------------
+
+// A SQLite file in a fresh temp dir.
+export function sqliteBackend() {
+  const dir = mkdtempSync(join(tmpdir(), 'leastdata-endpoint-sqlite-'));
+  const file = join(dir, 'endpoint.sqlite');
+  return {
+    name: 'sqlite',
+    url: `sqlite:${file}`,
+    hex: (column) => `hex(${column})`,
+    // Tab-separated rows of a query, read with the sqlite3 shell (WAL included).
+    query(sql) {
+      const out = execFileSync('sqlite3', ['-batch', '-noheader', '-separator', '\t', file, sql], { encoding: 'utf8' });
+      return out.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+    },
+    // Every byte the database keeps on disk: the main file and its write-ahead log.
+    rawBytes() {
+      return ['', '-wal', '-journal']
+        .map((suffix) => file + suffix)
+        .filter((f) => existsSync(f))
+        .map((f) => ({ file: f, bytes: readFileSync(f) }));
+    },
+    async stop() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function walk(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const st = statSync(path);
+    if (st.isDirectory()) walk(path, out);
+    else if (st.isFile()) out.push(path);
+  }
+  return out;
+}
+
+// A throwaway PostgreSQL 15 cluster: initdb into a temp dir owned by postgres, started on a
+// free port with its socket in that dir, one database; stopped and removed by stop().
+export async function postgresBackend() {
+  const dir = mkdtempSync(join(tmpdir(), 'leastdata-endpoint-pg-'));
+  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+  chownSync(dir, uid, gid);
+  const data = join(dir, 'data');
+  const asPostgres = (cmd, args, opts = {}) =>
+    execFileSync('runuser', ['-u', 'postgres', '--', join(pgBin, cmd), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+  asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  const port = await freePort();
+  asPostgres('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60',
+    '-o', `-p ${port} -k ${dir} -h 127.0.0.1 -c fsync=off -c full_page_writes=off`, 'start']);
+  const psql = (sql, database = 'leastdata') =>
+    execFileSync('psql', ['-X', '-q', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port),
+      '-U', 'postgres', '-d', database, '-c', sql], { encoding: 'utf8' });
+  psql('CREATE DATABASE leastdata', 'postgres');
+  return {
+    name: 'postgresql',
+    url: `postgresql://postgres@127.0.0.1:${port}/leastdata`,
+    hex: (column) => `encode(${column}, 'hex')`,
+    query(sql) {
+      return psql(sql).split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+    },
+    // Every file of the cluster (heap, indexes, WAL) after a checkpoint, plus a data dump.
+    rawBytes() {
+      psql('CHECKPOINT');
+      const files = walk(data).map((f) => ({ file: f, bytes: readFileSync(f) }));
+      const dump = execFileSync(join(pgBin, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '--data-only', 'leastdata']);
+      files.push({ file: 'pg_dump', bytes: dump });
+      return files;
+    },
+    async stop() {
+      try {
+        asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+// Files (of rawBytes()) that contain `needle`.
+export function filesContaining(files, needle) {
+  const bytes = Buffer.from(needle, 'utf8');
+  return files.filter(({ bytes: b }) => b.indexOf(bytes) !== -1).map(({ file }) => file);
+}
+
+// ---- the endpoint -----------------------------------------------------------------------
+
+// A keys directory, a clock file, and CLI access; `serve()` starts instances on it.
+export function endpointContext(backend) {
+  const dir = mkdtempSync(join(tmpdir(), 'leastdata-endpoint-'));
+  const keys = join(dir, 'keys');
+  const clockFile = join(dir, 'clock');
+  writeFileSync(clockFile, '0');
+  const env = { ...process.env, LEASTDATA_TEST_CLOCK_FILE: clockFile };
+  const instances = [];
+
+  const ctx = {
+    dir,
+    keys,
+    backend,
+    clockFile,
+    offsetSeconds: 0,
+    // Moves the time of every process of this context (server and CLI).
+    setOffset(seconds) {
+      ctx.offsetSeconds = seconds;
+      writeFileSync(clockFile, String(seconds));
+    },
+    nowSeconds() {
+      return Math.floor(Date.now() / 1000) + ctx.offsetSeconds;
+    },
+    // Runs a subcommand; resolves { status, stdout, stderr, json }.
+    cli(args, { withDb = true } = {}) {
+      const full = withDb ? [...args, '--db', backend.url, '--keys', keys] : args;
+      const r = spawnSync(binary, full, { env, encoding: 'utf8' });
+      let json;
+      try {
+        json = JSON.parse(r.stdout);
+      } catch {
+        json = undefined;
+      }
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr, json };
+    },
+    // Starts `serve`; resolves { port, url, logs(), stop() } once it listens.
+    async serve(extra = [], { clockFile: ownClock } = {}) {
+      const args = ['serve', '--db', backend.url, '--keys', keys, '--listen', '127.0.0.1:0', ...extra];
+      const child = spawn(binary, args, {
+        env: ownClock ? { ...process.env, LEASTDATA_TEST_CLOCK_FILE: ownClock } : env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let log = '';
+      const port = await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`serve did not start:\n${log}`)), 20000);
+        child.stderr.on('data', (chunk) => {
+          log += chunk;
+          const m = /"event":"listening"[^\n]*"port":(\d+)/.exec(log);
+          if (m) {
+            clearTimeout(timer);
+            resolve(Number(m[1]));
+          }
+        });
+        child.on('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`serve exited with ${code}:\n${log}`));
+        });
+      });
+      child.removeAllListeners('exit');
+      const instance = {
+        port,
+        url: `http://127.0.0.1:${port}`,
+        logs: () => log,
+        // SIGTERM, and SIGKILL if it has not exited after 5 s (a stuck server must not hang the suite).
+        stop: () =>
+          new Promise((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+            const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+            child.once('exit', (code) => {
+              clearTimeout(killer);
+              resolve(code);
+            });
+            child.kill('SIGTERM');
+          }),
+      };
+      instances.push(instance);
+      return instance;
+    },
+    async close() {
+      await Promise.all(instances.map((i) => i.stop()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return ctx;
+}
+
+// ---- JWTs ---------------------------------------------------------------------------------
+
+const b64u = (data) => Buffer.from(data).toString('base64url');
+const part = (value) => b64u(typeof value === 'string' ? value : JSON.stringify(value));
+
+export function signHS256(claims, secret, header = { alg: 'HS256', typ: 'JWT' }) {
+  const signed = `${part(header)}.${part(claims)}`;
+  return `${signed}.${b64u(createHmac('sha256', secret).update(signed).digest())}`;
+}
+
+export function signRS256(claims, privateKey, header = { alg: 'RS256', typ: 'JWT' }) {
+  const signed = `${part(header)}.${part(claims)}`;
+  const signer = createSign('RSA-SHA256');
+  signer.update(signed);
+  return `${signed}.${b64u(signer.sign(privateKey))}`;
+}
+
+export function unsignedToken(claims, header = { alg: 'none', typ: 'JWT' }) {
+  return `${part(header)}.${part(claims)}.`;
+}
+
+export function rsaKeyPair() {
+  return generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+}
+
+// ---- HTTP ---------------------------------------------------------------------------------
+
+// fetch to the instance; resolves { status, headers, text, json }.
+export async function call(instance, method, path, { token, body, headers = {}, rawBody } = {}) {
+  const h = { ...headers };
+  if (token) h.authorization = `Bearer ${token}`;
+  let payload = rawBody;
+  if (body !== undefined) {
+    payload = JSON.stringify(body);
+    if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['content-type'] = 'application/json';
+  }
+  const res = await fetch(`${instance.url}${path}`, { method, headers: h, body: payload });
+  const text = await res.text();
+  let json;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+// ---- certificates -------------------------------------------------------------------------
+
+// RFC 8785 for what JSON.parse returns: strings and numbers are already written the JCS
+// way by JSON.stringify; members are sorted by UTF-16 code units (the default sort).
+export const jcs = (v) =>
+  v === null || typeof v !== 'object'
+    ? JSON.stringify(v)
+    : Array.isArray(v)
+      ? `[${v.map(jcs).join(',')}]`
+      : `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${jcs(v[k])}`).join(',')}}`;
+
+// Independent verification with node:crypto; returns true or throws with the reason.
+export function verifyCertificate(certificate, jwks) {
+  const { signature, ...unsigned } = certificate;
+  const jwk = jwks.keys.find((k) => k.kid === unsigned.key_id && k.kty === 'OKP' && k.crv === 'Ed25519');
+  if (!jwk) throw new Error(`no Ed25519 key ${unsigned.key_id}`);
+  const sig = Buffer.from(signature, 'base64url');
+  if (sig.length !== 64 || sig.toString('base64url') !== signature) throw new Error('malformed signature');
+  const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' });
+  if (!verify(null, Buffer.from(jcs(unsigned), 'utf8'), key, sig)) throw new Error('signature does not verify');
+  return true;
+}

@@ -1,0 +1,895 @@
+// The black-box suite of leastdata-endpoint (DESIGN §6-§7), run unchanged against SQLite
+// (sqlite.test.js) and PostgreSQL (postgres.test.js). Everything goes through HTTP to
+// 127.0.0.1, the CLI, or the raw database (to check what is — and is not — stored).
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  DAY, call, endpointContext, filesContaining, requireBinary, rsaKeyPair, signHS256, signRS256, unique,
+  unsignedToken, verifyCertificate,
+} from './helpers.js';
+
+const TABLES = ['tenant_keys', 'agents', 'tokens', 'shared_tokens', 'settings', 'stats', 'jobs'];
+
+export function endpointSuite(makeBackend) {
+  let backend;
+  let ctx;
+  let server; // --zendesk-public-key, no periodic sweep
+  let rsa;
+  let other; // a second RSA key pair the endpoint does not know
+
+  before(async () => {
+    requireBinary();
+    backend = await makeBackend();
+    ctx = endpointContext(backend);
+    const keygen = ctx.cli(['keygen', '--keys', ctx.keys], { withDb: false });
+    assert.equal(keygen.status, 0, keygen.stderr);
+    rsa = rsaKeyPair();
+    other = rsaKeyPair();
+    const pem = join(ctx.dir, 'zendesk.pem');
+    writeFileSync(pem, rsa.publicKey);
+    server = await ctx.serve(['--zendesk-public-key', pem, '--sweep-interval', '0', '--issuer', 'leastdata test endpoint']);
+  });
+
+  after(async () => {
+    await ctx?.close();
+    await backend?.stop();
+  });
+
+  // ---- helpers --------------------------------------------------------------------------
+
+  const claims = (sub, { agent = '1001', role = 'agent', email, aud = 'leastdata', iat, ttl = 600, ...extra } = {}) => {
+    const issued = iat ?? ctx.nowSeconds();
+    const c = { iss: `${sub}.zendesk.com`, aud, sub: agent, iat: issued, exp: issued + ttl, role, ...extra };
+    if (email) c.email = email;
+    return c;
+  };
+
+  function newTenant(prefix = 't') {
+    const sub = unique(prefix);
+    const r = ctx.cli(['tenant', 'add', sub]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.json.subdomain, sub);
+    const secret = r.json.jwt_secret;
+    return {
+      sub,
+      secret,
+      token: (options = {}) => signHS256(claims(sub, options), secret),
+      admin: (options = {}) => signHS256(claims(sub, { agent: '9001', role: 'admin', ...options }), secret),
+      id: () => backend.query(`SELECT id FROM tenants WHERE subdomain = '${sub}'`)[0]?.[0],
+    };
+  }
+
+  const rowsOf = (tenantId) =>
+    Object.fromEntries(TABLES.map((t) => [t, Number(backend.query(`SELECT COUNT(*) FROM ${t} WHERE tenant_id = '${tenantId}'`)[0][0])]));
+
+  async function jwks() {
+    const r = await call(server, 'GET', '/.well-known/leastdata-keys.json');
+    assert.equal(r.status, 200);
+    return r.json;
+  }
+
+  const expectError = (r, status, code) => {
+    assert.equal(r.status, status, `expected ${status} ${code}, got ${r.status} ${r.text}`);
+    assert.equal(r.json?.error?.code, code, r.text);
+    assert.equal(typeof r.json.error.message, 'string');
+  };
+
+  // ---- public routes, routing ----------------------------------------------------------
+
+  test('GET /healthz reports status and region', async () => {
+    const r = await call(server, 'GET', '/healthz');
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json, { status: 'ok', region: 'eu-central-1' });
+    assert.equal(r.headers.get('content-type'), 'application/json');
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+  });
+
+  test('GET /.well-known/leastdata-keys.json publishes the Ed25519 key', async () => {
+    const keys = await jwks();
+    assert.equal(keys.keys.length, 1);
+    const [k] = keys.keys;
+    assert.equal(k.kty, 'OKP');
+    assert.equal(k.crv, 'Ed25519');
+    assert.match(k.kid, /^ed25519-/);
+    assert.equal(Buffer.from(k.x, 'base64url').length, 32);
+    assert.equal(k.d, undefined);
+  });
+
+  test('unknown routes are 404, wrong methods 405 with Allow', async () => {
+    expectError(await call(server, 'GET', '/v1/nothing'), 404, 'not_found');
+    expectError(await call(server, 'GET', '/v1/settings/'), 404, 'not_found');
+    const r = await call(server, 'DELETE', '/v1/report');
+    expectError(r, 405, 'method_not_allowed');
+    assert.equal(r.headers.get('allow'), 'GET');
+    assert.equal((await call(server, 'POST', '/healthz')).status, 405);
+  });
+
+  // ---- authentication -------------------------------------------------------------------
+
+  test('a valid HS256 token of the tenant is accepted', async () => {
+    const t = newTenant();
+    const r = await call(server, 'PUT', '/v1/agents/me', { token: t.token({ email: 'a@example.com' }) });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.agent.id, '1001');
+  });
+
+  test('missing or non-bearer credentials are 401 unauthorized', async () => {
+    const t = newTenant();
+    expectError(await call(server, 'GET', '/v1/tokens/x'), 401, 'unauthorized');
+    const basic = await call(server, 'GET', '/v1/tokens/x', { headers: { authorization: `Basic ${t.token()}` } });
+    expectError(basic, 401, 'unauthorized');
+    assert.match(basic.headers.get('www-authenticate'), /^Bearer/);
+  });
+
+  test('JWT negative cases are 401 invalid_token', async () => {
+    const t = newTenant();
+    const u = newTenant();
+    const now = ctx.nowSeconds();
+    const c = (o) => claims(t.sub, o);
+    const hs = (o, secret = t.secret, header) => signHS256(c(o), secret, header);
+    const cases = {
+      'alg none': unsignedToken(c()),
+      'alg none with a signature': unsignedToken(c()) + 'AAAA',
+      'alg HS512': signHS256(c(), t.secret, { alg: 'HS512', typ: 'JWT' }),
+      'alg ES256': signHS256(c(), t.secret, { alg: 'ES256', typ: 'JWT' }),
+      'alg "hs256"': signHS256(c(), t.secret, { alg: 'hs256', typ: 'JWT' }),
+      'missing alg': signHS256(c(), t.secret, { typ: 'JWT' }),
+      'typ not JWT': signHS256(c(), t.secret, { alg: 'HS256', typ: 'JWS' }),
+      'crit header': signHS256(c(), t.secret, { alg: 'HS256', crit: ['exp'] }),
+      'RS256 header over an HMAC signature': signHS256(c(), t.secret, { alg: 'RS256', typ: 'JWT' }),
+      'HS256 keyed with the RSA public key': signHS256(c(), rsa.publicKey),
+      'RS256 signed by an unknown key': signRS256(c(), other.privateKey),
+      'HS256 header over an RS256 signature': signRS256(c(), rsa.privateKey, { alg: 'HS256', typ: 'JWT' }),
+      "another tenant's secret": hs({}, u.secret),
+      'empty secret': hs({}, ''),
+      'tampered payload': (() => {
+        const [h, , s] = t.token().split('.');
+        return `${h}.${Buffer.from(JSON.stringify(c({ role: 'admin' }))).toString('base64url')}.${s}`;
+      })(),
+      'expired beyond leeway': hs({ iat: now - 700, ttl: 600 }),
+      'not yet valid (nbf)': hs({ nbf: now + 120 }),
+      'issued in the future': hs({ iat: now + 120 }),
+      'exp more than an hour after iat': hs({ ttl: 3601 }),
+      'exp before iat': hs({ ttl: -10 }),
+      'missing exp': signHS256({ ...c(), exp: undefined }, t.secret),
+      'missing iat': signHS256({ ...c(), iat: undefined }, t.secret),
+      'exp as a string': signHS256({ ...c(), exp: String(now + 100) }, t.secret),
+      'wrong audience': hs({ aud: 'someone-else' }),
+      'missing audience': signHS256({ ...c(), aud: undefined }, t.secret),
+      'unknown issuer': signHS256({ ...c(), iss: 'nobody-here.zendesk.com' }, t.secret),
+      'issuer outside zendesk.com': signHS256({ ...c(), iss: `${t.sub}.example.com` }, t.secret),
+      'issuer with upper case': signHS256({ ...c(), iss: `${t.sub.toUpperCase()}.zendesk.com` }, t.secret),
+      'missing issuer': signHS256({ ...c(), iss: undefined }, t.secret),
+      'sub is an email': hs({ agent: 'agent@example.com' }),
+      'sub is zero': hs({ agent: 0 }),
+      'sub missing': signHS256({ ...c(), sub: undefined }, t.secret),
+      'unknown role': hs({ role: 'owner' }),
+      'email not a string': hs({ email: 42 }),
+      'two parts': t.token().split('.').slice(0, 2).join('.'),
+      'four parts': `${t.token()}.x`,
+      'padded base64': t.token().replace(/\.([^.]*)$/, '.$1='),
+      'header not JSON': `${Buffer.from('nope').toString('base64url')}.${t.token().split('.').slice(1).join('.')}`,
+      'duplicate claim': (() => {
+        const payload = Buffer.from(`{"iss":"${t.sub}.zendesk.com","aud":"leastdata","sub":"1","sub":"2","iat":${now},"exp":${now + 60}}`).toString('base64url');
+        const h = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url');
+        return signHS256Raw(`${h}.${payload}`, t.secret);
+      })(),
+      'oversized token (over 4 KiB)': hs({ padding: 'x'.repeat(4500) }),
+    };
+    for (const [name, token] of Object.entries(cases)) {
+      const r = await call(server, 'PUT', '/v1/agents/me', { token });
+      assert.equal(r.status, 401, `${name}: ${r.status} ${r.text}`);
+      assert.equal(r.json.error.code, 'invalid_token', name);
+    }
+  });
+
+  test('leeway: 60 s either side is accepted; aud may be an array', async () => {
+    const t = newTenant();
+    const now = ctx.nowSeconds();
+    for (const token of [
+      t.token({ iat: now - 630, ttl: 600 }), // expired 30 s ago
+      t.token({ iat: now + 30 }), // issued 30 s ahead
+      t.token({ nbf: now + 30 }),
+      t.token({ ttl: 3600 }),
+      t.token({ aud: ['other', 'leastdata'] }),
+      t.token({ agent: 1234567 }), // numeric sub
+    ]) {
+      const r = await call(server, 'PUT', '/v1/agents/me', { token });
+      assert.ok(r.status === 200 || r.status === 201, r.text);
+    }
+  });
+
+  test('RS256 with the configured Zendesk key is accepted', async () => {
+    const t = newTenant();
+    const r = await call(server, 'PUT', '/v1/agents/me', { token: signRS256(claims(t.sub, { agent: '77' }), rsa.privateKey) });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.agent.id, '77');
+  });
+
+  // ---- roles and agents -----------------------------------------------------------------
+
+  test('admin-only operations are 403 for agents', async () => {
+    const t = newTenant();
+    const agent = t.token();
+    expectError(await call(server, 'PUT', '/v1/settings/app', { token: agent, body: { settings: {} } }), 403, 'forbidden');
+    expectError(await call(server, 'PUT', '/v1/shared-tokens/k', { token: agent, body: { value: 'v' } }), 403, 'forbidden');
+    expectError(await call(server, 'DELETE', '/v1/shared-tokens/k', { token: agent }), 403, 'forbidden');
+    expectError(await call(server, 'GET', '/v1/report', { token: agent }), 403, 'forbidden');
+    expectError(await call(server, 'POST', '/v1/deletion', { token: agent, body: { confirm: t.sub } }), 403, 'forbidden');
+    expectError(await call(server, 'POST', '/v1/lifecycle/deactivate', { token: agent }), 403, 'forbidden');
+  });
+
+  test('PUT /v1/agents/me registers from the token and updates', async () => {
+    const t = newTenant();
+    const first = await call(server, 'PUT', '/v1/agents/me', { token: t.token({ email: 'one@example.com' }) });
+    assert.equal(first.status, 201);
+    assert.deepEqual({ ...first.json.agent, registered_at: 0, updated_at: 0 },
+      { id: '1001', email: 'one@example.com', role: 'agent', registered_at: 0, updated_at: 0 });
+    const again = await call(server, 'PUT', '/v1/agents/me', { token: t.token({ email: 'two@example.com', role: 'admin' }), body: {} });
+    assert.equal(again.status, 200);
+    assert.equal(again.json.agent.email, 'two@example.com');
+    assert.equal(again.json.agent.role, 'admin');
+    assert.equal(again.json.agent.registered_at, first.json.agent.registered_at);
+    expectError(await call(server, 'PUT', '/v1/agents/me', { token: t.token(), body: { email: 'forged@example.com' } }), 400, 'invalid_request');
+    expectError(await call(server, 'PUT', '/v1/agents/me', { token: t.token(), rawBody: '{}', headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type');
+  });
+
+  // ---- settings -------------------------------------------------------------------------
+
+  test('settings: versioned with ETag and If-Match, admin to write', async () => {
+    const t = newTenant();
+    const admin = t.admin();
+    expectError(await call(server, 'GET', '/v1/settings/sidebar', { token: t.token() }), 404, 'not_found');
+    const created = await call(server, 'PUT', '/v1/settings/sidebar', { token: admin, rawBody: '{"settings":{"theme":"dark","n":12345678901234567}}', headers: { 'content-type': 'application/json' } });
+    assert.equal(created.status, 201, created.text);
+    assert.equal(created.headers.get('etag'), '"1"');
+    assert.equal(created.json.version, 1);
+    const read = await call(server, 'GET', '/v1/settings/sidebar', { token: t.token() });
+    assert.equal(read.status, 200);
+    assert.equal(read.headers.get('etag'), '"1"');
+    assert.equal(read.json.settings.theme, 'dark');
+    assert.match(read.text, /"n":12345678901234567[,}]/); // large integers stay exact
+    const updated = await call(server, 'PUT', '/v1/settings/sidebar', { token: admin, body: { settings: { theme: 'light' } }, headers: { 'if-match': '"1"' } });
+    assert.equal(updated.status, 200);
+    assert.equal(updated.headers.get('etag'), '"2"');
+    const stale = await call(server, 'PUT', '/v1/settings/sidebar', { token: admin, body: { settings: { theme: 'x' } }, headers: { 'if-match': '"1"' } });
+    expectError(stale, 409, 'version_conflict');
+    assert.equal(stale.headers.get('etag'), '"2"');
+    expectError(await call(server, 'PUT', '/v1/settings/other', { token: admin, body: { settings: {} }, headers: { 'if-match': '*' } }), 409, 'version_conflict');
+    assert.equal((await call(server, 'PUT', '/v1/settings/sidebar', { token: admin, body: { settings: {} }, headers: { 'if-match': '*' } })).status, 200);
+    assert.equal((await call(server, 'PUT', '/v1/settings/sidebar', { token: admin, body: { settings: { last: true } } })).json.version, 4);
+    expectError(await call(server, 'PUT', '/v1/settings/sidebar', { token: admin, body: { settings: {} }, headers: { 'if-match': 'W/"x"' } }), 400, 'invalid_request');
+  });
+
+  test('settings: validation, content type and the 64 KiB limit', async () => {
+    const t = newTenant();
+    const admin = t.admin();
+    expectError(await call(server, 'PUT', '/v1/settings/Bad_App', { token: admin, body: { settings: {} } }), 400, 'invalid_request');
+    expectError(await call(server, 'GET', '/v1/settings/-x', { token: admin }), 400, 'invalid_request');
+    expectError(await call(server, 'PUT', '/v1/settings/app', { token: admin, body: { settings: [] } }), 400, 'invalid_request');
+    expectError(await call(server, 'PUT', '/v1/settings/app', { token: admin, body: { settings: {}, extra: 1 } }), 400, 'invalid_request');
+    expectError(await call(server, 'PUT', '/v1/settings/app', { token: admin, body: [1] }), 400, 'invalid_request');
+    expectError(await call(server, 'PUT', '/v1/settings/app', { token: admin, rawBody: '{"settings":', headers: { 'content-type': 'application/json' } }), 400, 'invalid_json');
+    expectError(await call(server, 'PUT', '/v1/settings/app', { token: admin, rawBody: '{"settings":{"a":1,"a":2}}', headers: { 'content-type': 'application/json' } }), 400, 'invalid_json');
+    expectError(await call(server, 'PUT', '/v1/settings/app', { token: admin, rawBody: '{"settings":{}}', headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type');
+    expectError(await call(server, 'PUT', '/v1/settings/app', { token: admin, rawBody: '{"settings":{}}' }), 415, 'unsupported_media_type');
+    const big = { settings: { blob: 'x'.repeat(64 * 1024) } };
+    expectError(await call(server, 'PUT', '/v1/settings/app', { token: admin, body: big }), 413, 'payload_too_large');
+    const fits = { settings: { blob: 'x'.repeat(64 * 1024 - 40) } };
+    assert.equal((await call(server, 'PUT', '/v1/settings/app', { token: admin, body: fits, headers: { 'content-type': 'application/json; charset=utf-8' } })).status, 201);
+  });
+
+  test('the global body limit is 413 payload_too_large', async () => {
+    const t = newTenant();
+    const huge = { kind: 'x', ids: { ticket: Array.from({ length: 200000 }, (_, i) => i + 1) } };
+    expectError(await call(server, 'POST', '/v1/jobs', { token: t.token(), body: huge }), 413, 'payload_too_large');
+  });
+
+  // ---- tokens ---------------------------------------------------------------------------
+
+  test('tokens belong to the calling agent', async () => {
+    const t = newTenant();
+    const a = t.token({ agent: '11' });
+    const b = t.token({ agent: '12' });
+    const put = await call(server, 'PUT', '/v1/tokens/crm', { token: a, body: { value: 'secret-of-11' } });
+    assert.equal(put.status, 201, put.text);
+    assert.equal(put.json.value, undefined); // the value is never echoed
+    assert.deepEqual((await call(server, 'GET', '/v1/tokens/crm', { token: a })).json, { name: 'crm', value: 'secret-of-11' });
+    expectError(await call(server, 'GET', '/v1/tokens/crm', { token: b }), 404, 'not_found');
+    expectError(await call(server, 'DELETE', '/v1/tokens/crm', { token: b }), 404, 'not_found');
+    assert.equal((await call(server, 'PUT', '/v1/tokens/crm', { token: b, body: { value: 'secret-of-12' } })).status, 201);
+    assert.equal((await call(server, 'GET', '/v1/tokens/crm', { token: a })).json.value, 'secret-of-11');
+    const expires = new Date((ctx.nowSeconds() + 3600) * 1000).toISOString();
+    const upd = await call(server, 'PUT', '/v1/tokens/crm', { token: a, body: { value: 'rotated', expires_at: expires } });
+    assert.equal(upd.status, 200);
+    const got = await call(server, 'GET', '/v1/tokens/crm', { token: a });
+    assert.equal(got.json.value, 'rotated');
+    assert.equal(got.json.expires_at, expires);
+    assert.equal((await call(server, 'DELETE', '/v1/tokens/crm', { token: a })).status, 204);
+    expectError(await call(server, 'GET', '/v1/tokens/crm', { token: a }), 404, 'not_found');
+    expectError(await call(server, 'DELETE', '/v1/tokens/crm', { token: a }), 404, 'not_found');
+    assert.equal((await call(server, 'GET', '/v1/tokens/crm', { token: b })).json.value, 'secret-of-12');
+  });
+
+  test('tokens: validation', async () => {
+    const t = newTenant();
+    const a = t.token();
+    expectError(await call(server, 'PUT', '/v1/tokens/bad%20name', { token: a, body: { value: 'v' } }), 400, 'invalid_request');
+    expectError(await call(server, 'PUT', `/v1/tokens/${'n'.repeat(65)}`, { token: a, body: { value: 'v' } }), 400, 'invalid_request');
+    expectError(await call(server, 'PUT', '/v1/tokens/n', { token: a, body: {} }), 400, 'invalid_request');
+    expectError(await call(server, 'PUT', '/v1/tokens/n', { token: a, body: { value: '' } }), 400, 'invalid_request');
+    expectError(await call(server, 'PUT', '/v1/tokens/n', { token: a, body: { value: 5 } }), 400, 'invalid_request');
+    expectError(await call(server, 'PUT', '/v1/tokens/n', { token: a, body: { value: 'v', owner: 'x' } }), 400, 'invalid_request');
+    expectError(await call(server, 'PUT', '/v1/tokens/n', { token: a, body: { value: 'v', expires_at: 'tomorrow' } }), 400, 'invalid_request');
+    expectError(await call(server, 'PUT', '/v1/tokens/n', { token: a, body: { value: 'v', expires_at: '2001-01-01T00:00:00Z' } }), 400, 'invalid_request');
+    expectError(await call(server, 'PUT', '/v1/tokens/n', { token: a, body: { value: 'v'.repeat(8193) } }), 413, 'payload_too_large');
+    expectError(await call(server, 'PUT', '/v1/tokens/n', { token: a, rawBody: 'value=v', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported_media_type');
+  });
+
+  test('shared tokens: admin writes, every agent reads', async () => {
+    const t = newTenant();
+    const admin = t.admin();
+    expectError(await call(server, 'GET', '/v1/shared-tokens/api', { token: t.token() }), 404, 'not_found');
+    assert.equal((await call(server, 'PUT', '/v1/shared-tokens/api', { token: admin, body: { value: 'shared-value' } })).status, 201);
+    assert.equal((await call(server, 'PUT', '/v1/shared-tokens/api', { token: admin, body: { value: 'shared-value-2' } })).status, 200);
+    assert.equal((await call(server, 'GET', '/v1/shared-tokens/api', { token: t.token({ agent: '5' }) })).json.value, 'shared-value-2');
+    // A personal token of the same name is a different thing.
+    expectError(await call(server, 'GET', '/v1/tokens/api', { token: admin }), 404, 'not_found');
+    assert.equal((await call(server, 'DELETE', '/v1/shared-tokens/api', { token: admin })).status, 204);
+    expectError(await call(server, 'GET', '/v1/shared-tokens/api', { token: t.token() }), 404, 'not_found');
+  });
+
+  // ---- statistics -----------------------------------------------------------------------
+
+  test('stats: counters add up per app and day', async () => {
+    const t = newTenant();
+    const a = t.token();
+    const post = await call(server, 'POST', '/v1/stats', { token: a, body: { app: 'sidebar', counters: { tickets_viewed: 3, fields_dropped: 40 } } });
+    assert.equal(post.status, 200, post.text);
+    assert.equal(post.json.accepted, 2);
+    await call(server, 'POST', '/v1/stats', { token: t.token({ agent: '2' }), body: { app: 'sidebar', counters: { tickets_viewed: 2 } } });
+    await call(server, 'POST', '/v1/stats', { token: a, body: { app: 'other', counters: { x: 1 } } });
+    const day = new Date(ctx.nowSeconds() * 1000).toISOString().slice(0, 10);
+    const got = await call(server, 'GET', '/v1/stats?app=sidebar', { token: a });
+    assert.equal(got.status, 200);
+    assert.deepEqual(got.json, { app: 'sidebar', days: [{ day, counters: { fields_dropped: 40, tickets_viewed: 5 } }] });
+    assert.deepEqual((await call(server, 'GET', `/v1/stats?app=sidebar&from=${day}&to=${day}`, { token: a })).json.days.length, 1);
+    assert.deepEqual((await call(server, 'GET', '/v1/stats?app=sidebar&to=2000-01-01', { token: a })).json.days, []);
+    await call(server, 'POST', '/v1/stats', { token: a, body: { app: 'big', counters: { n: 2 ** 53 - 1 } } });
+    await call(server, 'POST', '/v1/stats', { token: a, body: { app: 'big', counters: { n: 2 ** 53 - 1 } } });
+    assert.equal((await call(server, 'GET', '/v1/stats?app=big', { token: a })).json.days[0].counters.n, 2 ** 53 - 1);
+  });
+
+  test('stats: names, values and queries are validated', async () => {
+    const t = newTenant();
+    const a = t.token();
+    const bad = [
+      { app: 'sidebar', counters: { 'agent@example.com': 1 } },
+      { app: 'sidebar', counters: { Tickets: 1 } },
+      { app: 'sidebar', counters: { ['x'.repeat(65)]: 1 } },
+      { app: 'sidebar', counters: { n: -1 } },
+      { app: 'sidebar', counters: { n: 1.5 } },
+      { app: 'sidebar', counters: { n: '3' } },
+      { app: 'sidebar', counters: { n: 2 ** 53 } },
+      { app: 'sidebar', counters: {} },
+      { app: 'sidebar', counters: Object.fromEntries(Array.from({ length: 257 }, (_, i) => [`c${i}`, 1])) },
+      { app: 'Side Bar', counters: { n: 1 } },
+      { counters: { n: 1 } },
+      { app: 'sidebar', counters: { n: 1 }, user: 'someone' },
+    ];
+    for (const body of bad) {
+      expectError(await call(server, 'POST', '/v1/stats', { token: a, body }), 422, 'invalid_stats');
+    }
+    expectError(await call(server, 'GET', '/v1/stats', { token: a }), 400, 'invalid_request');
+    expectError(await call(server, 'GET', '/v1/stats?app=sidebar&from=2024-02-30', { token: a }), 400, 'invalid_request');
+    expectError(await call(server, 'POST', '/v1/stats', { token: a, rawBody: 'nope', headers: { 'content-type': 'application/json' } }), 400, 'invalid_json');
+  });
+
+  // ---- jobs -----------------------------------------------------------------------------
+
+  test('jobs: create, read, patch, stop, complete', async () => {
+    const t = newTenant();
+    const a = t.token();
+    const created = await call(server, 'POST', '/v1/jobs', { token: a, rawBody: '{"kind":"gdpr_redaction","ids":{"ticket":[1,"2",9007199254740993],"user":["9223372036854775807"]},"cursor":"page:2=abc"}', headers: { 'content-type': 'application/json' } });
+    assert.equal(created.status, 201, created.text);
+    const job = created.json;
+    assert.match(job.id, /^job_/);
+    assert.equal(created.headers.get('location'), `/v1/jobs/${job.id}`);
+    assert.equal(job.status, 'running');
+    assert.deepEqual(job.ids, { ticket: [1, '2', 9007199254740992], user: ['9223372036854775807'], organization: [] }); // JSON.parse rounds
+    assert.match(created.text, /"ticket":\[1,"2",9007199254740993\]/); // the endpoint does not
+    assert.equal(job.cursor, 'page:2=abc');
+    assert.equal(Date.parse(job.delete_at) - Date.parse(job.updated_at), 7 * DAY * 1000);
+    // Any agent of the tenant sees the tenant's jobs.
+    assert.equal((await call(server, 'GET', `/v1/jobs/${job.id}`, { token: t.token({ agent: '2' }) })).status, 200);
+    const patched = await call(server, 'PATCH', `/v1/jobs/${job.id}`, { token: a, body: { ids: { organization: [5] }, cursor: null } });
+    assert.equal(patched.status, 200, patched.text);
+    assert.deepEqual(patched.json.ids.organization, [5]);
+    assert.match(patched.text, /"ticket":\[1,"2",9007199254740993\]/);
+    assert.equal(patched.json.cursor, null);
+    expectError(await call(server, 'PATCH', `/v1/jobs/${job.id}`, { token: a, body: { kind: 'other' } }), 400, 'invalid_request');
+    const stopped = await call(server, 'POST', `/v1/jobs/${job.id}/stop`, { token: a });
+    assert.equal(stopped.status, 200);
+    assert.equal(stopped.json.status, 'stopped');
+    assert.ok(stopped.json.stopped_at);
+    expectError(await call(server, 'PATCH', `/v1/jobs/${job.id}`, { token: a, body: { cursor: 'x' } }), 409, 'job_stopped');
+    assert.equal((await call(server, 'POST', `/v1/jobs/${job.id}/stop`, { token: a })).json.stopped_at, stopped.json.stopped_at);
+    const done = await call(server, 'POST', `/v1/jobs/${job.id}/complete`, { token: a });
+    assert.deepEqual(done.json, { id: job.id, status: 'completed', deleted: true });
+    // Completed: deleted at once, in the database too.
+    assert.equal(backend.query(`SELECT COUNT(*) FROM jobs WHERE id = '${job.id}'`)[0][0], '0');
+    expectError(await call(server, 'GET', `/v1/jobs/${job.id}`, { token: a }), 404, 'not_found');
+    expectError(await call(server, 'POST', `/v1/jobs/${job.id}/complete`, { token: a }), 404, 'not_found');
+    expectError(await call(server, 'POST', `/v1/jobs/${job.id}/stop`, { token: a }), 404, 'not_found');
+    expectError(await call(server, 'PATCH', `/v1/jobs/${job.id}`, { token: a, body: {} }), 404, 'not_found');
+    expectError(await call(server, 'GET', '/v1/jobs/not!an!id', { token: a }), 404, 'not_found');
+  });
+
+  test('jobs: anything but numeric ids and an opaque cursor is 422 personal_data', async () => {
+    const t = newTenant();
+    const a = t.token();
+    const bad = [
+      { kind: 'k', ids: { ticket: ['agent@example.com'] } },
+      { kind: 'k', ids: { ticket: [0] } },
+      { kind: 'k', ids: { ticket: [-5] } },
+      { kind: 'k', ids: { ticket: [1.5] } },
+      { kind: 'k', ids: { ticket: ['12a'] } },
+      { kind: 'k', ids: { ticket: ['0012'] } },
+      { kind: 'k', ids: { ticket: [' 12'] } },
+      { kind: 'k', ids: { ticket: ['9223372036854775808'] } },
+      { kind: 'k', ids: { ticket: [true] } },
+      { kind: 'k', ids: { ticket: [null] } },
+      { kind: 'k', ids: { ticket: [{ id: 1 }] } },
+      { kind: 'k', ids: { ticket: 1 } },
+      { kind: 'k', ids: { email: [1] } },
+      { kind: 'k', ids: [1, 2] },
+      { kind: 'k', cursor: 'Jane Doe' },
+      { kind: 'k', cursor: 'x@y.z' },
+      { kind: 'k', cursor: 'c'.repeat(257) },
+      { kind: 'k', cursor: 5 },
+      { kind: 'Jane Doe' },
+      { kind: 'k', note: 'requester is jane@example.com' },
+    ];
+    for (const body of bad) {
+      const r = await call(server, 'POST', '/v1/jobs', { token: a, body });
+      expectError(r, 422, 'personal_data');
+    }
+    const job = (await call(server, 'POST', '/v1/jobs', { token: a, body: { kind: 'k' } })).json;
+    assert.deepEqual(job.ids, { ticket: [], user: [], organization: [] });
+    expectError(await call(server, 'PATCH', `/v1/jobs/${job.id}`, { token: a, body: { ids: { user: ['x'] } } }), 422, 'personal_data');
+    expectError(await call(server, 'PATCH', `/v1/jobs/${job.id}`, { token: a, body: { note: 'x' } }), 422, 'personal_data');
+    expectError(await call(server, 'POST', '/v1/jobs', { token: a, body: { ids: {} } }), 400, 'invalid_request');
+    assert.equal((await call(server, 'POST', '/v1/jobs', { token: a, body: { kind: 'k', cursor: 'c'.repeat(256) } })).status, 201);
+    assert.equal((await call(server, 'POST', '/v1/jobs', { token: a, body: { kind: 'k', cursor: '' } })).status, 201);
+  });
+
+  // ---- isolation ------------------------------------------------------------------------
+
+  test('tenants are isolated: identity comes only from the verified token', async () => {
+    const x = newTenant('iso');
+    const y = newTenant('iso');
+    const xa = x.admin();
+    const ya = y.admin();
+    await call(server, 'PUT', '/v1/settings/app', { token: xa, body: { settings: { owner: 'x' } } });
+    await call(server, 'PUT', '/v1/tokens/t', { token: x.token(), body: { value: 'x-token' } });
+    await call(server, 'PUT', '/v1/shared-tokens/s', { token: xa, body: { value: 'x-shared' } });
+    await call(server, 'POST', '/v1/stats', { token: x.token(), body: { app: 'app', counters: { n: 1 } } });
+    const job = (await call(server, 'POST', '/v1/jobs', { token: x.token(), body: { kind: 'k' } })).json;
+    // Same agent id, same names, other tenant: nothing of x is visible or writable.
+    expectError(await call(server, 'GET', '/v1/settings/app', { token: ya }), 404, 'not_found');
+    expectError(await call(server, 'GET', '/v1/tokens/t', { token: y.token() }), 404, 'not_found');
+    expectError(await call(server, 'GET', '/v1/shared-tokens/s', { token: y.token() }), 404, 'not_found');
+    assert.deepEqual((await call(server, 'GET', '/v1/stats?app=app', { token: y.token() })).json.days, []);
+    expectError(await call(server, 'GET', `/v1/jobs/${job.id}`, { token: y.token() }), 404, 'not_found');
+    expectError(await call(server, 'POST', `/v1/jobs/${job.id}/complete`, { token: y.token() }), 404, 'not_found');
+    expectError(await call(server, 'PATCH', `/v1/jobs/${job.id}`, { token: y.token(), body: { cursor: 'x' } }), 404, 'not_found');
+    // A body naming another tenant changes nothing.
+    expectError(await call(server, 'POST', '/v1/deletion', { token: ya, body: { confirm: x.sub } }), 400, 'confirmation_mismatch');
+    const report = (await call(server, 'GET', '/v1/report', { token: ya })).json;
+    assert.equal(report.subdomain, y.sub);
+    assert.equal(report.categories.settings.count, 0);
+    assert.equal(report.categories.jobs.count, 0);
+    assert.equal((await call(server, 'GET', `/v1/jobs/${job.id}`, { token: x.token() })).status, 200);
+    assert.equal((await call(server, 'GET', '/v1/settings/app', { token: xa })).json.settings.owner, 'x');
+  });
+
+  test('a ciphertext moved to another row does not open (associated data)', async () => {
+    const t = newTenant();
+    await call(server, 'PUT', '/v1/tokens/moved', { token: t.token({ agent: '31' }), body: { value: 'value-of-31' } });
+    await call(server, 'PUT', '/v1/tokens/moved', { token: t.token({ agent: '32' }), body: { value: 'value-of-32' } });
+    const id = t.id();
+    backend.query(`UPDATE tokens SET value = (SELECT value FROM tokens WHERE tenant_id = '${id}' AND agent_id = '31') WHERE tenant_id = '${id}' AND agent_id = '32'`);
+    expectError(await call(server, 'GET', '/v1/tokens/moved', { token: t.token({ agent: '32' }) }), 500, 'internal');
+    assert.equal((await call(server, 'GET', '/v1/tokens/moved', { token: t.token({ agent: '31' }) })).json.value, 'value-of-31');
+  });
+
+  // ---- report ---------------------------------------------------------------------------
+
+  test('report lists everything stored, by category, with retention dates and no secrets', async () => {
+    const t = newTenant();
+    const admin = t.admin({ email: 'admin@example.com' });
+    await call(server, 'PUT', '/v1/agents/me', { token: admin });
+    await call(server, 'PUT', '/v1/agents/me', { token: t.token({ agent: '21', email: 'agent21@example.com' }) });
+    await call(server, 'PUT', '/v1/tokens/crm', { token: t.token({ agent: '21' }), body: { value: 'REPORT-TOKEN-VALUE' } });
+    await call(server, 'PUT', '/v1/shared-tokens/api', { token: admin, body: { value: 'REPORT-SHARED-VALUE' } });
+    await call(server, 'PUT', '/v1/settings/sidebar', { token: admin, body: { settings: { k: 'v' } } });
+    await call(server, 'POST', '/v1/stats', { token: admin, body: { app: 'sidebar', counters: { a: 1, b: 2 } } });
+    const job = (await call(server, 'POST', '/v1/jobs', { token: admin, body: { kind: 'k', ids: { ticket: [1, 2] }, cursor: 'c' } })).json;
+    const r = await call(server, 'GET', '/v1/report', { token: admin });
+    assert.equal(r.status, 200, r.text);
+    const rep = r.json;
+    assert.equal(rep.subdomain, t.sub);
+    assert.equal(rep.storage_region, 'eu-central-1');
+    assert.equal(rep.tenant.status, 'active');
+    assert.equal(rep.tenant.deletion_due_at, null);
+    assert.deepEqual(Object.keys(rep.categories).sort(), ['agents', 'jobs', 'settings', 'shared_tokens', 'stats', 'tokens']);
+    assert.deepEqual(rep.categories.agents.items.map((a) => [a.id, a.email, a.role]).sort(),
+      [['21', 'agent21@example.com', 'agent'], ['9001', 'admin@example.com', 'admin']]);
+    assert.deepEqual(rep.categories.tokens.items.map((x) => [x.agent_id, x.name]), [['21', 'crm']]);
+    assert.deepEqual(rep.categories.shared_tokens.items.map((x) => x.name), ['api']);
+    assert.equal(rep.categories.settings.items[0].app, 'sidebar');
+    assert.equal(rep.categories.stats.count, 2);
+    assert.deepEqual(rep.categories.stats.items[0].counters, { a: 1, b: 2 });
+    assert.equal(rep.categories.jobs.items[0].id, job.id);
+    assert.deepEqual(rep.categories.jobs.items[0].id_counts, { ticket: 2, user: 0, organization: 0 });
+    assert.equal(rep.categories.jobs.items[0].retained_until, job.delete_at);
+    assert.ok(rep.retention.tenant_data && rep.retention.jobs && rep.retention.tokens);
+    for (const secret of ['REPORT-TOKEN-VALUE', 'REPORT-SHARED-VALUE', t.secret]) {
+      assert.ok(!r.text.includes(secret), `report leaks ${secret}`);
+    }
+  });
+
+  // ---- encryption at rest ----------------------------------------------------------------
+
+  test('tokens, emails, settings and JWT secrets are encrypted at rest (database bytes)', async () => {
+    const t = newTenant('enc');
+    const marker = unique('plain').replace('-', '');
+    const token = `TOKEN-${marker}-value`;
+    const shared = `SHARED-${marker}-value`;
+    const email = `agent-${marker}@example.com`;
+    const setting = `SETTING-${marker}`;
+    const stat = `stat_${marker}`; // stats are stored in clear: the positive control
+    await call(server, 'PUT', '/v1/agents/me', { token: t.token({ email }) });
+    assert.equal((await call(server, 'PUT', '/v1/tokens/crm', { token: t.token(), body: { value: token } })).status, 201);
+    assert.equal((await call(server, 'PUT', '/v1/shared-tokens/crm', { token: t.admin(), body: { value: shared } })).status, 201);
+    assert.equal((await call(server, 'PUT', '/v1/settings/enc', { token: t.admin(), body: { settings: { s: setting } } })).status, 201);
+    assert.equal((await call(server, 'POST', '/v1/stats', { token: t.token(), body: { app: 'enc', counters: { [stat]: 1 } } })).status, 200);
+    const files = backend.rawBytes();
+    assert.ok(filesContaining(files, stat).length > 0, 'the scan must see stored data');
+    assert.ok(filesContaining(files, t.sub).length > 0, 'the subdomain is stored in clear');
+    for (const plain of [token, shared, email, setting, t.secret]) {
+      assert.deepEqual(filesContaining(files, plain), [], `plaintext ${plain} found in database bytes`);
+    }
+    // Every sealed value carries the header "LD", format 1, and its key version.
+    const id = t.id();
+    for (const [table, column] of [['tokens', 'value'], ['shared_tokens', 'value'], ['agents', 'email'], ['settings', 'body'], ['tenants', 'jwt_secret'], ['tenant_keys', 'wrapped_key']]) {
+      const where = table === 'tenants' ? `id = '${id}'` : `tenant_id = '${id}'`;
+      const [[hex]] = backend.query(`SELECT ${backend.hex(column)} FROM ${table} WHERE ${where}`);
+      assert.equal(hex.slice(0, 6).toLowerCase(), '4c4401', `${table}.${column} header`);
+    }
+  });
+
+  // ---- deletion -------------------------------------------------------------------------
+
+  test('deletion on request: key destroyed, every row gone, signed certificate', async () => {
+    const t = newTenant('del');
+    const admin = t.admin({ email: 'deladmin@example.com' });
+    const marker = unique('gone').replace('-', '_');
+    await call(server, 'PUT', '/v1/agents/me', { token: admin });
+    await call(server, 'PUT', '/v1/agents/me', { token: t.token({ email: 'delagent@example.com' }) });
+    await call(server, 'PUT', '/v1/tokens/a', { token: t.token(), body: { value: `DEL-TOKEN-${marker}` } });
+    await call(server, 'PUT', '/v1/tokens/b', { token: admin, body: { value: 'x' } });
+    await call(server, 'PUT', '/v1/shared-tokens/s', { token: admin, body: { value: 'y' } });
+    await call(server, 'PUT', '/v1/settings/app', { token: admin, body: { settings: { m: marker } } });
+    await call(server, 'POST', '/v1/stats', { token: admin, body: { app: 'app', counters: { [`c1_${marker}`]: 1, c2: 2 } } });
+    await call(server, 'POST', '/v1/jobs', { token: admin, body: { kind: 'k', ids: { ticket: [1] }, cursor: `cur_${marker}` } });
+    const id = t.id();
+    assert.ok(id);
+    assert.deepEqual(rowsOf(id), { tenant_keys: 1, agents: 2, tokens: 2, shared_tokens: 1, settings: 1, stats: 2, jobs: 1 });
+    assert.ok(filesContaining(backend.rawBytes(), `cur_${marker}`).length > 0);
+
+    expectError(await call(server, 'POST', '/v1/deletion', { token: admin, body: {} }), 400, 'invalid_request');
+    expectError(await call(server, 'POST', '/v1/deletion', { token: admin, body: { confirm: 'someone-else' } }), 400, 'confirmation_mismatch');
+    expectError(await call(server, 'POST', '/v1/deletion', { token: admin, rawBody: '{"confirm":1}', headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type');
+    const before = new Date(ctx.nowSeconds() * 1000 - 1000).toISOString();
+    const r = await call(server, 'POST', '/v1/deletion', { token: admin, body: { confirm: t.sub } });
+    assert.equal(r.status, 200, r.text);
+    const cert = r.json;
+    assert.equal(cert.type, 'leastdata.deletion-certificate/v1');
+    assert.match(cert.certificate_id, /^dc_[A-Za-z0-9_-]+$/);
+    assert.equal(cert.subdomain, t.sub);
+    assert.equal(cert.trigger, 'customer_request');
+    assert.equal(cert.storage_region, 'eu-central-1');
+    assert.equal(cert.issuer, 'leastdata test endpoint');
+    assert.deepEqual(cert.deleted, { agents: 2, tokens: 2, shared_tokens: 1, settings: 1, stats_rows: 2, jobs: 1 });
+    assert.match(cert.method, /crypto-erase/);
+    assert.ok(cert.requested_at >= before && cert.completed_at >= cert.requested_at);
+    const keys = await jwks();
+    assert.equal(cert.key_id, keys.keys[0].kid);
+    assert.ok(verifyCertificate(cert, keys));
+    assert.throws(() => verifyCertificate({ ...cert, subdomain: 'someone-else' }, keys), /does not verify/);
+    assert.throws(() => verifyCertificate({ ...cert, deleted: { ...cert.deleted, jobs: 0 } }, keys), /does not verify/);
+
+    // Nothing of the tenant is left outside the deletion log.
+    assert.deepEqual(rowsOf(id), { tenant_keys: 0, agents: 0, tokens: 0, shared_tokens: 0, settings: 0, stats: 0, jobs: 0 });
+    assert.equal(backend.query(`SELECT COUNT(*) FROM tenants WHERE subdomain = '${t.sub}'`)[0][0], '0');
+    const log = backend.query(`SELECT certificate_id, trigger, certificate FROM deletion_log WHERE subdomain = '${t.sub}'`);
+    assert.equal(log.length, 1);
+    assert.deepEqual(JSON.parse(log[0][2]), cert);
+    if (backend.name === 'sqlite') {
+      // secure_delete zeroed the rows, the checkpoint truncated the WAL: no trace in the files.
+      const files = backend.rawBytes();
+      for (const plain of [`cur_${marker}`, `c1_${marker}`, `DEL-TOKEN-${marker}`, id]) {
+        assert.deepEqual(filesContaining(files, plain), [], `${plain} left in ${filesContaining(files, plain)}`);
+      }
+      assert.equal(statSync(`${backend.url.slice('sqlite:'.length)}-wal`).size, 0);
+    }
+    // The tenant is gone for the API, and the CLI lists the certificate.
+    expectError(await call(server, 'GET', '/v1/report', { token: admin }), 401, 'invalid_token');
+    const list = ctx.cli(['certificate', 'list']);
+    assert.equal(list.status, 0, list.stderr);
+    assert.ok(list.json.some((c) => c.certificate_id === cert.certificate_id && c.trigger === 'customer_request' && c.subdomain === t.sub));
+    const show = ctx.cli(['certificate', 'show', cert.certificate_id]);
+    assert.equal(show.status, 0);
+    assert.deepEqual(show.json, cert);
+  });
+
+  // ---- lifecycle ------------------------------------------------------------------------
+
+  test('lifecycle: deactivate, then activity reactivates; a lapsed subscription is 403', async () => {
+    const t = newTenant();
+    const admin = t.admin();
+    const r = await call(server, 'POST', '/v1/lifecycle/deactivate', { token: admin });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.status, 'inactive');
+    assert.equal(r.json.reason, 'uninstalled');
+    assert.equal(Date.parse(r.json.deletion_due_at) - Date.parse(r.json.inactive_since), 30 * DAY * 1000);
+    const again = await call(server, 'POST', '/v1/lifecycle/deactivate', { token: admin });
+    assert.equal(again.json.inactive_since, r.json.inactive_since); // not postponed
+    assert.equal(backend.query(`SELECT status FROM tenants WHERE subdomain = '${t.sub}'`)[0][0], 'inactive');
+    const report = await call(server, 'GET', '/v1/report', { token: admin });
+    assert.equal(report.json.tenant.status, 'active');
+    assert.equal(backend.query(`SELECT status FROM tenants WHERE subdomain = '${t.sub}'`)[0][0], 'active');
+
+    const lapsed = ctx.cli(['tenant', 'deactivate', t.sub, '--reason', 'subscription_lapsed']);
+    assert.equal(lapsed.status, 0, lapsed.stderr);
+    assert.equal(lapsed.json.reason, 'subscription_lapsed');
+    expectError(await call(server, 'GET', '/v1/settings/x', { token: t.token() }), 403, 'tenant_inactive');
+    const activated = ctx.cli(['tenant', 'activate', t.sub]);
+    assert.equal(activated.status, 0);
+    assert.deepEqual(activated.json, { subdomain: t.sub, status: 'active' });
+    expectError(await call(server, 'GET', '/v1/settings/x', { token: t.token() }), 404, 'not_found');
+  });
+
+  // ---- CLI ------------------------------------------------------------------------------
+
+  test('CLI: keys are 0600, errors are JSON with exit codes', async () => {
+    for (const f of ['master-v1.key', 'ed25519-signing.key']) {
+      if (existsSync(join(ctx.keys, f))) assert.equal(statSync(join(ctx.keys, f)).mode & 0o777, 0o600);
+    }
+    assert.equal(statSync(ctx.keys).mode & 0o777, 0o700);
+    const again = ctx.cli(['keygen', '--keys', ctx.keys], { withDb: false });
+    assert.equal(again.status, 1);
+    assert.equal(JSON.parse(again.stderr).error.code, 'key_error');
+    const t = newTenant();
+    const dup = ctx.cli(['tenant', 'add', t.sub]);
+    assert.equal(dup.status, 1);
+    assert.equal(JSON.parse(dup.stderr).error.code, 'conflict');
+    assert.equal(ctx.cli(['tenant', 'add', 'Not_Valid']).status, 2);
+    assert.equal(ctx.cli(['tenant', 'deactivate', t.sub, '--reason', 'bored']).status, 2);
+    assert.equal(ctx.cli(['tenant', 'activate', 'no-such-tenant']).status, 1);
+    assert.equal(ctx.cli(['sweep', '--now', 'yesterday']).status, 2);
+    assert.equal(ctx.cli(['certificate', 'show', 'dc_nothing']).status, 1);
+    assert.equal(ctx.cli(['frobnicate']).status, 2);
+    const noDb = ctx.cli(['tenant', 'add', 'x'], { withDb: false });
+    assert.equal(noDb.status, 2);
+    assert.equal(ctx.cli(['tenant', 'add', 'x', '--db', 'mysql://x', '--keys', ctx.keys], { withDb: false }).status, 2);
+  });
+
+  // ---- a second instance on the same database --------------------------------------------
+
+  test('a second instance: rate limit (429), periodic sweep, RS256 refused without a key', async () => {
+    const clock = join(ctx.dir, 'second-clock');
+    writeFileSync(clock, '0');
+    const second = await ctx.serve(['--rate-limit', '5', '--sweep-interval', '1'], { clockFile: clock });
+    try {
+      const t = newTenant();
+      const token = t.token();
+      const statuses = [];
+      for (let i = 0; i < 7; i++) statuses.push((await call(second, 'GET', '/v1/tokens/none', { token })).status);
+      assert.deepEqual(statuses.slice(0, 5), [404, 404, 404, 404, 404]);
+      const limited = await call(second, 'GET', '/v1/tokens/none', { token });
+      expectError(limited, 429, 'rate_limited');
+      assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+      // The first instance has its own budget.
+      assert.equal((await call(server, 'GET', '/v1/tokens/none', { token })).status, 404);
+
+      const u = newTenant();
+      expectError(await call(second, 'PUT', '/v1/agents/me', { token: signRS256(claims(u.sub), rsa.privateKey) }), 401, 'invalid_token');
+
+      // The periodic sweep of `serve`: a job 8 days idle on this instance's clock goes.
+      const job = (await call(server, 'POST', '/v1/jobs', { token: u.token(), body: { kind: 'k' } })).json;
+      writeFileSync(clock, String(8 * DAY));
+      const deadline = Date.now() + 10000;
+      while (backend.query(`SELECT COUNT(*) FROM jobs WHERE id = '${job.id}'`)[0][0] !== '0' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(backend.query(`SELECT COUNT(*) FROM jobs WHERE id = '${job.id}'`)[0][0], '0');
+      assert.match(second.logs(), /"event":"sweep"/);
+      writeFileSync(clock, '0');
+      assert.equal(await second.stop(), 0); // SIGTERM: a clean stop
+      assert.match(second.logs(), /"event":"stopping"/);
+    } finally {
+      writeFileSync(clock, '0');
+      await second.stop();
+    }
+  });
+
+  // ---- master key rotation ----------------------------------------------------------------
+
+  test('rotate-master-key rewraps every tenant key and retires the old version, without restarting', async () => {
+    const t = newTenant('rot');
+    await call(server, 'PUT', '/v1/tokens/keep', { token: t.token(), body: { value: 'survives-rotation' } });
+    const versionsBefore = backend.query('SELECT DISTINCT master_version FROM tenant_keys').map((r) => r[0]);
+    const r = ctx.cli(['rotate-master-key']);
+    assert.equal(r.status, 0, r.stderr);
+    const next = Math.max(...versionsBefore.map(Number)) + 1;
+    assert.equal(r.json.master_key_version, next);
+    assert.equal(r.json.rewrapped, Number(backend.query('SELECT COUNT(*) FROM tenant_keys')[0][0]));
+    assert.deepEqual(r.json.retired, versionsBefore.map(Number).sort());
+    assert.deepEqual(backend.query('SELECT DISTINCT master_version FROM tenant_keys').map((x) => Number(x[0])), [next]);
+    for (const v of versionsBefore) assert.ok(!existsSync(join(ctx.keys, `master-v${v}.key`)));
+    assert.equal(statSync(join(ctx.keys, `master-v${next}.key`)).mode & 0o777, 0o600);
+    const [[hex]] = backend.query(`SELECT ${backend.hex('wrapped_key')} FROM tenant_keys WHERE tenant_id = '${t.id()}'`);
+    assert.equal(Number.parseInt(hex.slice(6, 14), 16), next); // the version in the header
+    // The running server reloads the keys directory and keeps working.
+    assert.equal((await call(server, 'GET', '/v1/tokens/keep', { token: t.token() })).json.value, 'survives-rotation');
+    const fresh = newTenant('rot');
+    assert.equal((await call(server, 'PUT', '/v1/tokens/new', { token: fresh.token(), body: { value: 'v' } })).status, 201);
+
+    // Per-host key directories: stage the next version, (copy it), then rotate to it.
+    const staged = ctx.cli(['rotate-master-key', '--stage']);
+    assert.equal(staged.status, 0, staged.stderr);
+    assert.equal(staged.json.staged_master_key_version, next + 1);
+    assert.equal(ctx.cli(['rotate-master-key', '--stage']).status, 1); // one staged version at a time
+    assert.equal((await call(server, 'GET', '/v1/tokens/keep', { token: t.token() })).json.value, 'survives-rotation');
+    const second = ctx.cli(['rotate-master-key']);
+    assert.equal(second.status, 0, second.stderr);
+    assert.deepEqual(second.json, { master_key_version: next + 1, rewrapped: r.json.rewrapped + 1, retired: [next] });
+    assert.ok(!existsSync(join(ctx.keys, `master-v${next + 2}.key`)));
+    assert.equal((await call(server, 'GET', '/v1/tokens/new', { token: fresh.token() })).json.value, 'v');
+  });
+
+  // ---- retention (moves the clock: keep last) ----------------------------------------------
+
+  test('retention: jobs kept at day 6, gone at day 8 (hidden before the sweep, deleted by it)', async (tc) => {
+    tc.after(() => ctx.setOffset(0));
+    const t = newTenant('ret');
+    const a = t.token();
+    const running = (await call(server, 'POST', '/v1/jobs', { token: a, body: { kind: 'idle', ids: { ticket: [1] } } })).json;
+    const stopped = (await call(server, 'POST', '/v1/jobs', { token: a, body: { kind: 'stopped' } })).json;
+    const touched = (await call(server, 'POST', '/v1/jobs', { token: a, body: { kind: 'active' } })).json;
+    await call(server, 'POST', `/v1/jobs/${stopped.id}/stop`, { token: a });
+    const t0 = ctx.nowSeconds();
+    const at = (days) => new Date((t0 + days * DAY) * 1000).toISOString();
+    const jobRows = () => Number(backend.query(`SELECT COUNT(*) FROM jobs WHERE tenant_id = '${t.id()}'`)[0][0]);
+    const expiredToken = new Date((t0 + 5 * DAY) * 1000).toISOString();
+    await call(server, 'PUT', '/v1/tokens/short', { token: a, body: { value: 'v', expires_at: expiredToken } });
+
+    ctx.setOffset(4 * DAY);
+    assert.equal((await call(server, 'PATCH', `/v1/jobs/${touched.id}`, { token: t.token(), body: { cursor: 'p2' } })).status, 200);
+
+    ctx.setOffset(6 * DAY);
+    for (const job of [running, stopped, touched]) {
+      assert.equal((await call(server, 'GET', `/v1/jobs/${job.id}`, { token: t.token() })).status, 200, job.kind);
+    }
+    expectError(await call(server, 'GET', '/v1/tokens/short', { token: t.token() }), 404, 'not_found'); // past expires_at
+    const day6 = ctx.cli(['sweep', '--now', at(6)]);
+    assert.equal(day6.status, 0, day6.stderr);
+    assert.equal(jobRows(), 3);
+
+    ctx.setOffset(8 * DAY);
+    for (const job of [running, stopped]) {
+      expectError(await call(server, 'GET', `/v1/jobs/${job.id}`, { token: t.token() }), 404, 'not_found');
+      expectError(await call(server, 'PATCH', `/v1/jobs/${job.id}`, { token: t.token(), body: { cursor: 'x' } }), 404, 'not_found');
+      expectError(await call(server, 'POST', `/v1/jobs/${job.id}/stop`, { token: t.token() }), 404, 'not_found');
+    }
+    assert.equal((await call(server, 'GET', `/v1/jobs/${touched.id}`, { token: t.token() })).status, 200);
+    const report = (await call(server, 'GET', '/v1/report', { token: t.admin() })).json;
+    assert.deepEqual(report.categories.jobs.items.map((j) => j.id), [touched.id]);
+    assert.equal(jobRows(), 3); // hidden, not yet deleted
+    const day8 = ctx.cli(['sweep', '--now', at(8)]);
+    assert.equal(day8.status, 0, day8.stderr);
+    assert.ok(day8.json.jobs_deleted >= 2);
+    assert.equal(jobRows(), 1);
+    assert.equal(Number(backend.query(`SELECT COUNT(*) FROM tokens WHERE tenant_id = '${t.id()}'`)[0][0]), 0);
+    ctx.setOffset(0);
+  });
+
+  test('retention: inactive tenants kept at day 29, deleted with a certificate at day 31', async (tc) => {
+    tc.after(() => ctx.setOffset(0));
+    const lapsed = newTenant('lapsed');
+    const uninstalled = newTenant('gone');
+    const returning = newTenant('back');
+    for (const t of [lapsed, uninstalled, returning]) {
+      await call(server, 'PUT', '/v1/agents/me', { token: t.token({ email: `x@${t.sub}.example` }) });
+      await call(server, 'PUT', '/v1/tokens/t', { token: t.token(), body: { value: 'v' } });
+      await call(server, 'POST', '/v1/stats', { token: t.token(), body: { app: 'a', counters: { n: 1 } } });
+    }
+    const ids = { lapsed: lapsed.id(), uninstalled: uninstalled.id() };
+    const t0 = ctx.nowSeconds();
+    const at = (days) => new Date((t0 + days * DAY) * 1000).toISOString();
+    const lapsedOut = ctx.cli(['tenant', 'deactivate', lapsed.sub, '--reason', 'subscription_lapsed']);
+    assert.equal(lapsedOut.status, 0, lapsedOut.stderr);
+    const uninstalledOut = await call(server, 'POST', '/v1/lifecycle/deactivate', { token: uninstalled.admin() });
+    assert.equal(uninstalledOut.status, 200);
+    const dueAt = { [lapsed.sub]: lapsedOut.json.deletion_due_at, [uninstalled.sub]: uninstalledOut.json.deletion_due_at };
+    assert.equal((await call(server, 'POST', '/v1/lifecycle/deactivate', { token: returning.admin() })).status, 200);
+
+    ctx.setOffset(29 * DAY);
+    const day29 = ctx.cli(['sweep', '--now', at(29)]);
+    assert.equal(day29.status, 0, day29.stderr);
+    assert.ok(!day29.json.certificates.some((c) => [lapsed.sub, uninstalled.sub, returning.sub].includes(c.subdomain)));
+    assert.equal(rowsOf(ids.lapsed).tenant_keys, 1);
+    assert.equal(rowsOf(ids.uninstalled).agents, 1);
+    // Activity on day 29 brings the uninstalled app back.
+    assert.equal((await call(server, 'GET', '/v1/report', { token: returning.admin() })).json.tenant.status, 'active');
+
+    ctx.setOffset(31 * DAY);
+    // Past the deadline, before the sweep: gone for every query.
+    expectError(await call(server, 'GET', '/v1/report', { token: uninstalled.admin() }), 401, 'invalid_token');
+    const activate = ctx.cli(['tenant', 'activate', lapsed.sub]);
+    assert.equal(activate.status, 1);
+    assert.match(JSON.parse(activate.stderr).error.message, /retention deadline/);
+    assert.equal(rowsOf(ids.lapsed).tenant_keys, 1);
+
+    const day31 = ctx.cli(['sweep', '--now', at(31)]);
+    assert.equal(day31.status, 0, day31.stderr);
+    assert.ok(day31.json.tenants_deleted >= 2);
+    assert.equal(day31.json.tenants_deleted, day31.json.certificates.length);
+    const keys = await jwks();
+    for (const t of [lapsed, uninstalled]) {
+      const cert = day31.json.certificates.find((c) => c.subdomain === t.sub);
+      assert.ok(cert, `certificate for ${t.sub}`);
+      assert.equal(cert.trigger, 'retention_inactive_30d');
+      assert.equal(cert.completed_at, at(31)); // the sweep's --now
+      assert.equal(cert.requested_at, dueAt[t.sub]); // when the 30 days ran out
+      assert.deepEqual(cert.deleted, { agents: 1, tokens: 1, shared_tokens: 0, settings: 0, stats_rows: 1, jobs: 0 });
+      assert.ok(verifyCertificate(cert, keys));
+      assert.deepEqual(rowsOf(t.id() ?? ids[t === lapsed ? 'lapsed' : 'uninstalled']), { tenant_keys: 0, agents: 0, tokens: 0, shared_tokens: 0, settings: 0, stats: 0, jobs: 0 });
+      assert.equal(t.id(), undefined);
+      const logged = ctx.cli(['certificate', 'show', cert.certificate_id]);
+      assert.deepEqual(logged.json, cert);
+    }
+    assert.ok(!day31.json.certificates.some((c) => c.subdomain === returning.sub));
+    assert.equal((await call(server, 'GET', '/v1/report', { token: returning.admin() })).status, 200);
+    const list = ctx.cli(['certificate', 'list']).json;
+    assert.equal(list.filter((c) => c.trigger === 'retention_inactive_30d' && [lapsed.sub, uninstalled.sub].includes(c.subdomain)).length, 2);
+    // A second pass finds nothing more to do.
+    assert.equal(ctx.cli(['sweep', '--now', at(31)]).json.tenants_deleted, 0);
+    ctx.setOffset(0);
+  });
+
+  // ---- logs (last: sees everything above) -------------------------------------------------
+
+  test('logs are JSON lines without personal data or secrets', async () => {
+    const lines = server.logs().split('\n').filter(Boolean);
+    assert.ok(lines.length > 50);
+    for (const line of lines) {
+      const entry = JSON.parse(line);
+      assert.ok(entry.ts && entry.level && entry.event, line);
+    }
+    const text = server.logs();
+    for (const needle of ['@example.com', 'zendesk.com', 'secret-of-11', 'survives-rotation', 'REPORT-TOKEN-VALUE', '/v1/jobs/job_', 'enc-', 'del-']) {
+      assert.ok(!text.includes(needle), `log contains ${needle}`);
+    }
+  });
+}
+
+// HS256 over an exact header.payload text (for payloads JSON.stringify cannot produce).
+import { createHmac } from 'node:crypto';
+function signHS256Raw(signed, secret) {
+  return `${signed}.${createHmac('sha256', secret).update(signed).digest('base64url')}`;
+}
