@@ -3,15 +3,21 @@
 
 #include "json_document.hpp"
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace leastdata {
 
 namespace {
 
+// Zendesk IDs are positive 64-bit signed integers.
+constexpr std::string_view max_id_digits = "9223372036854775807";
+
 bool is_id(const nlohmann::ordered_json& value) {
    if(value.is_number_unsigned()) {
-      return value.get<std::uint64_t>() > 0;
+      const std::uint64_t id = value.get<std::uint64_t>();
+      return id > 0 && id <= static_cast<std::uint64_t>(INT64_MAX);
    }
    if(value.is_number_integer()) {
       return value.get<std::int64_t>() > 0;
@@ -20,7 +26,7 @@ bool is_id(const nlohmann::ordered_json& value) {
       return false;
    }
    const std::string& digits = value.get_ref<const std::string&>();
-   if(digits.empty() || digits.size() > 20 || digits.front() == '0') {
+   if(digits.empty() || digits.size() > max_id_digits.size() || digits.front() == '0') {
       return false;
    }
    for(char c : digits) {
@@ -28,7 +34,8 @@ bool is_id(const nlohmann::ordered_json& value) {
          return false;
       }
    }
-   return true;
+   // Same length: digit strings compare like the numbers they spell.
+   return digits.size() < max_id_digits.size() || digits <= max_id_digits;
 }
 
 Error personal_data(std::string where) {

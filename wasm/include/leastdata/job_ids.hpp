@@ -13,8 +13,8 @@ namespace leastdata {
 constexpr std::size_t max_job_ids() noexcept { return 100'000; }
 
 /// Checks a job's `ids` document: `{"ticket":[...],"user":[...],"organization":[...]}`
-/// (each kind optional), every ID a positive integer — a JSON integer or a string of
-/// digits without a leading zero, at most 20 digits. Anything else is `personal_data`
+/// (each kind optional), every ID a positive integer up to 2^63 - 1 (Zendesk IDs are
+/// signed 64-bit) — a JSON integer or a string of digits without a leading zero. Anything else is `personal_data`
 /// (the message names the position, never the value); malformed JSON is `invalid_json`.
 Status check_job_ids(std::string_view ids_json);
 
