@@ -830,27 +830,26 @@ class Api::Impl final {
                personal_data("unknown member \"" + key + "\"");
             }
          }
-         auto j = m_store.job(tenant_id(call), id, call.now);
-         if(!j) {
-            not_found("job");
-         }
-         json ids = json::parse(j->ids_json);
-         if(body.contains("ids")) {
-            merge_ids(body["ids"], ids);
-         }
-         if(body.contains("cursor")) {
-            j->cursor = cursor_of(body);
-         }
-         j->ids_json = ids.dump();
-         j->updated_at = call.now;
-         const auto outcome = m_store.update_job(tenant_id(call), *j, call.now);
+         // Read, merge and write in one transaction: two concurrent PATCHes both land.
+         Job updated;
+         const auto outcome = m_store.update_job(tenant_id(call), id, call.now, [&](Job& j) {
+            json ids = json::parse(j.ids_json);
+            if(body.contains("ids")) {
+               merge_ids(body["ids"], ids);
+            }
+            if(body.contains("cursor")) {
+               j.cursor = cursor_of(body);
+            }
+            j.ids_json = ids.dump();
+            j.updated_at = call.now;
+         }, updated);
          if(outcome == WriteOutcome::not_found) {
             not_found("job");
          }
          if(outcome == WriteOutcome::conflict) {
             throw ApiError(409, "job_stopped", "a stopped job cannot change; start a new one");
          }
-         return json_reply(200, job_json(*j));
+         return json_reply(200, job_json(updated));
       }
 
       Reply complete_job(Call& call) {

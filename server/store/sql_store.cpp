@@ -550,10 +550,11 @@ class SqlStore final : public Store {
          return out;
       }
 
-      WriteOutcome update_job(std::string_view tenant_id, const Job& j, Millis now) override {
+      WriteOutcome update_job(std::string_view tenant_id, std::string_view id, Millis now,
+                              const std::function<void(Job&)>& change, Job& result) override {
          WriteOutcome outcome = WriteOutcome::not_found;
          m_db->transaction([&](Transaction& tx) {
-            const auto current = visible_job(tx, tenant_id, j.id, now, true);
+            auto current = visible_job(tx, tenant_id, id, now, true);
             if(!current) {
                return;
             }
@@ -561,8 +562,10 @@ class SqlStore final : public Store {
                outcome = WriteOutcome::conflict;
                return;
             }
+            change(*current);
             tx.execute("UPDATE jobs SET ids = ?, cursor = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
-                       {j.ids_json, opt(j.cursor), j.updated_at, str(tenant_id), j.id});
+                       {current->ids_json, opt(current->cursor), current->updated_at, str(tenant_id), current->id});
+            result = std::move(*current);
             outcome = WriteOutcome::updated;
          });
          return outcome;

@@ -184,8 +184,12 @@ class Store {
       // ---- jobs ---------------------------------------------------------------------------
       virtual void create_job(std::string_view tenant_id, const Job& job) = 0;
       virtual std::optional<Job> job(std::string_view tenant_id, std::string_view id, Millis now) = 0;
-      /// Replaces ids and cursor of a visible running job.
-      virtual WriteOutcome update_job(std::string_view tenant_id, const Job& job, Millis now) = 0;
+      /// Changes a visible running job: `change` receives the job as stored, read inside the
+      /// same transaction that writes it back (so concurrent changes never overwrite each
+      /// other), and edits its ids, cursor and updated_at. `change` may throw to abort;
+      /// it must not call the store. On success `result` holds the job as written.
+      virtual WriteOutcome update_job(std::string_view tenant_id, std::string_view id, Millis now,
+                                      const std::function<void(Job&)>& change, Job& result) = 0;
       virtual bool stop_job(std::string_view tenant_id, std::string_view id, Millis now) = 0;
       virtual bool delete_job(std::string_view tenant_id, std::string_view id, Millis now) = 0;
       virtual std::vector<Job> jobs(std::string_view tenant_id, Millis now) = 0;

@@ -427,6 +427,20 @@ export function endpointSuite(makeBackend) {
     expectError(await call(server, 'GET', '/v1/jobs/not!an!id', { token: a }), 404, 'not_found');
   });
 
+  test('jobs: concurrent PATCHes of different categories all land (read-modify-write in one transaction)', async () => {
+    const t = newTenant();
+    const a = t.token({ agent: '1' });
+    for (let round = 0; round < 5; round++) {
+      const { json: job } = await call(server, 'POST', '/v1/jobs', { token: a, body: { kind: 'race', ids: {} } });
+      const patches = ['ticket', 'user', 'organization'].map((category, i) =>
+        call(server, 'PATCH', `/v1/jobs/${job.id}`, { token: a, body: { ids: { [category]: [round * 10 + i + 1] } } }));
+      for (const patched of await Promise.all(patches)) assert.equal(patched.status, 200, patched.text);
+      const { json: final } = await call(server, 'GET', `/v1/jobs/${job.id}`, { token: a });
+      assert.deepEqual(final.ids, { ticket: [round * 10 + 1], user: [round * 10 + 2], organization: [round * 10 + 3] });
+      await call(server, 'POST', `/v1/jobs/${job.id}/complete`, { token: a });
+    }
+  });
+
   test('jobs: anything but numeric ids and an opaque cursor is 422 personal_data', async () => {
     const t = newTenant();
     const a = t.token();
