@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { ticketExpected as expected, ticketPayload as payload, ticketPolicy } from '../fixtures/samples.js';
 import { launchChromium, ROOT, startServer } from './harness.js';
 import { installPackage, openPage, PACKAGE_HINT, requireBuilt, runInPage, unexpected } from './support.js';
 
@@ -46,32 +47,6 @@ after(async () => {
 });
 
 const inPage = (fn, arg) => runInPage(session.page, fn, arg);
-
-const ticketPolicy = {
-  version: 1,
-  name: 'ticket-sidebar',
-  resources: { ticket: 'id,subject,custom_fields[id=360001234](id,value)', user: 'id,name' },
-  zaf: ['ticket.id', 'ticket.requester.*', 'ticket.customField:custom_field_360001234'],
-};
-
-const payload = JSON.stringify({
-  tickets: [
-    {
-      id: 1,
-      subject: 'Printer on fire 🔥 打印机',
-      description: 'call me at +49 30 1234567',
-      custom_fields: [
-        { id: 360001234, value: 'gold' },
-        { id: 360009999, value: 'internal' },
-      ],
-    },
-  ],
-  users: [{ id: 7, name: 'Ana', email: 'ana@example.com' }],
-  next_page: null,
-});
-const expected =
-  '{"tickets":[{"id":1,"subject":"Printer on fire 🔥 打印机","custom_fields":[{"id":360001234,"value":"gold"}]}],' +
-  '"users":[{"id":7,"name":"Ana"}],"next_page":null}';
 
 function assertError(result, code, offset) {
   assert.ok(result.error, `expected a ${code} error, got ${JSON.stringify(result)}`);

@@ -3,34 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { load, LeastDataError } from '../../dist/node.js';
+import { ticketExpected as expected, ticketPayload as payload, ticketPolicy } from '../fixtures/samples.js';
 
 const ld = await load();
-
-const ticketPolicy = {
-  version: 1,
-  name: 'ticket-sidebar',
-  resources: { ticket: 'id,subject,custom_fields[id=360001234](id,value)', user: 'id,name' },
-  zaf: ['ticket.id', 'ticket.requester.*', 'ticket.customField:custom_field_360001234'],
-};
-
-const payload = JSON.stringify({
-  tickets: [
-    {
-      id: 1,
-      subject: 'Printer on fire 🔥 打印机',
-      description: 'call me at +49 30 1234567',
-      custom_fields: [
-        { id: 360001234, value: 'gold' },
-        { id: 360009999, value: 'internal' },
-      ],
-    },
-  ],
-  users: [{ id: 7, name: 'Ana', email: 'ana@example.com' }],
-  next_page: null,
-});
-const expected =
-  '{"tickets":[{"id":1,"subject":"Printer on fire 🔥 打印机","custom_fields":[{"id":360001234,"value":"gold"}]}],' +
-  '"users":[{"id":7,"name":"Ana"}],"next_page":null}';
 
 function expectError(fn, code, offset) {
   assert.throws(fn, (error) => {

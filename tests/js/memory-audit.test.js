@@ -6,11 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { load, LeastDataError } from '../../dist/node.js';
-
-const KEPT = 'KeptMarker9f2c';
-const DROPPED = 'DroppedMarker41d7';
-const PREDICATE = 'PredicateMarker5e0b'; // a predicate member's value that no rule matches
-const SHORT = 'Sm8q'; // short enough for small-string buffers on the stack
+import { auditPayload as payload, auditPolicy as policy, DROPPED, KEPT, PREDICATE } from '../fixtures/samples.js';
 
 function findings(memory, markers) {
   const bytes = new Uint8Array(memory.buffer);
@@ -22,31 +18,6 @@ function findings(memory, markers) {
   }
   return found;
 }
-
-function payload(copies) {
-  const tickets = [];
-  for (let i = 0; i < copies; i++) {
-    tickets.push({
-      id: 1000 + i,
-      subject: `${KEPT} subject ${i}`,
-      description: `${DROPPED} description ${i} ${'lorem ipsum '.repeat(8)}`,
-      via: { channel: 'email', source: { from: { address: `${DROPPED}@example.com`, name: SHORT } } },
-      custom_fields: [
-        { id: 1, value: `${KEPT} field` },
-        { id: 2, value: `${DROPPED} field` },
-        { id: SHORT, value: SHORT },
-      ],
-      [SHORT]: SHORT,
-    });
-  }
-  return JSON.stringify({ tickets, results: [{ result_type: PREDICATE, id: 1 }, { result_type: 'ticket', id: 2 }] });
-}
-
-const policy = {
-  version: 1,
-  resources: { ticket: 'id,subject,custom_fields[id=1](id,value)' },
-  select: 'results[result_type=ticket](id)',
-};
 
 test('the scan finds a marker left in linear memory (the audit can fail)', async () => {
   const ld = await load();
