@@ -5,54 +5,23 @@
 //                            (/dist/), the ZAF SDK bundle and Zendesk Garden CSS.
 // `node demo/server.js` runs the whole demo (endpoint included) through demo/launch.js;
 // `createDemoServer()` is the server alone, for launch.js and the e2e test.
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { OPEN_TICKET_ID, SUBDOMAIN, generateAccount } from './zendesk/data.js';
 import { createZendeskApi } from './zendesk/api.js';
+import { inside, sendFile as sendStaticFile } from './static-files.js';
 import { createZafProxy } from './zaf-proxy.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const APP_GUID = 'de300a99-1ea5-7da7-a000-000000000042';
 export const APP_NAME = 'ticket-summary';
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
-
 const GARDEN = ['bedrock', 'buttons', 'forms', 'tags', 'utilities'];
 
-/** Resolves `relative` inside `base`, or undefined when it would escape it. */
-function inside(base, relative) {
-  const path = normalize(join(base, relative));
-  return path.startsWith(base.endsWith(sep) ? base : base + sep) ? path : undefined;
-}
-
-async function sendFile(res, path, headers = {}) {
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new Error('not a file');
-    res.writeHead(200, {
-      'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
-      'content-length': info.size,
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      ...headers,
-    });
-    createReadStream(path).pipe(res);
-  } catch {
-    notFound(res);
-  }
+function sendFile(res, path, headers = {}) {
+  return sendStaticFile(res, path, headers, notFound);
 }
 
 function notFound(res) {

@@ -1,27 +1,14 @@
 // Shared by the browser tests: a static server for the repository on 127.0.0.1 (with
 // per-path response headers, e.g. a strict CSP) and headless Debian Chromium driven by
 // playwright-core, started with the flags this environment needs and a fresh profile.
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { inside, sendFile } from '../../demo/static-files.js';
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.cjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * Serves files under `root` (default: the repository) on 127.0.0.1 at a free port.
@@ -39,24 +26,13 @@ export async function startServer(options = {}) {
       res.writeHead(204).end(); // browsers ask for it; a 404 would show as a console error
       return;
     }
-    const path = normalize(join(root, decodeURIComponent(url.pathname)));
-    if (!path.startsWith(root.endsWith(sep) ? root : root + sep)) {
+    const path = inside(root, decodeURIComponent(url.pathname));
+    if (path === undefined) {
       res.writeHead(403).end();
       return;
     }
-    try {
-      const info = await stat(path);
-      if (!info.isFile()) throw new Error('not a file');
-      res.writeHead(200, {
-        'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
-        'content-length': info.size,
-        'cache-control': 'no-store',
-        ...(options.headers?.(url.pathname) ?? {}),
-      });
-      createReadStream(path).pipe(res);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${url.pathname}`);
-    }
+    await sendFile(res, path, options.headers?.(url.pathname) ?? {}, () =>
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${url.pathname}`));
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
