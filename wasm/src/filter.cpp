@@ -79,7 +79,8 @@ class FilterRun final {
       Status run() {
          // Output never exceeds the input (it is a compacted subset), except that a
          // dropped top-level scalar becomes `null`: reserve once, never reallocate.
-         m_output.assign(static_cast<std::size_t>(m_end - m_begin) + 8, 0);
+         m_output.clear();
+         m_output.resize(static_cast<std::size_t>(m_end - m_begin) + 8);
          m_out = m_output.data();
 
          const bool ok = run_root();

@@ -1,6 +1,12 @@
 // Builds ledger paths (`tickets[].custom_fields[].value`) while the filter descends and
 // counts kept scalars per path. Disabled (every call a no-op) when no ledger is wanted,
 // so the hot path pays nothing for it.
+//
+// Paths form a trie: each step down finds (or adds) a child of the current node by its
+// name, and counting is an increment on the current node. A kept scalar costs no string
+// building and no hashing of its whole path; a step compares one name against the few
+// children seen there before (a hash index takes over for nodes with many children, such
+// as objects keyed by IDs).
 #pragma once
 
 #include <leastdata/ledger.hpp>
@@ -10,70 +16,114 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace leastdata::detail {
 
 class PathCounter final {
    public:
-      explicit PathCounter(bool enabled) : m_enabled(enabled) {}
+      explicit PathCounter(bool enabled) : m_enabled(enabled) {
+         if(m_enabled) {
+            m_nodes.emplace_back();  // the root: the empty path
+         }
+      }
 
-      /// Appends a member step; returns the mark to `pop` back to.
+      /// Steps into member `name`; returns the mark to `pop` back to.
       std::size_t push_member(std::string_view name) {
-         const std::size_t mark = m_path.size();
+         const std::size_t mark = m_current;
          if(m_enabled) {
-            if(!m_path.empty()) {
-               m_path.push_back('.');
-            }
-            m_path.append(name);
+            m_current = child(name, false);
          }
          return mark;
       }
 
-      /// Appends an array step (`[]`).
+      /// Steps into array elements (`[]`).
       std::size_t push_array() {
-         const std::size_t mark = m_path.size();
+         const std::size_t mark = m_current;
          if(m_enabled) {
-            m_path.append("[]");
+            m_current = child("[]", true);
          }
          return mark;
       }
 
-      void pop(std::size_t mark) { m_path.resize(mark); }
+      void pop(std::size_t mark) noexcept { m_current = mark; }
 
       /// The path as it stands (empty when disabled).
-      std::string_view path() const noexcept { return m_path; }
+      std::string_view path() const noexcept {
+         return m_enabled ? std::string_view(m_nodes[m_current].path) : std::string_view();
+      }
 
       /// One more kept scalar at the current path.
       void count() {
          if(!m_enabled) {
             return;
          }
-         auto it = m_index.find(m_path);
-         if(it == m_index.end()) {
-            const std::string& stored = m_names.emplace_back(m_path);
-            it = m_index.emplace(stored, m_counts.size()).first;
-            m_counts.push_back(0);
+         if(m_nodes[m_current].count++ == 0) {
+            m_first_seen.push_back(m_current);
          }
-         ++m_counts[it->second];
       }
 
       /// Hands the counts to `ledger` in first-seen order, with their total.
       void move_into(Ledger& ledger) {
          ledger.kept_paths.clear();
          ledger.fields_kept = 0;
-         for(std::size_t i = 0; i != m_counts.size(); ++i) {
-            ledger.kept_paths.emplace_back(std::move(m_names[i]), m_counts[i]);
-            ledger.fields_kept += m_counts[i];
+         for(const std::size_t id : m_first_seen) {
+            Node& node = m_nodes[id];
+            ledger.kept_paths.emplace_back(std::move(node.path), node.count);
+            ledger.fields_kept += node.count;
          }
       }
 
    private:
+      // Children are found by a linear scan up to this many, then through `index`.
+      static constexpr std::size_t linear_children = 16;
+
+      struct Node {
+            std::string path;
+            std::uint64_t count = 0;
+            // (step name, node id); the name views the tail of the child's `path`, which a
+            // deque never moves.
+            std::vector<std::pair<std::string_view, std::size_t>> children;
+            std::unordered_map<std::string_view, std::size_t> index;
+      };
+
+      std::size_t child(std::string_view name, bool array_step) {
+         Node& parent = m_nodes[m_current];
+         if(parent.index.empty()) {
+            for(const auto& [step, id] : parent.children) {
+               if(step == name) {
+                  return id;
+               }
+            }
+         } else if(const auto it = parent.index.find(name); it != parent.index.end()) {
+            return it->second;
+         }
+
+         // Appended to `m_nodes` first: `parent` stays valid (deque), the new node's path
+         // is built in place and the step name views its tail.
+         const std::size_t id = m_nodes.size();
+         Node& node = m_nodes.emplace_back();
+         node.path.reserve(parent.path.size() + 1 + name.size());
+         node.path.append(parent.path);
+         if(!array_step && !parent.path.empty()) {
+            node.path.push_back('.');
+         }
+         node.path.append(name);
+         const std::string_view step = std::string_view(node.path).substr(node.path.size() - name.size());
+         parent.children.emplace_back(step, id);
+         if(!parent.index.empty()) {
+            parent.index.emplace(step, id);
+         } else if(parent.children.size() > linear_children) {
+            parent.index.insert(parent.children.begin(), parent.children.end());
+         }
+         return id;
+      }
+
       bool m_enabled;
-      std::string m_path;
-      std::deque<std::string> m_names;  // stable storage the index keys point into
-      std::unordered_map<std::string_view, std::size_t> m_index;
-      std::vector<std::uint64_t> m_counts;
+      std::size_t m_current = 0;
+      std::deque<Node> m_nodes;
+      std::vector<std::size_t> m_first_seen;
 };
 
 }  // namespace leastdata::detail

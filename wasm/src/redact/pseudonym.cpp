@@ -4,6 +4,9 @@
 
 #include "actions.hpp"
 
+#include <botan/hmac.h>
+#include <botan/sha2_32.h>
+
 #include <array>
 #include <string>
 
@@ -33,10 +36,10 @@ Result<Pseudonymizer> Pseudonymizer::create(const PseudonymKey& key) {
    if(key.empty()) {
       return Error(ErrorCode::invalid_argument, "the pseudonym action needs a key");
    }
-   auto mac = Botan::MessageAuthenticationCode::create("HMAC(SHA-256)");
-   if(!mac || mac->output_length() != mac_bytes) {
-      return Error(ErrorCode::invalid_argument, "HMAC(SHA-256) is not available in this build");
-   }
+   // The concrete classes, not MessageAuthenticationCode::create("HMAC(SHA-256)"): the
+   // by-name registry would link every hash and MAC of the build into the wasm module.
+   auto mac = std::make_unique<Botan::HMAC>(std::make_unique<Botan::SHA_256>().release());  // owns the hash
+   static_assert(mac_bytes == 32, "HMAC-SHA-256");
    mac->set_key(key.m_key);
    return Pseudonymizer(std::move(mac));
 }

@@ -17,7 +17,7 @@ class Pseudonymizer final {
       /// Hex digits of the MAC shown in a token (32 bits).
       static constexpr std::size_t token_hex_digits() noexcept { return 8; }
 
-      /// `invalid_argument` when the key is empty or this build of Botan lacks HMAC(SHA-256).
+      /// `invalid_argument` when the key is empty.
       static Result<Pseudonymizer> create(const PseudonymKey& key);
 
       Pseudonymizer(Pseudonymizer&&) noexcept = default;
