@@ -179,7 +179,8 @@ Reply json_reply(int status, const json& body) {
 }
 
 std::string error_body(const std::string& code, const std::string& message) {
-   return json{{"error", {{"code", code}, {"message", message}}}}.dump();
+   // `replace`: an error reply must never fail to be written (dump throws on invalid UTF-8).
+   return json{{"error", {{"code", code}, {"message", message}}}}.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::vector<std::string_view> split_path(std::string_view path) {
@@ -252,7 +253,15 @@ class Api::Impl final {
             res.set_content(error_body(code, message), "application/json");
             return httplib::Server::HandlerResponse::Handled;
          }));
-         server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+         server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
+            std::string detail = "unknown exception";
+            try {
+               std::rethrow_exception(error);
+            } catch(const std::exception& e) {
+               detail = e.what();
+            } catch(...) {
+            }
+            log::error("internal_error", {{"route", "unhandled"}, {"detail", detail}});
             res.status = 500;
             res.set_content(error_body("internal", "internal error"), "application/json");
          });
@@ -353,6 +362,10 @@ class Api::Impl final {
          } catch(const IntegrityError& e) {
             log::error("integrity_error", {{"route", route ? route->pattern : "?"}, {"detail", e.what()}});
             reply = Reply{500, error_body("internal", "stored data could not be decrypted"), {}};
+         } catch(const sql::StorageFull& e) {
+            // Not 503: another instance or a retry in a moment would not help, an operator must.
+            log::error("storage_full", {{"route", route ? route->pattern : "?"}, {"detail", e.what()}});
+            reply = Reply{507, error_body("insufficient_storage", "the database's disk is full; nothing was written"), {}};
          } catch(const sql::DatabaseError& e) {
             log::error("database_error", {{"route", route ? route->pattern : "?"}, {"detail", e.what()}});
             reply = Reply{503, error_body("unavailable", "the database is unavailable"), {}};
@@ -421,7 +434,9 @@ class Api::Impl final {
       static json parse_body(const Call& call) {
          auto value = jcs::parse(call.req.body);
          if(!value) {
-            std::string message = "the body is not valid JSON: " + value.error().message();
+            // The parser's own message can quote the input (even bytes that are not UTF-8,
+            // which no JSON reply could carry): name the fault by its code instead.
+            std::string message = "the body is not valid JSON (" + std::string(value.error().code_name()) + ")";
             if(value.error().offset()) {
                message += " at byte " + std::to_string(*value.error().offset());
             }

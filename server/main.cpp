@@ -5,6 +5,7 @@
 #include "auth.hpp"
 #include "certificates.hpp"
 #include "clock.hpp"
+#include "connections.hpp"
 #include "envelope.hpp"
 #include "http.hpp"
 #include "keys.hpp"
@@ -28,6 +29,7 @@
 #include <thread>
 
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 namespace {
@@ -40,7 +42,8 @@ constexpr const char* k_usage = R"(usage: leastdata-endpoint <command> [options]
   keygen --keys DIR
   serve --db URL --keys DIR --listen HOST:PORT [--audience leastdata] [--issuer NAME]
         [--region eu-central-1] [--zendesk-public-key PEM|FILE] [--sweep-interval SECONDS]
-        [--rate-limit PER_MINUTE] [--threads N] [--max-body BYTES]
+        [--rate-limit PER_MINUTE] [--threads N] [--max-body BYTES] [--max-connections N]
+        [--idle-timeout SECONDS] [--request-timeout SECONDS]
   tenant add SUBDOMAIN --db URL --keys DIR
   tenant deactivate SUBDOMAIN --reason subscription_lapsed|uninstalled --db URL --keys DIR
   tenant activate SUBDOMAIN --db URL --keys DIR
@@ -345,9 +348,32 @@ std::pair<std::string, int> parse_listen(const std::string& listen) {
    return {host, std::stoi(port)};
 }
 
+// Each connection holds a file descriptor, and a default soft limit of 1024 would cap the
+// server below --max-connections: raise the soft limit towards the hard one, and serve
+// fewer connections if even that is too low. The margin is for the database and logs.
+std::size_t raise_open_file_limit(std::size_t connections) {
+   constexpr rlim_t margin = 256;
+   rlimit limit{};
+   if(::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+      return connections;
+   }
+   const rlim_t wanted = static_cast<rlim_t>(connections) + margin;
+   if(limit.rlim_cur < wanted) {
+      limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+      ::setrlimit(RLIMIT_NOFILE, &limit);
+      ::getrlimit(RLIMIT_NOFILE, &limit);
+   }
+   if(limit.rlim_cur >= wanted) {
+      return connections;
+   }
+   const std::size_t possible = limit.rlim_cur > 2 * margin ? static_cast<std::size_t>(limit.rlim_cur - margin) : 16;
+   log::warn("connections_limited", {{"max_connections", possible}, {"open_file_limit", limit.rlim_cur}});
+   return possible;
+}
+
 int serve(const Args& args) {
    args.allow({"db", "keys", "listen", "audience", "issuer", "region", "zendesk-public-key", "sweep-interval",
-               "rate-limit", "threads", "max-body"});
+               "rate-limit", "threads", "max-body", "max-connections", "idle-timeout", "request-timeout"});
    const auto [host, port] = parse_listen(args.required("listen"));
    const std::string keys_dir = args.required("keys");
    HttpConfig config;
@@ -359,6 +385,15 @@ int serve(const Args& args) {
    }
    const auto sweep_interval = number_option(args, "sweep-interval", 3600, 7 * 86400);
    const auto threads = number_option(args, "threads", 8, 256);
+   ConnectionLimits limits;
+   limits.max_body = config.max_body;
+   limits.max_pending_bodies = std::max(limits.max_pending_bodies, 4 * limits.max_body);
+   limits.max_connections = number_option(args, "max-connections", limits.max_connections, 1000000);
+   limits.idle_timeout = std::chrono::seconds(number_option(args, "idle-timeout", 5, 3600));
+   limits.request_timeout = std::chrono::seconds(number_option(args, "request-timeout", 10, 3600));
+   if(limits.max_connections == 0 || limits.idle_timeout.count() == 0 || limits.request_timeout.count() == 0) {
+      throw UsageError("--max-connections, --idle-timeout and --request-timeout must be at least 1");
+   }
    std::shared_ptr<const Botan::Public_Key> zendesk_key;
    if(args.has("zendesk-public-key")) {
       zendesk_key = Authenticator::load_rs256_key(args.get("zendesk-public-key", ""));
@@ -383,22 +418,12 @@ int serve(const Args& args) {
    Authenticator auth(*store, keyring, *clock, args.get("audience", "leastdata"), zendesk_key);
    Api api(*store, keyring, *clock, auth, issuer, config);
 
-   httplib::Server server;
-   server.new_task_queue = [threads = threads == 0 ? 1 : threads] {
-      return new httplib::ThreadPool(static_cast<std::size_t>(threads));
-   };
-   server.set_read_timeout(10, 0);
-   server.set_write_timeout(10, 0);
-   server.set_keep_alive_timeout(5);
+   limits.max_connections = raise_open_file_limit(limits.max_connections);
+   HttpServer server(limits, static_cast<std::size_t>(threads));
    api.install(server);
 
-   int bound = port;
-   if(port == 0) {
-      bound = server.bind_to_any_port(host);
-      if(bound < 0) {
-         throw CommandError("listen_failed", "cannot listen on " + host);
-      }
-   } else if(!server.bind_to_port(host, port)) {
+   const int bound = server.bind(host, port);
+   if(bound < 0) {
       throw CommandError("listen_failed", "cannot listen on " + args.get("listen", ""));
    }
 
@@ -432,8 +457,10 @@ int serve(const Args& args) {
                            {"backend", store->backend()},
                            {"region", config.region},
                            {"rs256", zendesk_key != nullptr},
-                           {"sweep_interval_s", sweep_interval}});
-   const bool ok = server.listen_after_bind();
+                           {"sweep_interval_s", sweep_interval},
+                           {"threads", threads},
+                           {"max_connections", limits.max_connections}});
+   const bool ok = server.serve();
    {
       const std::lock_guard lock(mutex);
       stopping = true;

@@ -3,12 +3,15 @@
 // updates in sql_store.cpp make concurrent instances behind a load balancer safe; a
 // transaction-scoped advisory lock serialises migrations, tenant creation and master key
 // rotation across instances. Byte columns travel as hex text (`\x...`), which the bytea
-// input function reads.
+// input function reads. When the server goes away (a restart, a failover), transactions
+// fail with DatabaseError (the API's 503) until it is back; the pool then reconnects on
+// its own - no restart of the endpoint.
 #include "sql.hpp"
 
 #include <pqxx/pqxx>
 
 #include <condition_variable>
+#include <cstdlib>
 #include <mutex>
 
 namespace leastdata::server::sql {
@@ -26,6 +29,28 @@ constexpr pqxx::oid k_int4_oid = 23;
 std::string first_line(const char* what) {
    const std::string text(what);
    return text.substr(0, text.find('\n'));
+}
+
+// A lost connection is told apart so that transaction() can drop it - and the other pooled
+// connections to the same server, which a restart has broken just as well.
+class ConnectionLost final : public DatabaseError {
+   public:
+      using DatabaseError::DatabaseError;
+};
+
+// Rethrows the pqxx::failure being handled as the store's error type.
+[[noreturn]] void rethrow_as_database_error() {
+   try {
+      throw;
+   } catch(const pqxx::broken_connection& e) {
+      throw ConnectionLost("postgresql: connection lost: " + first_line(e.what()));
+   } catch(const pqxx::in_doubt_error&) {
+      throw ConnectionLost("postgresql: the connection broke during COMMIT; the outcome is unknown");
+   } catch(const pqxx::disk_full& e) {
+      throw StorageFull("postgresql: " + first_line(e.what()));
+   } catch(const pqxx::failure& e) {
+      throw DatabaseError("postgresql: " + first_line(e.what()));
+   }
 }
 
 // `?` → `$1`, `$2`, ... The statements in this project hold no `?` inside literals.
@@ -69,14 +94,18 @@ class PostgresTransaction final : public Transaction {
       void script(std::string_view statements) override {
          try {
             m_work.exec(std::string(statements));
-         } catch(const pqxx::failure& e) {
-            throw DatabaseError("postgresql: " + first_line(e.what()));
+         } catch(const pqxx::failure&) {
+            rethrow_as_database_error();
          }
+         ++m_completed;
       }
 
       void lock_exclusive() override { execute("SELECT pg_advisory_xact_lock(?)", {k_exclusive_lock_id}); }
 
       Dialect dialect() const override { return Dialect::postgres; }
+
+      /// Statements that have run; none means the server has seen nothing of this transaction.
+      std::size_t completed() const { return m_completed; }
 
    private:
       pqxx::result run(std::string_view text, const std::vector<Value>& params) {
@@ -99,9 +128,11 @@ class PostgresTransaction final : public Transaction {
             pointers.push_back(std::holds_alternative<std::nullptr_t>(params[i]) ? nullptr : storage[i].c_str());
          }
          try {
-            return m_work.exec_params(number_placeholders(text), pqxx::prepare::make_dynamic_params(pointers));
-         } catch(const pqxx::failure& e) {
-            throw DatabaseError("postgresql: " + first_line(e.what()));
+            pqxx::result result = m_work.exec_params(number_placeholders(text), pqxx::prepare::make_dynamic_params(pointers));
+            ++m_completed;
+            return result;
+         } catch(const pqxx::failure&) {
+            rethrow_as_database_error();
          }
       }
 
@@ -134,6 +165,7 @@ class PostgresTransaction final : public Transaction {
       }
 
       pqxx::work& m_work;
+      std::size_t m_completed = 0;
 };
 
 class PostgresDatabase final : public Database {
@@ -144,23 +176,42 @@ class PostgresDatabase final : public Database {
 
       void transaction(const std::function<void(Transaction&)>& body) override {
          const NestingGuard guard;
-         auto connection = acquire();
-         try {
-            pqxx::work work(*connection);
-            PostgresTransaction tx(work);
-            body(tx);
-            work.commit();
-         } catch(const pqxx::broken_connection& e) {
-            drop();
-            throw DatabaseError("postgresql: connection lost: " + first_line(e.what()));
-         } catch(const pqxx::failure& e) {
+         for(int attempt = 1;; ++attempt) {
+            auto connection = acquire();
+            bool untouched = true;  // the server has run nothing of this transaction
+            try {
+               try {
+                  pqxx::work work(*connection);
+                  PostgresTransaction tx(work);
+                  try {
+                     body(tx);
+                  } catch(...) {
+                     untouched = tx.completed() == 0;
+                     throw;
+                  }
+                  untouched = false;
+                  work.commit();
+               } catch(const pqxx::failure&) {
+                  rethrow_as_database_error();
+               }
+            } catch(const ConnectionLost&) {
+               connection.reset();
+               drop();
+               drop_idle();
+               // A connection found broken before anything ran was stale (the server was
+               // restarted since it was last used): begin once more on a new one. Later
+               // the body may have run, or COMMIT gone through: the caller must know.
+               if(untouched && attempt == 1) {
+                  continue;
+               }
+               throw;
+            } catch(...) {
+               release(std::move(connection));
+               throw;
+            }
             release(std::move(connection));
-            throw DatabaseError("postgresql: " + first_line(e.what()));
-         } catch(...) {
-            release(std::move(connection));
-            throw;
+            return;
          }
-         release(std::move(connection));
       }
 
       void reclaim() override {}  // deleted tuples are reclaimed by autovacuum (docs/operations.md)
@@ -214,6 +265,17 @@ class PostgresDatabase final : public Database {
          m_available.notify_one();
       }
 
+      // Closes every idle connection: after one was found broken, the others most likely are.
+      void drop_idle() {
+         std::vector<std::unique_ptr<pqxx::connection>> idle;
+         {
+            const std::lock_guard lock(m_mutex);
+            idle.swap(m_idle);
+            m_open -= idle.size();
+         }
+         m_available.notify_all();
+      }  // closed here, outside the lock
+
       std::string m_url;
       std::size_t m_capacity;
       std::size_t m_open = 1;
@@ -225,7 +287,15 @@ class PostgresDatabase final : public Database {
 }  // namespace
 
 std::unique_ptr<Database> open_postgres(const std::string& url, std::size_t pool_size) {
-   return std::make_unique<PostgresDatabase>(url, pool_size == 0 ? 1 : pool_size);
+   // libpq waits for a new connection without limit by default: a database host that stopped
+   // answering would hold every request that needs one. The URL or PGCONNECT_TIMEOUT may say
+   // otherwise.
+   std::string with_timeout = url;
+   if(url.find("connect_timeout=") == std::string::npos && std::getenv("PGCONNECT_TIMEOUT") == nullptr) {
+      with_timeout += (url.find('?') == std::string::npos ? "?" : "&");
+      with_timeout += "connect_timeout=5";
+   }
+   return std::make_unique<PostgresDatabase>(with_timeout, pool_size == 0 ? 1 : pool_size);
 }
 
 }  // namespace leastdata::server::sql

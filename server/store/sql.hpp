@@ -66,9 +66,16 @@ class Database {
 };
 
 /// The database failed (connection, constraint, syntax); the message names no values.
-class DatabaseError final : public std::runtime_error {
+class DatabaseError : public std::runtime_error {
    public:
       using std::runtime_error::runtime_error;
+};
+
+/// The database's disk is full (SQLite: SQLITE_FULL or ENOSPC; PostgreSQL: disk_full). The
+/// transaction was rolled back; reads still work, and writes work again once space returns.
+class StorageFull final : public DatabaseError {
+   public:
+      using DatabaseError::DatabaseError;
 };
 
 /// Marks the calling thread as inside a transaction for its lifetime; throws DatabaseError

@@ -9,11 +9,24 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <mutex>
 
 namespace leastdata::server::sql {
 
 namespace {
+
+// A full disk is its own error (StorageFull) so that the API can say so instead of
+// "unavailable". SQLite reports it as SQLITE_FULL, or, for writes to the WAL and the
+// shared-memory file, as an I/O error whose cause is ENOSPC.
+[[noreturn]] void fail(sqlite3* db, int rc, const std::string& context) {
+   const std::string message = context + sqlite3_errmsg(db);
+   const int primary = rc & 0xff;
+   if(primary == SQLITE_FULL || (primary == SQLITE_IOERR && sqlite3_system_errno(db) == ENOSPC)) {
+      throw StorageFull(message);
+   }
+   throw DatabaseError(message);
+}
 
 class Statement final {
    public:
@@ -55,7 +68,7 @@ class Statement final {
                return rows;
             }
             if(rc != SQLITE_ROW) {
-               throw DatabaseError(std::string("sqlite: ") + sqlite3_errmsg(m_db));
+               fail(m_db, rc, "sqlite: ");
             }
             const int n = sqlite3_column_count(m_stmt);
             std::vector<Value> values;
@@ -107,11 +120,8 @@ class SqliteTransaction final : public Transaction {
 
       void script(std::string_view statements) override {
          const std::string text(statements);
-         char* message = nullptr;
-         if(sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-            const std::string error = message != nullptr ? message : "unknown error";
-            sqlite3_free(message);
-            throw DatabaseError("sqlite: " + error);
+         if(const int rc = sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, nullptr); rc != SQLITE_OK) {
+            fail(m_db, rc, "sqlite: ");
          }
       }
 

@@ -1,13 +1,15 @@
 // Helpers for the black-box endpoint tests: the built binary, a throwaway SQLite file or
-// PostgreSQL cluster, a started `serve` with a movable clock, JWTs signed with node:crypto,
-// raw database access, and an independent certificate verifier (Ed25519 over JCS).
-import { spawn, execFileSync, spawnSync } from 'node:child_process';
+// PostgreSQL cluster (which can be stopped and started again), a started `serve` with a
+// movable clock, tenants and JWTs signed with node:crypto, raw database access, raw HTTP over
+// a socket, and an independent certificate verifier (Ed25519 over JCS).
+import { spawn, execFile, execFileSync, spawnSync } from 'node:child_process';
 import { createHmac, createSign, createPublicKey, generateKeyPairSync, verify, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, statSync, chownSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const binary = process.env.LEASTDATA_ENDPOINT_BIN ?? join(root, 'build', 'native', 'server', 'leastdata-endpoint');
@@ -39,12 +41,12 @@ export function freePort() {
 
 // ---- databases --------------------------------------------------------------------------
 
-// A SQLite file in a fresh temp dir.
-export function sqliteBackend() {
-  const dir = mkdtempSync(join(tmpdir(), 'leastdata-endpoint-sqlite-'));
+// A SQLite file in a fresh temp dir, or in `dir` (removed by stop() all the same).
+export function sqliteBackend({ dir = mkdtempSync(join(tmpdir(), 'leastdata-endpoint-sqlite-')) } = {}) {
   const file = join(dir, 'endpoint.sqlite');
   return {
     name: 'sqlite',
+    file,
     url: `sqlite:${file}`,
     hex: (column) => `hex(${column})`,
     // Tab-separated rows of a query, read with the sqlite3 shell (WAL included).
@@ -77,6 +79,8 @@ function walk(dir, out = []) {
 
 // A throwaway PostgreSQL 15 cluster: initdb into a temp dir owned by postgres, started on a
 // free port with its socket in that dir, one database; stopped and removed by stop().
+// stopCluster() and startCluster() take it down and bring it back on the same port, without
+// blocking the event loop (so load generated meanwhile keeps running).
 export async function postgresBackend() {
   const dir = mkdtempSync(join(tmpdir(), 'leastdata-endpoint-pg-'));
   const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
@@ -87,8 +91,10 @@ export async function postgresBackend() {
     execFileSync('runuser', ['-u', 'postgres', '--', join(pgBin, cmd), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
   asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']);
   const port = await freePort();
-  asPostgres('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60',
-    '-o', `-p ${port} -k ${dir} -h 127.0.0.1 -c fsync=off -c full_page_writes=off`, 'start']);
+  const startArgs = ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60',
+    '-o', `-p ${port} -k ${dir} -h 127.0.0.1 -c fsync=off -c full_page_writes=off`, 'start'];
+  asPostgres('pg_ctl', startArgs);
+  const pgCtl = (args) => promisify(execFile)('runuser', ['-u', 'postgres', '--', join(pgBin, 'pg_ctl'), ...args]);
   const psql = (sql, database = 'leastdata') =>
     execFileSync('psql', ['-X', '-q', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port),
       '-U', 'postgres', '-d', database, '-c', sql], { encoding: 'utf8' });
@@ -99,6 +105,13 @@ export async function postgresBackend() {
     hex: (column) => `encode(${column}, 'hex')`,
     query(sql) {
       return psql(sql).split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+    },
+    // mode: 'fast' (sessions are terminated, as in a restart) or 'immediate' (as in a crash).
+    async stopCluster(mode = 'fast') {
+      await pgCtl(['-D', data, '-m', mode, '-w', 'stop']);
+    },
+    async startCluster() {
+      await pgCtl(startArgs);
     },
     // Every file of the cluster (heap, indexes, WAL) after a checkpoint, plus a data dump.
     rawBytes() {
@@ -187,8 +200,17 @@ export function endpointContext(backend) {
       child.removeAllListeners('exit');
       const instance = {
         port,
+        pid: child.pid,
         url: `http://127.0.0.1:${port}`,
         logs: () => log,
+        alive: () => child.exitCode === null && child.signalCode === null,
+        // Sends `signal` (e.g. SIGKILL) and resolves with the exit code or signal name.
+        kill: (signal) =>
+          new Promise((resolve) => {
+            if (!instance.alive()) return resolve(child.signalCode ?? child.exitCode);
+            child.once('exit', (code, sig) => resolve(sig ?? code));
+            child.kill(signal);
+          }),
         // SIGTERM, and SIGKILL if it has not exited after 5 s (a stuck server must not hang the suite).
         stop: () =>
           new Promise((resolve) => {
@@ -210,6 +232,23 @@ export function endpointContext(backend) {
     },
   };
   return ctx;
+}
+
+// A new tenant of `ctx` (CLI `tenant add`) with HS256 tokens for its agents and admins.
+export function addTenant(ctx, prefix = 't') {
+  const sub = unique(prefix);
+  const r = ctx.cli(['tenant', 'add', sub]);
+  if (r.status !== 0) throw new Error(`tenant add ${sub}: ${r.stderr}`);
+  const secret = r.json.jwt_secret;
+  const claims = (agent, role) => {
+    const iat = ctx.nowSeconds();
+    return { iss: `${sub}.zendesk.com`, aud: 'leastdata', sub: agent, iat, exp: iat + 3600, role };
+  };
+  return {
+    sub,
+    token: (agent = '1001') => signHS256(claims(agent, 'agent'), secret),
+    admin: (agent = '9001') => signHS256(claims(agent, 'admin'), secret),
+  };
 }
 
 // ---- JWTs ---------------------------------------------------------------------------------
@@ -243,8 +282,8 @@ export function rsaKeyPair() {
 
 // ---- HTTP ---------------------------------------------------------------------------------
 
-// fetch to the instance; resolves { status, headers, text, json }.
-export async function call(instance, method, path, { token, body, headers = {}, rawBody } = {}) {
+// fetch to the instance; resolves { status, headers, text, json }. `signal` aborts it.
+export async function call(instance, method, path, { token, body, headers = {}, rawBody, signal } = {}) {
   const h = { ...headers };
   if (token) h.authorization = `Bearer ${token}`;
   let payload = rawBody;
@@ -252,7 +291,7 @@ export async function call(instance, method, path, { token, body, headers = {}, 
     payload = JSON.stringify(body);
     if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['content-type'] = 'application/json';
   }
-  const res = await fetch(`${instance.url}${path}`, { method, headers: h, body: payload });
+  const res = await fetch(`${instance.url}${path}`, { method, headers: h, body: payload, signal });
   const text = await res.text();
   let json;
   try {
@@ -261,6 +300,62 @@ export async function call(instance, method, path, { token, body, headers = {}, 
     json = undefined;
   }
   return { status: res.status, headers: res.headers, text, json };
+}
+
+// The HTTP/1.1 responses in `data` (a Buffer): [{ status, headers, body }], headers with
+// lowercase names; `partial` is true when the last one is incomplete.
+export function parseResponses(data) {
+  const responses = [];
+  let at = 0;
+  for (;;) {
+    const end = data.indexOf('\r\n\r\n', at);
+    if (end === -1) return { responses, partial: at < data.length };
+    const [statusLine, ...lines] = data.subarray(at, end).toString('latin1').split('\r\n');
+    const headers = {};
+    for (const line of lines) {
+      const colon = line.indexOf(':');
+      headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1]);
+    const length = status < 200 ? 0 : Number(headers['content-length'] ?? 0);
+    if (data.length < end + 4 + length) return { responses, partial: true };
+    responses.push({ status, headers, body: data.subarray(end + 4, end + 4 + length).toString('utf8') });
+    at = end + 4 + length;
+  }
+}
+
+// Raw HTTP on a new socket to 127.0.0.1:port: writes `pieces` (strings or Buffers; `gap` ms
+// apart), then reads until `responses` final (non-1xx) responses are complete, the server
+// closes the connection, or `timeout` ms pass. Resolves { responses, closed, timedOut, partial }.
+export function rawExchange(port, pieces, { gap = 0, timeout = 5000, responses: wanted = 1 } = {}) {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks = [];
+    let settled = false;
+    const finish = (how) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      const parsed = parseResponses(Buffer.concat(chunks));
+      resolve({ ...parsed, responses: parsed.responses, closed: how === 'closed', timedOut: how === 'timeout' });
+    };
+    const timer = setTimeout(() => finish('timeout'), timeout);
+    socket.on('data', (chunk) => {
+      chunks.push(chunk);
+      const { responses: got } = parseResponses(Buffer.concat(chunks));
+      if (got.filter((r) => r.status >= 200).length >= wanted) finish('complete');
+    });
+    socket.on('close', () => finish('closed'));
+    socket.on('error', () => finish('closed'));
+    socket.on('connect', async () => {
+      for (const piece of [pieces].flat()) {
+        if (settled || socket.destroyed) return;
+        socket.write(piece);
+        if (gap) await new Promise((r) => setTimeout(r, gap));
+      }
+    });
+  });
 }
 
 // ---- certificates -------------------------------------------------------------------------
