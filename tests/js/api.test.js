@@ -1,6 +1,8 @@
 // The JavaScript API of DESIGN §4 under Node, against the real wasm build in dist/.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 import { load, LeastDataError } from '../../dist/node.js';
 import { ticketExpected as expected, ticketPayload as payload, ticketPolicy } from '../fixtures/samples.js';
@@ -175,4 +177,17 @@ test('wipeInput zeroes the caller’s bytes even when the call fails before read
   expectError(() => policy.filterWithLedger(bytes, { wipeInput: true }), 'size_limit', 64);
   assert.ok(bytes.every((b) => b === 0));
   policy.dispose();
+});
+
+test('load() takes the module as a file URL, a path, bytes or a Response', async () => {
+  const url = new URL('../../dist/leastdata.wasm', import.meta.url);
+  const bytes = await readFile(url);
+  const sources = [url, fileURLToPath(url), bytes, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
+    new Response(bytes, { headers: { 'content-type': 'application/wasm' } })];
+  for (const wasm of sources) {
+    const session = await load({ wasm });
+    assert.equal(session.compile(ticketPolicy).filter(payload), expected);
+    session.dispose();
+  }
+  await assert.rejects(load({ wasm: new URL('./missing.wasm', url) }), (error) => error.code === 'load_failed' && /ENOENT/.test(error.message));
 });
