@@ -215,17 +215,21 @@ Identity Authenticator::authenticate(std::string_view header) const {
       reject("claim iss is not <subdomain>.zendesk.com");
    }
    const Millis now = m_clock.now();
-   auto tenant = m_store.tenant(std::string_view(issuer).substr(0, issuer.size() - zendesk.size()), now);
-   if(!tenant) {
+   const std::string_view subdomain = std::string_view(issuer).substr(0, issuer.size() - zendesk.size());
+   auto found = m_store.tenant_with_key(subdomain, now);
+   if(!found) {
+      m_keys.forget(subdomain);
       reject("unknown issuer");
    }
+   if(!found->key) {
+      throw IntegrityError("tenant has no data key");
+   }
+   const auto secrets = m_keys.get(m_keyring, found->tenant, *found->key);
 
-   const std::string signed_part(token.substr(0, dot2));
+   const std::string_view signed_part = token.substr(0, dot2);
    const std::string& algorithm = alg->get_ref<const std::string&>();
    if(algorithm == "HS256") {
-      const auto key = tenants::data_key(m_store, m_keyring, *tenant);
-      const auto secret = tenants::jwt_secret(key, *tenant);
-      const auto mac = crypto::hmac_sha256(secret, crypto::as_bytes(signed_part));
+      const auto mac = crypto::hmac_sha256(secrets->jwt_secret, crypto::as_bytes(signed_part));
       if(!crypto::constant_time_equal(mac, signature)) {
          reject("signature does not verify");
       }
@@ -275,7 +279,8 @@ Identity Authenticator::authenticate(std::string_view header) const {
    identity.role = role_claim(claims);
    identity.email = email_claim(claims);
    identity.algorithm = algorithm;
-   identity.tenant = std::move(*tenant);
+   identity.tenant = std::move(found->tenant);
+   identity.data_key = std::shared_ptr<const DataKey>(secrets, &secrets->data_key);
    return identity;
 }
 

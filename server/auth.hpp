@@ -12,6 +12,7 @@
 #pragma once
 
 #include "clock.hpp"
+#include "key_cache.hpp"
 #include "keys.hpp"
 #include "store/store.hpp"
 
@@ -30,6 +31,7 @@ struct Identity {
       std::string role;  // "admin" | "agent"
       std::optional<std::string> email;
       std::string algorithm;
+      std::shared_ptr<const DataKey> data_key;  // the tenant's, unwrapped
 
       bool is_admin() const { return role == "admin"; }
 };
@@ -52,12 +54,18 @@ class Authenticator final {
       /// argument itself; at least 2048 bits. Throws std::invalid_argument.
       static std::shared_ptr<const Botan::Public_Key> load_rs256_key(const std::string& pem_or_path);
 
+      /// After deleting a tenant: drops its keys from memory now (key_cache.hpp).
+      void forget_tenant(std::string_view subdomain) const { m_keys.forget(subdomain); }
+      /// Drops the keys of tenants without a request for TenantKeyCache::k_ttl; called periodically.
+      void purge_keys() const { m_keys.purge(); }
+
    private:
       Store& m_store;
       Keyring& m_keyring;
       const Clock& m_clock;
       std::string m_audience;
       std::shared_ptr<const Botan::Public_Key> m_rs256_key;
+      mutable TenantKeyCache m_keys;  // internally synchronised
 };
 
 }  // namespace leastdata::server

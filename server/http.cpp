@@ -203,9 +203,8 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 class Api::Impl final {
    public:
-      Impl(Store& store, Keyring& keyring, const Clock& clock, const Authenticator& auth, CertificateIssuer& issuer,
-           HttpConfig config) :
-         m_store(store), m_keyring(keyring), m_clock(clock), m_auth(auth), m_issuer(issuer),
+      Impl(Store& store, const Clock& clock, const Authenticator& auth, CertificateIssuer& issuer, HttpConfig config) :
+         m_store(store), m_clock(clock), m_auth(auth), m_issuer(issuer),
          m_config(std::move(config)), m_limiter(m_config.rate_limit_per_minute) {
          add("GET", "/healthz", Access::public_, Body::none, &Impl::healthz);
          add("GET", "/.well-known/leastdata-keys.json", Access::public_, Body::none, &Impl::keys);
@@ -272,7 +271,6 @@ class Api::Impl final {
             const httplib::Request& req;
             std::vector<std::string> params;
             std::optional<Identity> who;
-            std::optional<DataKey> key;
             Millis now = 0;
             bool shared = false;  // shared-token routes
       };
@@ -345,7 +343,7 @@ class Api::Impl final {
                reply.headers.emplace_back("Allow", allowed);
                throw ApiError(405, "method_not_allowed", "allowed: " + allowed);
             }
-            Call call{req, std::move(params), std::nullopt, std::nullopt, m_clock.now(),
+            Call call{req, std::move(params), std::nullopt, m_clock.now(),
                       route->pattern.rfind("/v1/shared-tokens/", 0) == 0};
             if(route->access != Access::public_) {
                authorise(*route, call);
@@ -448,12 +446,7 @@ class Api::Impl final {
          return std::move(value).value();
       }
 
-      const DataKey& data_key(Call& call) {
-         if(!call.key) {
-            call.key = tenants::data_key(m_store, m_keyring, call.who->tenant);
-         }
-         return *call.key;
-      }
+      static const DataKey& data_key(const Call& call) { return *call.who->data_key; }
 
       const std::string& tenant_id(const Call& call) const { return call.who->tenant.id; }
 
@@ -1012,6 +1005,7 @@ class Api::Impl final {
          }
          const auto record =
             m_issuer.delete_tenant(t, certificate::Trigger::customer_request, call.now, [](const Tenant&) { return true; });
+         m_auth.forget_tenant(t.subdomain);
          if(!record) {
             not_found("tenant");
          }
@@ -1034,7 +1028,6 @@ class Api::Impl final {
       }
 
       Store& m_store;
-      Keyring& m_keyring;
       const Clock& m_clock;
       const Authenticator& m_auth;
       CertificateIssuer& m_issuer;
@@ -1043,9 +1036,8 @@ class Api::Impl final {
       std::vector<Route> m_routes;
 };
 
-Api::Api(Store& store, Keyring& keyring, const Clock& clock, const Authenticator& auth, CertificateIssuer& issuer,
-         HttpConfig config) :
-   m_impl(std::make_unique<Impl>(store, keyring, clock, auth, issuer, std::move(config))) {}
+Api::Api(Store& store, const Clock& clock, const Authenticator& auth, CertificateIssuer& issuer, HttpConfig config) :
+   m_impl(std::make_unique<Impl>(store, clock, auth, issuer, std::move(config))) {}
 
 Api::~Api() = default;
 

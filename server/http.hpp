@@ -31,8 +31,7 @@ struct HttpConfig {
 
 class Api final {
    public:
-      Api(Store& store, Keyring& keyring, const Clock& clock, const Authenticator& auth, CertificateIssuer& issuer,
-          HttpConfig config);
+      Api(Store& store, const Clock& clock, const Authenticator& auth, CertificateIssuer& issuer, HttpConfig config);
       ~Api();
       Api(const Api&) = delete;
       Api& operator=(const Api&) = delete;

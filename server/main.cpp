@@ -416,7 +416,7 @@ int serve(const Args& args) {
    }
    CertificateIssuer issuer(*store, signing, *clock, args.get("issuer", k_default_issuer), config.region);
    Authenticator auth(*store, keyring, *clock, args.get("audience", "leastdata"), zendesk_key);
-   Api api(*store, keyring, *clock, auth, issuer, config);
+   Api api(*store, *clock, auth, issuer, config);
 
    limits.max_connections = raise_open_file_limit(limits.max_connections);
    HttpServer server(limits, static_cast<std::size_t>(threads));
@@ -445,6 +445,13 @@ int serve(const Args& args) {
          lock.lock();
       } while(!wake.wait_for(lock, std::chrono::seconds(sweep_interval), [&] { return stopping; }));
    });
+   // Drops the unwrapped keys of tenants without a request for TenantKeyCache::k_ttl.
+   std::thread key_janitor([&] {
+      std::unique_lock lock(mutex);
+      while(!wake.wait_for(lock, TenantKeyCache::k_ttl / 2, [&] { return stopping; })) {
+         auth.purge_keys();
+      }
+   });
    std::thread signal_waiter([&] {
       int signal = 0;
       sigwait(&signals, &signal);
@@ -467,6 +474,7 @@ int serve(const Args& args) {
    }
    wake.notify_all();
    sweeper.join();
+   key_janitor.join();
    if(signal_waiter.joinable()) {
       // listen ended without a signal (error): wake the waiter so it can finish.
       pthread_kill(signal_waiter.native_handle(), SIGTERM);

@@ -13,6 +13,7 @@ add_executable(leastdata_endpoint
   ${CMAKE_CURRENT_LIST_DIR}/envelope.cpp
   ${CMAKE_CURRENT_LIST_DIR}/keys.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tenants.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/key_cache.cpp
   ${CMAKE_CURRENT_LIST_DIR}/certificates.cpp
   ${CMAKE_CURRENT_LIST_DIR}/retention.cpp
   ${CMAKE_CURRENT_LIST_DIR}/clock.cpp

@@ -59,14 +59,6 @@ std::optional<Created> add(Store& store, Keyring& keyring, std::string_view subd
    return Created{std::string(subdomain), std::move(secret)};
 }
 
-DataKey data_key(Store& store, Keyring& keyring, const Tenant& tenant) {
-   const auto key = store.tenant_key(tenant.id);
-   if(!key) {
-      throw IntegrityError("tenant has no data key");
-   }
-   return envelope::unwrap(keyring, key->wrapped_key, key->key_version, tenant.id);
-}
-
 Botan::secure_vector<std::uint8_t> jwt_secret(const DataKey& key, const Tenant& tenant) {
    return envelope::open(key, jwt_secret_context(tenant), tenant.jwt_secret);
 }

@@ -1,5 +1,5 @@
 // Tenant operations shared by the CLI (`tenant add|activate|deactivate`) and the HTTP
-// layer: creating a tenant with its data key and JWT secret, unwrapping its data key,
+// layer: creating a tenant with its data key and JWT secret, opening its JWT secret,
 // and the sealing contexts of its encrypted columns.
 #pragma once
 
@@ -23,8 +23,6 @@ struct Created {
 
 /// Empty if the subdomain is already a tenant. Throws std::invalid_argument for a bad subdomain.
 std::optional<Created> add(Store& store, Keyring& keyring, std::string_view subdomain, Millis now);
-
-DataKey data_key(Store& store, Keyring& keyring, const Tenant& tenant);
 
 /// The HS256 secret of a tenant (the bytes of the string printed by `tenant add`).
 Botan::secure_vector<std::uint8_t> jwt_secret(const DataKey& key, const Tenant& tenant);

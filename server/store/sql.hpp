@@ -59,6 +59,11 @@ class Database {
       /// Runs `body` in one write transaction; commits if it returns, rolls back if it throws.
       /// Transactions do not nest: `body` must not call back into the store (that throws).
       virtual void transaction(const std::function<void(Transaction&)>& body) = 0;
+      /// Runs one read-only statement on its own, outside an explicit transaction: a single
+      /// statement sees one consistent snapshot in both databases, and this costs one round
+      /// trip on PostgreSQL instead of three (BEGIN, statement, COMMIT) and no write lock on
+      /// SQLite. For the per-request reads (tenant, settings); not inside `transaction`.
+      virtual Rows read(std::string_view statement, const std::vector<Value>& params = {}) = 0;
       /// After deletions: lets no deleted bytes linger in the files (SQLite: WAL checkpoint
       /// with TRUNCATE; deleted content is already zeroed by secure_delete).
       virtual void reclaim() = 0;

@@ -220,6 +220,25 @@ class SqlStore final : public Store {
          return out;
       }
 
+      std::optional<TenantWithKey> tenant_with_key(std::string_view subdomain, Millis now) override {
+         const auto rows = m_db->read(
+            cat({"SELECT t.id, t.subdomain, t.jwt_secret, t.status, t.inactive_reason, t.inactive_since, t.created_at, "
+                 "k.key_version, k.master_version, k.wrapped_key "
+                 "FROM tenants t LEFT JOIN tenant_keys k ON k.tenant_id = t.id WHERE t.subdomain = ? AND ",
+                 k_tenant_visible}),
+            {str(subdomain), now - k_inactive_tenant_retention});
+         if(rows.empty()) {
+            return std::nullopt;
+         }
+         const sql::Row& r = rows.front();
+         TenantWithKey out{tenant_from(r), std::nullopt};
+         if(!r.is_null(9)) {
+            out.key = TenantKey{out.tenant.id, static_cast<std::uint32_t>(r.integer(7)),
+                                static_cast<std::uint32_t>(r.integer(8)), r.blob(9)};
+         }
+         return out;
+      }
+
       bool set_tenant_status(std::string_view tenant_id, std::string_view status, std::optional<std::string> reason,
                              std::optional<Millis> since, Millis now) override {
          std::int64_t changed = 0;
@@ -435,16 +454,12 @@ class SqlStore final : public Store {
       // ---- settings -----------------------------------------------------------------------
 
       std::optional<Settings> settings(std::string_view tenant_id, std::string_view app) override {
-         std::optional<Settings> out;
-         m_db->transaction([&](Transaction& tx) {
-            const auto rows =
-               tx.query("SELECT app, body, version, updated_at FROM settings WHERE tenant_id = ? AND app = ?",
-                        {str(tenant_id), str(app)});
-            if(!rows.empty()) {
-               out = settings_from(rows.front());
-            }
-         });
-         return out;
+         const auto rows = m_db->read("SELECT app, body, version, updated_at FROM settings WHERE tenant_id = ? AND app = ?",
+                                      {str(tenant_id), str(app)});
+         if(rows.empty()) {
+            return std::nullopt;
+         }
+         return settings_from(rows.front());
       }
 
       std::pair<WriteOutcome, std::int64_t> put_settings(std::string_view tenant_id, std::string_view app,

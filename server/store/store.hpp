@@ -50,6 +50,13 @@ struct TenantKey {
       Blob wrapped_key;
 };
 
+/// A tenant with its wrapped data key, read together (the key is empty only if its row is
+/// missing, an integrity fault).
+struct TenantWithKey {
+      Tenant tenant;
+      std::optional<TenantKey> key;
+};
+
 struct Agent {
       std::string agent_id;
       std::optional<Blob> email;  // sealed
@@ -130,6 +137,8 @@ class Store {
       virtual std::optional<Tenant> tenant_any(std::string_view subdomain) = 0;
       virtual std::optional<Tenant> tenant(std::string_view subdomain, Millis now) = 0;
       virtual std::optional<TenantKey> tenant_key(std::string_view tenant_id) = 0;
+      /// `tenant` and `tenant_key` in one statement: what authenticating a call needs.
+      virtual std::optional<TenantWithKey> tenant_with_key(std::string_view subdomain, Millis now) = 0;
       /// Sets the status of a visible tenant; false if none.
       virtual bool set_tenant_status(std::string_view tenant_id, std::string_view status,
                                      std::optional<std::string> reason, std::optional<Millis> since,
