@@ -44,6 +44,9 @@ TEST_CASE("parse rejects what I-JSON forbids, with code and offset", "[jcs]") {
       {"negative number beyond double range", "-1e400", ErrorCode::invalid_json, 0},
       {"trailing garbage", "{} x", ErrorCode::invalid_json, 3},
       {"two values", "1 2", ErrorCode::invalid_json, 2},
+      // nlohmann's lexer stops at a NUL byte; what follows must not be ignored (found by fuzz_jcs).
+      {"NUL byte after the value", std::string("4\0c0}", 5), ErrorCode::invalid_json, 1},
+      {"NUL byte as the last byte", std::string("{}\0", 3), ErrorCode::invalid_json, 2},
       {"trailing comma", "[1,]", ErrorCode::invalid_json, 3},
       {"empty text", "", ErrorCode::invalid_json, 0},
       {"only whitespace", "  ", ErrorCode::invalid_json, 2},

@@ -122,6 +122,10 @@ TEST_CASE("policy: the document must be one JSON object", "[policy]") {
    const Rejection garbage = rejection_of(R"({"version":1,"select":"a"} x)");
    CHECK(garbage.code == "invalid_policy");
    CHECK(garbage.offset == std::optional<std::size_t>(27));
+   // nlohmann's lexer stops at a NUL byte; what follows must not be ignored (found by fuzzing).
+   const Rejection nul = rejection_of(std::string_view("{\"version\":1,\"select\":\"a\"}\0x", 28));
+   CHECK(nul.code == "invalid_policy");
+   CHECK(nul.offset == std::optional<std::size_t>(26));
 }
 
 TEST_CASE("policy: duplicate members anywhere in the document are rejected", "[policy]") {

@@ -532,6 +532,11 @@ Result<nlohmann::json> parse(std::string_view json_text) {
    const TrackingIterator first(json_text.data(), &read_to);
    const TrackingIterator last(json_text.data() + json_text.size(), &read_to);
    if(json::sax_parse(first, last, &builder)) {
+      // nlohmann's lexer takes a NUL byte for the end of the input, so it accepted a value
+      // followed by a NUL and anything after it. A NUL inside a string is already refused.
+      if(const auto nul = json_text.find('\0'); nul != std::string_view::npos) {
+         return Error(ErrorCode::invalid_json, "unexpected NUL byte after the JSON value", nul);
+      }
       return root;
    }
    if(auto& error = builder.error()) {

@@ -76,6 +76,11 @@ Result<json> parse_json_document(std::string_view text, ErrorCode code, std::str
    StrictDomBuilder builder(root);
    const bool ok = json::sax_parse(text.begin(), text.end(), &builder, json::input_format_t::json, true);
    if(ok) {
+      // nlohmann's lexer takes a NUL byte for the end of the input, so it accepted a value
+      // followed by a NUL and anything after it. A NUL inside a string is already refused.
+      if(const auto nul = text.find('\0'); nul != std::string_view::npos) {
+         return Error(code, std::string(what) + ": not valid JSON: unexpected NUL byte after the JSON value", nul);
+      }
       return root;
    }
    if(builder.m_duplicate) {
