@@ -1,58 +1,67 @@
-// Filter throughput on one generated ticket list: the wasm module from bytes and from a
-// string (Node), and the native build of the same core. Median of repeated runs, MB/s.
-//   node bench/filter-throughput.js [SIZE_BYTES]
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Filter throughput in Node: leastdata from bytes and from a string, JSON.parse + json-mask
+// + JSON.stringify, JSON.parse + a hand-written pick + JSON.stringify, and the native build
+// of the same core, on every workload and size. All outputs are checked equal first; the
+// JavaScript contenders are timed in interleaved rounds (bench/timing.js), and every ratio
+// is between figures of this one run.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import { load } from '../dist/node.js';
-import { sidebarPolicy, ticketList } from './payloads.js';
+import { checkSameOutput, makeContenders } from './contenders.js';
+import { nativeOutput, nativeThroughput, requireNative, writePolicy } from './native.js';
+import { timeInterleaved } from './timing.js';
+import { WORKLOADS } from './workloads.js';
 
-const size = Number(process.argv[2] ?? 1_000_000);
-const text = ticketList(size);
-const bytes = new TextEncoder().encode(text);
-const mb = bytes.length / 1e6;
+const jsonMask = createRequire(import.meta.url)('json-mask');
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+/** Same-run ratios of one (workload, size) row; absent contenders give no ratio. */
+export function ratios(mbS) {
+  const ratio = (a, b) => (mbS[a] && mbS[b] ? mbS[a] / mbS[b] : undefined);
+  return {
+    bytes_vs_json_mask: ratio('leastdata_bytes', 'json_mask'),
+    string_vs_json_mask: ratio('leastdata_string', 'json_mask'),
+    bytes_vs_pick: ratio('leastdata_bytes', 'pick'),
+    string_vs_pick: ratio('leastdata_string', 'pick'),
+    wasm_vs_native: ratio('leastdata_bytes', 'native'),
+    wasm_core_vs_native: ratio('leastdata_core', 'native'),
+    ledger_cost_native: ratio('native_no_ledger', 'native'),
+  };
 }
 
-function measure(run, minSeconds = 1) {
-  for (let i = 0; i < 5; i++) run(); // warm up
-  const times = [];
-  const until = performance.now() + minSeconds * 1000;
-  while (performance.now() < until || times.length < 10) {
-    const start = performance.now();
-    run();
-    times.push(performance.now() - start);
+/**
+ * @param {{ sizes: { label: string, bytes: number }[], workloads: string[], timing: object,
+ *           native: object, dir: string, log: (line: string) => void }} options
+ */
+export async function filterNode({ sizes, workloads, timing, native, dir, log }) {
+  requireNative();
+  const ld = await load();
+  const rows = [];
+  for (const name of workloads) {
+    const workload = WORKLOADS[name];
+    const policyPath = writePolicy(dir, name, workload.policy);
+    for (const size of sizes) {
+      const inputPath = join(dir, `${name}-${size.label}.json`);
+      writeFileSync(inputPath, workload.generate(size.bytes));
+      const bytes = readFileSync(inputPath); // a Uint8Array, as read from disk
+      const text = bytes.toString('utf8');
+      const contenders = makeContenders(workload, { ld, jsonMask, bytes, text });
+
+      const outputs = Object.fromEntries(Object.entries(contenders).map(([id, run]) => [id, run(true)]));
+      outputs.native = nativeOutput(policyPath, inputPath);
+      const outputLength = checkSameOutput(outputs, `${name} ${size.label}`);
+
+      log(`filter node ${name} ${size.label}: timing ${Object.keys(contenders).join(', ')}, native`);
+      const times = timeInterleaved(contenders, { ...timing, gc: globalThis.gc });
+      const result = Object.fromEntries(Object.entries(times).map(([id, t]) => [id, { mb_s: bytes.length / 1e3 / t.median_ms, ...t }]));
+      const ledgerPath = join(dir, 'native-ledger.json');
+      result.native = nativeThroughput(policyPath, inputPath, bytes.length, { ...native, ledger: true, ledgerPath });
+      result.native_no_ledger = nativeThroughput(policyPath, inputPath, bytes.length, { ...native, ledger: false });
+      const mbS = Object.fromEntries(Object.entries(result).map(([id, r]) => [id, r.mb_s]));
+      rows.push({ workload: name, size: size.label, bytes: bytes.length, output_chars: outputLength, contenders: result, ratios: ratios(mbS) });
+      log(`  ${Object.entries(mbS).map(([id, v]) => `${id} ${v.toFixed(1)}`).join(' | ')} MB/s`);
+    }
   }
-  return mb / (median(times) / 1000);
-}
-
-const ld = await load();
-const policy = ld.compile(sidebarPolicy);
-const results = {
-  bytes: bytes.length,
-  wasm_from_bytes_mb_s: measure(() => policy.filter(bytes)),
-  wasm_from_string_mb_s: measure(() => policy.filter(text)),
-};
-
-const dir = mkdtempSync(join(tmpdir(), 'leastdata-bench-'));
-writeFileSync(join(dir, 'policy.json'), JSON.stringify(sidebarPolicy));
-writeFileSync(join(dir, 'input.json'), bytes);
-const nativeCli = new URL('../build/native/leastdata_native', import.meta.url).pathname;
-const repeat = Math.max(10, Math.round(2000 / mb));
-const native = spawnSync(
-  nativeCli,
-  ['filter', '--policy', join(dir, 'policy.json'), '--repeat', String(repeat), join(dir, 'input.json')],
-  { stdio: ['ignore', 'ignore', 'pipe'] },
-);
-if (native.status !== 0) throw new Error(`${nativeCli} failed: ${native.stderr}`);
-results.native_mb_s = Number(native.stderr.toString().split(' ')[0]); // "123.4 MB/s (...)"
-results.wasm_vs_native = results.wasm_from_bytes_mb_s / results.native_mb_s;
-
-for (const [key, value] of Object.entries(results)) {
-  console.log(`${key.padEnd(24)} ${typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(2) : value}`);
+  ld.dispose();
+  return { rows };
 }

@@ -1,6 +1,7 @@
-// Generated Zendesk-shaped payloads for benchmarks: ticket lists with sideloaded users
-// and custom fields (GET /api/v2/tickets.json?include=users), of a requested size.
-// Deterministic (seeded), invented data.
+// Generated Zendesk-shaped payloads for benchmarks, of a requested size: ticket lists with
+// sideloaded users and custom fields (GET /api/v2/tickets.json?include=users) and search
+// results mixing tickets, users and organizations (GET /api/v2/search.json).
+// Deterministic (seeded), invented data; no Node APIs, so the Chromium page runs it too.
 
 import { seededRandom } from './seeded-random.js';
 
@@ -73,6 +74,52 @@ function user(random, id) {
     notes: sentence(random, 10),
     user_fields: { plan: 'premium', crm_id: `C-${id}` },
   };
+}
+
+function organization(random, id) {
+  return {
+    url: `https://acme.zendesk.com/api/v2/organizations/${id}.json`,
+    id,
+    name: `Org ${id} ${sentence(random, 2)}`,
+    shared_tickets: false,
+    shared_comments: false,
+    external_id: null,
+    created_at: '2024-05-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    domain_names: [`org${id}.example`],
+    details: sentence(random, 8),
+    notes: sentence(random, 8),
+    group_id: null,
+    tags: ['enterprise'],
+    organization_fields: { tier: 'gold', region: 'emea' },
+  };
+}
+
+/** Search results (tickets 60 %, users 30 %, organizations 10 %), about `bytes` long. */
+export function searchResults(bytes, seed = 2) {
+  const random = seededRandom(seed);
+  const results = [];
+  let size = 200;
+  let id = 1;
+  while (size < bytes) {
+    const pick = random();
+    const result =
+      pick < 0.6
+        ? { ...ticket(random, id, [10000 + id]), result_type: 'ticket' }
+        : pick < 0.9
+          ? { ...user(random, 10000 + id), result_type: 'user' }
+          : { ...organization(random, 360000000000 + id), result_type: 'organization' };
+    results.push(result);
+    size += JSON.stringify(result).length + 1;
+    id++;
+  }
+  return JSON.stringify({
+    results,
+    facets: null,
+    next_page: 'https://acme.zendesk.com/api/v2/search.json?page=2&query=printer',
+    previous_page: null,
+    count: results.length * 7,
+  });
 }
 
 /** A ticket list with sideloaded users, about `bytes` long. */

@@ -42,24 +42,30 @@ const NEGATIVES = [
   (r) => `at 1${Math.floor(r() * 9)}:3${Math.floor(r() * 9)}`,
 ];
 
-/** { text, entities: [{ type, value }], negatives: [string] } of about `bytes` bytes. */
+/**
+ * { text, entities: [{ type, value }], negatives: [string], sentences: [{ text, type, value,
+ * negative, words }] } of about `bytes` bytes; each sentence holds one planted value, one
+ * hard negative and three ordinary words.
+ */
 export function redactionCorpus(bytes, seed = 7) {
   const r = seededRandom(seed);
   const parts = [];
   const entities = [];
   const negatives = [];
+  const sentences = [];
   let size = 0;
   const types = Object.keys(makers);
   while (size < bytes) {
     const type = types[Math.floor(r() * types.length)];
     const value = makers[type](r);
     const negative = NEGATIVES[Math.floor(r() * NEGATIVES.length)](r);
-    const word = () => WORDS[Math.floor(r() * WORDS.length)];
-    const sentence = `The ${word()} ${word()} issue (${negative}): please contact ${value} about the ${word()}. `;
+    const words = [0, 1, 2].map(() => WORDS[Math.floor(r() * WORDS.length)]);
+    const sentence = `The ${words[0]} ${words[1]} issue (${negative}): please contact ${value} about the ${words[2]}. `;
     entities.push({ type, value });
     negatives.push(negative);
     parts.push(sentence);
+    sentences.push({ text: sentence, type, value, negative, words });
     size += sentence.length;
   }
-  return { text: parts.join(''), entities, negatives };
+  return { text: parts.join(''), entities, negatives, sentences };
 }

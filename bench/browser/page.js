@@ -1,0 +1,53 @@
+// The filter and heap benchmarks inside Chromium: the same workloads, contenders, output
+// check and timing as in Node (bench/filter-throughput.js), on payloads fetched as bytes
+// from the bench server. bench/chromium.js calls window.bench through page.evaluate.
+import { load } from '/dist/browser.js';
+import jsonMask from '/bench-assets/json-mask.js';
+
+import { checkSameOutput, makeContenders, withOutputInJs } from '../contenders.js';
+import { timeInterleaved } from '../timing.js';
+import { WORKLOADS } from '../workloads.js';
+
+const ld = await load();
+
+async function inputs(workload, size) {
+  const response = await fetch(`/payload/${workload}/${size}`);
+  if (!response.ok) throw new Error(`payload ${workload} ${size}: HTTP ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer()); // as an app gets it from fetch
+  return { bytes, text: new TextDecoder().decode(bytes) };
+}
+
+let prepared = null;
+let kept = null; // the last output, held so the heap snapshot after a call includes it
+
+window.bench = {
+  crossOriginIsolated: globalThis.crossOriginIsolated,
+
+  /** Checks the contenders agree, then times them; returns per-contender timings. */
+  async filter(workload, size, timing) {
+    const { bytes, text } = await inputs(workload, size);
+    const contenders = makeContenders(WORKLOADS[workload], { ld, jsonMask, bytes, text });
+    const outputs = Object.fromEntries(Object.entries(contenders).map(([id, run]) => [id, run(true)]));
+    const outputChars = checkSameOutput(outputs, `${workload} ${size} (Chromium)`);
+    const times = timeInterleaved(contenders, { ...timing, gc: globalThis.gc });
+    return { bytes: bytes.length, output_chars: outputChars, times };
+  },
+
+  /** Loads one payload for heap measurements; returns the contender ids. */
+  async prepare(workload, size) {
+    const { bytes, text } = await inputs(workload, size);
+    prepared = withOutputInJs(makeContenders(WORKLOADS[workload], { ld, jsonMask, bytes, text }));
+    return { bytes: bytes.length, ids: Object.keys(prepared) };
+  },
+
+  /** One call of a prepared contender; its output stays referenced until drop(). */
+  call(id) {
+    kept = prepared[id]();
+    return kept.length;
+  },
+
+  drop() {
+    kept = null;
+  },
+};
+window.benchReady = true;

@@ -1,0 +1,160 @@
+// The Chromium side of the benchmarks: a loopback server for the bench pages, dist/ and the
+// generated payloads, and Debian's Chromium (the test harness's flags, a fresh profile)
+// running filter throughput, heap growth per call and cold start in pages.
+import { createRequire } from 'node:module';
+
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+
+import { CHROMIUM_ARGS, startServer } from '../tests/browser/harness.js';
+import { median, mediansOf } from './timing.js';
+import { WORKLOADS } from './workloads.js';
+
+const require = createRequire(import.meta.url);
+
+// Cross-origin isolation gives the page its fine-grained performance.now() (5 µs instead
+// of 100 µs); everything is same-origin, so it costs nothing else.
+const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
+/** json-mask (CommonJS on npm) bundled as one ES module for the page. */
+async function jsonMaskModule() {
+  const result = await build({ entryPoints: [require.resolve('json-mask')], bundle: true, format: 'esm', write: false, logLevel: 'silent' });
+  return result.outputFiles[0].contents;
+}
+
+/**
+ * Serves the repository plus /bench-assets/json-mask.js and /payload/<workload>/<size>
+ * (generated once per run, the same text Node measures).
+ * @param {{ label: string, bytes: number }[]} sizes every size a page may ask for (each
+ *   payload is generated on its first request)
+ */
+export async function startBenchServer(sizes) {
+  const maskModule = await jsonMaskModule();
+  const payloads = new Map();
+  const send = (res, type, body) => res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store', ...ISOLATION }).end(body);
+  const routes = { '/bench-assets/json-mask.js': (req, res) => send(res, 'text/javascript; charset=utf-8', maskModule) };
+  for (const name of Object.keys(WORKLOADS)) {
+    for (const size of sizes) {
+      routes[`/payload/${name}/${size.label}`] = (req, res) => {
+        const key = `${name}/${size.label}`;
+        if (!payloads.has(key)) payloads.set(key, Buffer.from(WORKLOADS[name].generate(size.bytes)));
+        send(res, 'application/json', payloads.get(key));
+      };
+    }
+  }
+  return startServer({ headers: () => ISOLATION, routes });
+}
+
+/** Chromium with the test harness's flags, plus gc() in pages and precise memory figures. */
+export function launchBenchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc', '--enable-precise-memory-info'],
+    timeout: 60_000,
+  });
+}
+
+async function benchPage(browser, origin) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${origin}/bench/browser/page.html`);
+  await page.waitForFunction(() => window.benchReady === true, null, { timeout: 60_000 }).catch((error) => {
+    throw new Error(`the bench page did not start: ${errors.join('; ') || error.message}`);
+  });
+  return { context, page };
+}
+
+/** Filter throughput in a page; rows shaped like filterNode()'s, without native. */
+export async function filterChromium({ browser, origin, sizes, workloads, timing, log }) {
+  const { context, page } = await benchPage(browser, origin);
+  const crossOriginIsolated = await page.evaluate(() => window.bench.crossOriginIsolated);
+  const rows = [];
+  for (const workload of workloads) {
+    for (const size of sizes) {
+      log(`filter chromium ${workload} ${size.label}`);
+      const r = await page.evaluate(([w, s, t]) => window.bench.filter(w, s, t), [workload, size.label, timing]);
+      const contenders = Object.fromEntries(Object.entries(r.times).map(([id, t]) => [id, { mb_s: r.bytes / 1e3 / t.median_ms, ...t }]));
+      rows.push({ workload, size: size.label, bytes: r.bytes, output_chars: r.output_chars, contenders });
+      log(`  ${Object.entries(contenders).map(([id, c]) => `${id} ${c.mb_s.toFixed(1)}`).join(' | ')} MB/s`);
+    }
+  }
+  await context.close();
+  return { cross_origin_isolated: crossOriginIsolated, rows };
+}
+
+/**
+ * JS heap growth per call through the DevTools protocol, as in bench/heap-child.js: collect
+ * garbage, read, call (keeping the output), read (growth), collect (retained: the output),
+ * drop the output, collect, read (left). `usedSize` is the V8 heap; `backingStorageSize`
+ * holds ArrayBuffers and what Blink keeps outside it — a large string made by TextDecoder
+ * can live there — so both are recorded and the figures compared are their sum.
+ */
+export async function heapChromium({ browser, origin, workload, size, samples, log }) {
+  const { context, page } = await benchPage(browser, origin);
+  const cdp = await context.newCDPSession(page);
+  const usage = async () => {
+    const u = await cdp.send('Runtime.getHeapUsage');
+    return { heap: u.usedSize, offHeap: u.backingStorageSize ?? 0 };
+  };
+  const gc = () => cdp.send('HeapProfiler.collectGarbage');
+  const { bytes, ids } = await page.evaluate(([w, s]) => window.bench.prepare(w, s), [workload, size.label]);
+  const result = {};
+  for (const id of ids) {
+    log(`heap chromium ${workload} ${size.label} ${id}`);
+    for (let i = 0; i < 2; i++) await page.evaluate((c) => window.bench.call(c), id); // warm-up: memory growth, tier-up
+    const d = { heap: [], offHeap: [], growth: [], retained: [], left: [] };
+    let outputChars = 0;
+    for (let i = 0; i < samples; i++) {
+      await gc();
+      const u0 = await usage();
+      outputChars = await page.evaluate((c) => window.bench.call(c), id);
+      const u1 = await usage();
+      await gc();
+      const u2 = await usage();
+      await page.evaluate(() => window.bench.drop());
+      await gc();
+      const u3 = await usage();
+      const total = (u) => u.heap + u.offHeap - u0.heap - u0.offHeap;
+      d.heap.push(u1.heap - u0.heap);
+      d.offHeap.push(u1.offHeap - u0.offHeap);
+      d.growth.push(total(u1));
+      d.retained.push(total(u2));
+      d.left.push(total(u3));
+    }
+    result[id] = {
+      growth_bytes: median(d.growth),
+      retained_with_output_bytes: median(d.retained),
+      left_after_drop_bytes: median(d.left),
+      v8_heap_growth_bytes: median(d.heap),
+      off_heap_growth_bytes: median(d.offHeap),
+      output_chars: outputChars,
+      samples,
+    };
+  }
+  await context.close();
+  return { bytes, contenders: result };
+}
+
+/** Cold start: each sample in a new browser context (empty cache, fresh origin state). */
+export async function coldStartChromium({ browser, origin, samples, log }) {
+  log(`cold start chromium: ${samples} fresh contexts`);
+  const runs = [];
+  for (let i = 0; i < samples; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${origin}/bench/browser/cold.html`);
+    const sample = await page.waitForFunction(() => window.coldStart, null, { timeout: 60_000 }).then((h) => h.jsonValue(), (error) => {
+      throw new Error(`cold start page failed: ${errors.join('; ') || error.message}`);
+    });
+    runs.push(sample);
+    await context.close();
+  }
+  return mediansOf(runs);
+}

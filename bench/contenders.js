@@ -1,0 +1,88 @@
+// The JavaScript-side filter contenders of one workload, and the check that they all
+// produce the same JSON. Shared by Node (bench/filter-throughput.js, bench/heap.js) and
+// the Chromium page (bench/browser/page.js): no Node APIs.
+
+/** Display names, in chart order; `native*` run outside JavaScript (bench/native.js). */
+export const LABELS = {
+  leastdata_bytes: 'leastdata (bytes)',
+  leastdata_string: 'leastdata (string)',
+  json_mask: 'JSON.parse + json-mask + JSON.stringify',
+  pick: 'JSON.parse + hand-written pick + JSON.stringify',
+  leastdata_core: 'leastdata wasm core (no JS boundary: input in wasm memory, output not decoded)',
+  native: 'native C++ build (same work: with ledger)',
+  native_no_ledger: 'native C++ build, no ledger',
+};
+
+/**
+ * @param {object} workload an entry of WORKLOADS (bench/workloads.js)
+ * @param {{ ld: any, jsonMask: { compile: Function, filter: Function },
+ *           bytes: Uint8Array, text: string }} inputs
+ * @returns {Record<string, () => string>} contender id → one filter call returning JSON text
+ */
+export function makeContenders(workload, { ld, jsonMask, bytes, text }) {
+  const policy = ld.compile(workload.policy);
+  const contenders = {
+    leastdata_bytes: () => policy.filter(bytes),
+    leastdata_string: () => policy.filter(text),
+    leastdata_core: coreFilter(ld, policy, bytes),
+  };
+  if (workload.mask !== null) {
+    const mask = jsonMask.compile(workload.mask);
+    contenders.json_mask = () => JSON.stringify(jsonMask.filter(JSON.parse(text), mask));
+  }
+  contenders.pick = () => JSON.stringify(workload.pick(JSON.parse(text)));
+  return contenders;
+}
+
+/**
+ * The same compiled core with the JavaScript boundary taken away, to compare the wasm build
+ * with the native one as compilers of the same C++: the input is copied into wasm memory
+ * once, and each call runs the filter (ledger included, as `filter()` and the native tool
+ * do) and releases its output without decoding it. Returns the output text only when asked
+ * (`run(true)`, for the equality check). Uses package internals (`engine`, `handle`): a
+ * benchmark probe, not an API.
+ */
+function coreFilter(ld, policy, bytes) {
+  const m = ld.engine.module;
+  const ptr = m.alloc(bytes.length);
+  m.HEAPU8.set(bytes, ptr);
+  return (decode = false) => {
+    if (!policy.handle.filter(ptr, bytes.length, true)) throw ld.engine.lastError();
+    const text = decode ? ld.engine.readText(m.outputPtr(), m.outputLength()) : undefined;
+    m.release();
+    return text;
+  };
+}
+
+/** The contenders whose calls return the output to JavaScript (what heap growth measures). */
+export function withOutputInJs(contenders) {
+  const { leastdata_core: _, ...rest } = contenders;
+  return rest;
+}
+
+/** Structural equality of parsed JSON (member order ignored, as JSON objects are unordered). */
+export function sameJson(a, b) {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  if (keysA.length !== Object.keys(b).length) return false;
+  return keysA.every((key) => Object.hasOwn(b, key) && sameJson(a[key], b[key]));
+}
+
+/**
+ * Throws unless every output (contender id → JSON text) parses to the same value as the
+ * first; an empty result also fails, so a selection that matches nothing cannot pass.
+ */
+export function checkSameOutput(outputs, context) {
+  const [[firstId, firstText], ...rest] = Object.entries(outputs);
+  const first = JSON.parse(firstText);
+  if (firstText.length < 3) throw new Error(`${context}: ${firstId} produced an empty result`);
+  for (const [id, text] of rest) {
+    if (!sameJson(first, JSON.parse(text))) {
+      throw new Error(`${context}: ${id} does not produce the same JSON as ${firstId} ` +
+        `(${text.length} vs ${firstText.length} characters); the contenders must select the same fields`);
+    }
+  }
+  return firstText.length;
+}

@@ -1,0 +1,299 @@
+// Regenerates RESULTS.md and charts/*.svg from whatever result files are in the results
+// folder, so a partial run (`--only`) updates its sections and keeps the others.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+import { barChart } from './charts.js';
+import { LABELS } from './contenders.js';
+import { KIB, MIB, evaluateTargets } from './targets.js';
+import { WORKLOADS } from './workloads.js';
+
+const FILTER_ORDER = ['leastdata_bytes', 'leastdata_string', 'leastdata_core', 'json_mask', 'pick', 'native', 'native_no_ledger'];
+const SHORT = {
+  leastdata_bytes: 'leastdata (bytes)',
+  leastdata_string: 'leastdata (string)',
+  leastdata_core: 'wasm core',
+  json_mask: 'json-mask pipeline',
+  pick: 'pick pipeline',
+  native: 'native',
+  native_no_ledger: 'native, no ledger',
+};
+
+const f1 = (v) => (v === undefined || v === null ? '–' : v.toFixed(1));
+const f2 = (v) => (v === undefined || v === null ? '–' : v.toFixed(2));
+const x = (v) => (v === undefined || v === null ? '–' : `${v.toFixed(2)}×`);
+const kib = (v) => `${(v / KIB).toFixed(1)} KiB`;
+const mib = (v) => (v === null || v === undefined ? '–' : `${(v / MIB).toFixed(2)} MiB`);
+const table = (header, rows) =>
+  [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+/** Reads every results/*.json into { name: file }. */
+export function readResults(resultsDir) {
+  if (!existsSync(resultsDir)) return {};
+  return Object.fromEntries(readdirSync(resultsDir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => [f.slice(0, -5), JSON.parse(readFileSync(join(resultsDir, f), 'utf8'))]));
+}
+
+function machineSection(results) {
+  const files = Object.values(results).filter((r) => r.machine);
+  if (files.length === 0) return '';
+  const newest = files.reduce((a, b) => (a.machine.date > b.machine.date ? a : b));
+  const m = newest.machine;
+  const lines = [
+    '## Machine',
+    '',
+    table(['', ''], [
+      ['CPU', `${m.cpu}, ${m.cores} cores`],
+      ['RAM', `${m.ram_gb} GiB`],
+      ['OS', m.os],
+      ['Node', m.node],
+      ['Chromium', m.chromium ?? '–'],
+      ['Emscripten', m.emscripten ?? '–'],
+      ['git commit', m.git_commit ?? '–'],
+      ['builds (sha256, 16 hex)', Object.entries(m.builds).map(([k, v]) => `\`${k}\` ${v ?? 'missing'}`).join('<br>')],
+    ]),
+    '',
+    'Each result file records its own machine details; the runs behind this page:',
+    '',
+    table(['file', 'date', 'load average at start → end (1, 5, 15 min)', 'took', 'commit'],
+      Object.entries(results).map(([name, r]) => [
+        `[\`results/${name}.json\`](results/${name}.json)`,
+        r.machine.date.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'),
+        `${r.machine.load_average_at_start.join(', ')} → ${r.load_average_at_end.join(', ')}`,
+        `${r.duration_s.toFixed(0)} s`,
+        r.machine.git_commit ?? '–',
+      ])),
+  ];
+  return lines.join('\n');
+}
+
+function targetsSection(results) {
+  const rows = evaluateTargets(results).map((t) => [
+    t.target, t.where, t.shown, t.threshold, t.met === null ? 'not measured' : t.met ? '**met**' : '**not met**', t.note ?? '',
+  ]);
+  return ['## Targets', '', table(['target', 'where', 'measured', 'threshold', 'status', 'note'], rows)].join('\n');
+}
+
+function filterSection(file, platform, charts) {
+  if (!file) return '';
+  const rows = file.results.rows;
+  const out = [`## Filter throughput, ${platform} (MB/s, median; 1 MB = 10⁶ bytes)`, ''];
+  if (platform === 'Chromium') {
+    out.push(`Timed in the page (\`bench/browser/page.js\`), cross-origin isolated: ${file.results.cross_origin_isolated}. ` +
+      'The native build does not run in a browser; the Node run of the same invocation has it.', '');
+  }
+  for (const workload of [...new Set(rows.map((r) => r.workload))]) {
+    const wrows = rows.filter((r) => r.workload === workload);
+    const ids = FILTER_ORDER.filter((id) => wrows.some((r) => r.contenders[id]));
+    const ratioHeader = ['bytes ÷ json-mask', 'string ÷ json-mask', 'bytes ÷ pick'];
+    if (ids.includes('native')) ratioHeader.push('bytes ÷ native', 'wasm core ÷ native');
+    out.push(`### \`${workload}\`: ${WORKLOADS[workload]?.title ?? workload}`, '');
+    out.push(table(['size', 'input bytes', 'output chars', ...ids.map((id) => SHORT[id]), ...ratioHeader], wrows.map((r) => {
+      const mb = (id) => r.contenders[id]?.mb_s;
+      const ratio = (a, b) => (mb(a) && mb(b) ? mb(a) / mb(b) : undefined);
+      const cells = [x(ratio('leastdata_bytes', 'json_mask')), x(ratio('leastdata_string', 'json_mask')), x(ratio('leastdata_bytes', 'pick'))];
+      if (ids.includes('native')) cells.push(x(ratio('leastdata_bytes', 'native')), x(ratio('leastdata_core', 'native')));
+      return [r.size, r.bytes.toLocaleString('en'), r.output_chars.toLocaleString('en'), ...ids.map((id) => f1(mb(id))), ...cells];
+    })));
+    const chart = `filter-${platform.toLowerCase()}-${workload}.svg`;
+    charts[chart] = barChart({
+      title: `Filter throughput, ${platform}: ${workload}`,
+      subtitle: `${WORKLOADS[workload]?.title ?? workload} — median MB/s, higher is better`,
+      unit: 'MB/s',
+      groups: wrows.map((r) => r.size),
+      series: ids.map((id) => ({ name: LABELS[id], values: wrows.map((r) => r.contenders[id]?.mb_s ?? null) })),
+    });
+    out.push('', `![${platform} ${workload}](charts/${chart})`, '');
+  }
+  return out.join('\n');
+}
+
+function heapSection(heap, charts) {
+  if (!heap) return '';
+  const r = heap.results;
+  const ids = FILTER_ORDER.filter((id) => r.node?.contenders[id] || r.chromium?.contenders[id]);
+  const cells = (c) => (c ? [mib(c.growth_bytes), mib(c.v8_heap_growth_bytes), mib(c.off_heap_growth_bytes), mib(c.retained_with_output_bytes), mib(c.left_after_drop_bytes)] : ['–', '–', '–', '–', '–']);
+  const rows = ids.map((id) => [SHORT[id], ...cells(r.node?.contenders[id]), ...cells(r.chromium?.contenders[id])]);
+  const growth = (platform) => ids.map((id) => (r[platform]?.contenders[id] ? r[platform].contenders[id].growth_bytes / MIB : null));
+  charts['heap.svg'] = barChart({
+    title: `JS heap growth per call, ${r.workload} ${r.size}`,
+    subtitle: 'median MiB (V8 heap + off-heap memory), the returned string included; lower is better',
+    unit: 'MiB',
+    groups: ids.map((id) => SHORT[id]),
+    series: [
+      { name: 'Node (heapUsed + external)', values: growth('node') },
+      { name: 'Chromium (usedSize + backingStorageSize)', values: growth('chromium') },
+    ],
+    line: { value: 2, label: 'target for leastdata (bytes): 2 MiB' },
+  });
+  const platforms = ['Node', 'Chromium'];
+  return [
+    `## JS heap growth per call (\`${r.workload}\`, ${r.size}: ${r.bytes?.toLocaleString('en')} bytes; median of ${r.samples} calls)`,
+    '',
+    '*growth*: memory after the call minus memory after a full GC before it — garbage not yet collected plus the returned string — ' +
+      'split into the V8 heap and off-heap memory (Node: `external`, which holds ArrayBuffers such as wasm linear memory; ' +
+      'Chromium: `backingStorageSize`, which also holds strings Blink made, such as a large `TextDecoder` result). ' +
+      '*retained*: after a GC with the output still referenced (≈ the returned string); *left*: after dropping the output and a GC. ' +
+      'Growth is a lower bound on what a call allocates: young-generation collections during the call free part of it ' +
+      '(the JavaScript pipelines build a tree several times the input and show less).',
+    '',
+    table(['contender', ...platforms.flatMap((p) => [`${p} growth`, 'V8 heap', 'off-heap', 'retained', 'left'])], rows),
+    '',
+    r.node ? `wasm linear memory after the Node calls: ${mib(r.node.wasm_memory_bytes)}.` : '',
+    '',
+    '![heap](charts/heap.svg)',
+  ].join('\n');
+}
+
+function sizeSection(file, charts) {
+  if (!file) return '';
+  const s = file.results;
+  const rows = [
+    ['`leastdata.wasm`', s.wasm],
+    ['`leastdata.mjs` (Emscripten glue)', s.glue],
+    ['**.wasm + glue**', s.wasm_plus_glue],
+    ['everything `dist/browser.js` loads', s.browser_total],
+  ].map(([name, v]) => [name, kib(v.raw), kib(v.gzip), kib(v.brotli)]);
+  rows.push(['libsodium-wrappers (published)', '–', kib(s.libsodium_wrappers.gzip_bytes), '–']);
+  charts['package-size.svg'] = barChart({
+    title: 'What a page downloads',
+    subtitle: 'KiB, lower is better',
+    unit: 'KiB',
+    groups: ['raw', 'gzip -9', 'brotli -q 11'],
+    series: [
+      { name: '.wasm', values: [s.wasm.raw / KIB, s.wasm.gzip / KIB, s.wasm.brotli / KIB] },
+      { name: 'glue (.mjs)', values: [s.glue.raw / KIB, s.glue.gzip / KIB, s.glue.brotli / KIB] },
+      { name: '.wasm + glue', values: [s.wasm_plus_glue.raw / KIB, s.wasm_plus_glue.gzip / KIB, s.wasm_plus_glue.brotli / KIB] },
+      { name: 'libsodium-wrappers (published gzip)', values: [null, s.libsodium_wrappers.gzip_bytes / KIB, null] },
+    ],
+    line: { value: 200, label: '.wasm + glue target: 200 KiB gzip' },
+  });
+  return [
+    '## Package size (1 KiB = 1,024 bytes)',
+    '',
+    table(['file', 'raw', 'gzip -9', 'brotli -q 11'], rows),
+    '',
+    `libsodium-wrappers figure: ${s.libsodium_wrappers.source}.`,
+    '',
+    '![package size](charts/package-size.svg)',
+  ].join('\n');
+}
+
+function coldSection(file, charts) {
+  if (!file) return '';
+  const r = file.results;
+  const platforms = [['Node', r.node], ['Chromium', r.chromium]].filter(([, v]) => v);
+  const rows = platforms.map(([name, v]) => [name, v.samples, f1(v.total_ms), f1(v.load_ms), f1(v.instantiate_ms), f1(v.runtime_init_ms), f1(v.first_filter_ms),
+    name === 'Node' ? `import ${f1(v.import_ms)}` : `module graph ${f1(v.module_graph_ms)} (since navigation start)`]);
+  charts['cold-start.svg'] = barChart({
+    title: 'Cold start: load() to the first filter result',
+    subtitle: 'median ms over fresh processes / browser contexts, lower is better',
+    unit: 'ms',
+    groups: platforms.map(([name]) => name),
+    series: [
+      { name: 'load() to first result', values: platforms.map(([, v]) => v.total_ms) },
+      { name: 'of which WebAssembly compile + instantiate', values: platforms.map(([, v]) => v.instantiate_ms) },
+      { name: 'of which runtime init (constructors, embind)', values: platforms.map(([, v]) => v.runtime_init_ms) },
+      { name: 'of which first compile() + filter()', values: platforms.map(([, v]) => v.first_filter_ms) },
+    ],
+    line: { value: 50, label: 'Chromium target: 50 ms' },
+  });
+  return [
+    `## Cold start (median ms; \`${r.workload}\` policy, 10 KB ticket list from bytes)`,
+    '',
+    table(['', 'samples', 'load() → first result', 'load()', 'of which compile + instantiate', 'of which runtime init', 'first compile + filter', 'before the clock starts'], rows),
+    '',
+    '![cold start](charts/cold-start.svg)',
+  ].join('\n');
+}
+
+function redactSection(file, charts) {
+  if (!file) return '';
+  const r = file.results;
+  const ids = ['leastdata', 'redact_pii'];
+  const names = { leastdata: 'leastdata (label)', redact_pii: 'redact-pii (SyncRedactor)' };
+  const pct = (v) => `${(v * 100).toFixed(1)} %`;
+  charts['redact.svg'] = barChart({
+    title: 'Redaction throughput',
+    subtitle: `${(r.bytes / 1e6).toFixed(2)} MB of generated ticket text — median MB/s, higher is better`,
+    unit: 'MB/s',
+    groups: ['throughput'],
+    series: ids.map((id) => ({ name: names[id], values: [r[id].mb_s] })),
+  });
+  return [
+    `## Redaction (${r.bytes.toLocaleString('en')} bytes, ${r.sentences.toLocaleString('en')} sentences; quality judged on ${r.judged_sentences})`,
+    '',
+    table(['', 'MB/s', 'recall', 'recall, strict', 'precision', 'hard negatives spared', 'recall by type'],
+      ids.map((id) => [names[id], f1(r[id].mb_s), pct(r[id].recall), pct(r[id].recall_strict), pct(r[id].precision), pct(r[id].negatives_spared),
+        Object.entries(r[id].recall_by_type).map(([t, v]) => `${t} ${pct(v)}`).join(', ')])),
+    '',
+    `leastdata is ${x(r.speedup)} as fast. The corpus plants the five formats both tools claim to detect; see [README.md](README.md#redaction) for how recall and precision are judged.`,
+    '',
+    '![redaction](charts/redact.svg)',
+  ].join('\n');
+}
+
+function endpointSection(file, charts) {
+  if (!file) return '';
+  const { rows, server_options: serverOptions } = file.results;
+  const c0 = rows[0]?.fixed_concurrency;
+  const r0 = rows[0]?.fixed_rate;
+  charts['endpoint.svg'] = barChart({
+    title: 'Endpoint requests/s at fixed concurrency (wrk)',
+    subtitle: `wrk -t${c0?.threads} -c${c0?.connections} -d${c0?.duration_s?.toFixed(0)}s, higher is better`,
+    unit: 'requests/s',
+    groups: [...new Set(rows.map((r) => r.route))],
+    series: [...new Set(rows.map((r) => r.backend))].map((b) => ({
+      name: b === 'sqlite' ? 'SQLite' : 'PostgreSQL',
+      values: [...new Set(rows.map((r) => r.route))].map((route) => rows.find((r) => r.backend === b && r.route === route)?.fixed_concurrency.requests_per_s ?? null),
+    })),
+    line: { value: 5000, label: 'GET settings target: 5,000/s' },
+  });
+  return [
+    '## Endpoint (`leastdata-endpoint serve`, native build, on this machine together with the load generator)',
+    '',
+    `Server options: \`${serverOptions}\`. Fixed concurrency: wrk, closed loop. Fixed rate: \`bench/fixed-rate.js\`, open loop at ${r0?.rate_target} requests/s ` +
+      `for ${r0?.duration_s} s after ${r0?.warmup_s} s of warm-up, latency from each request's due time.`,
+    '',
+    table(['backend', 'route', 'requests/s', 'p50 ms', 'p90 ms', 'p99 ms', `at ${r0?.rate_target}/s: achieved`, 'p50 ms', 'p99 ms', 'max ms', 'service p99 ms'],
+      rows.map((r) => [r.backend === 'sqlite' ? 'SQLite' : 'PostgreSQL', r.route, Math.round(r.fixed_concurrency.requests_per_s).toLocaleString('en'),
+        f2(r.fixed_concurrency.p50_ms), f2(r.fixed_concurrency.p90_ms), f2(r.fixed_concurrency.p99_ms),
+        `${Math.round(r.fixed_rate.rate_achieved)}/s`, f2(r.fixed_rate.p50_ms), f2(r.fixed_rate.p99_ms), f2(r.fixed_rate.max_ms), f2(r.fixed_rate.service_p99_ms)])),
+    '',
+    '![endpoint](charts/endpoint.svg)',
+  ].join('\n');
+}
+
+/**
+ * Writes `<outDir>/RESULTS.md` and `<outDir>/charts/*.svg` from `<outDir>/results/*.json`.
+ * @returns {{ report: string, charts: string[] }} the paths written
+ */
+export function writeReport(outDir) {
+  const resultsDir = join(outDir, 'results');
+  const chartsDir = join(outDir, 'charts');
+  const results = readResults(resultsDir);
+  const charts = {};
+  const sections = [
+    '# Benchmark results',
+    '',
+    'Generated by `npm run bench` (`node bench/run.js`) from the files in [`results/`](results/); do not edit by hand. ' +
+      'How the figures are made and how to read them: [README.md](README.md).',
+    '',
+    targetsSection(results),
+    filterSection(results['filter-node'], 'Node', charts),
+    filterSection(results['filter-chromium'], 'Chromium', charts),
+    heapSection(results.heap, charts),
+    sizeSection(results['package-size'], charts),
+    coldSection(results['cold-start'], charts),
+    redactSection(results.redact, charts),
+    endpointSection(results.endpoint, charts),
+    machineSection(results),
+  ].filter((s) => s !== '');
+  const report = join(outDir, 'RESULTS.md');
+  writeFileSync(report, `${sections.join('\n\n')}\n`);
+  rmSync(chartsDir, { recursive: true, force: true });
+  mkdirSync(chartsDir, { recursive: true });
+  for (const [name, svg] of Object.entries(charts)) writeFileSync(join(chartsDir, name), svg);
+  return { report, charts: Object.keys(charts).map((name) => relative(outDir, join(chartsDir, name))) };
+}

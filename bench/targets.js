@@ -1,0 +1,70 @@
+// The targets of issue 7, judged on the result files of bench/results/: each gives the
+// measured value, the threshold, and met / not met (or not measured when its file or row
+// is missing, e.g. after `--only` or `--no-chromium`).
+import { COLD_START_WORKLOAD } from './cold-start.js';
+import { TARGET_WORKLOAD } from './workloads.js';
+
+export const KIB = 1024;
+export const MIB = 1024 * 1024;
+
+const row = (filter, size) => filter?.results.rows.find((r) => r.workload === TARGET_WORKLOAD && r.size === size);
+
+/** The native throughput (with ledger) of the Node run, for the Chromium wasm/native ratio. */
+function nativeMbS(results, size) {
+  return row(results['filter-node'], size)?.contenders.native?.mb_s;
+}
+
+/**
+ * @param {Record<string, any>} results result files by name (filter-node, filter-chromium, ...)
+ * @returns {{ target: string, where: string, value: number | undefined, shown: string, threshold: string, met: boolean | null, note?: string }[]}
+ */
+export function evaluateTargets(results) {
+  const targets = [];
+  const add = (target, where, value, threshold, met, shown, note) =>
+    targets.push({ target, where, value, threshold, met: value === undefined ? null : met(value), shown: value === undefined ? 'not measured' : shown(value), note });
+  const times = (v) => `${v.toFixed(2)}×`;
+  const percent = (v) => `${(v * 100).toFixed(0)} %`;
+
+  for (const platform of ['node', 'chromium']) {
+    const where = platform === 'node' ? 'Node' : 'Chromium';
+    const r = row(results[`filter-${platform}`], '1MB');
+    const c = r?.contenders;
+    const ratio = (a, b) => (c?.[a] && c?.[b] ? c[a].mb_s / c[b].mb_s : undefined);
+    add('filter from bytes vs JSON.parse + json-mask + JSON.stringify, 1 MB', where, ratio('leastdata_bytes', 'json_mask'), '≥ 2×', (v) => v >= 2, times);
+    add('filter from a string vs JSON.parse + json-mask + JSON.stringify, 1 MB', where, ratio('leastdata_string', 'json_mask'), '≥ 1×', (v) => v >= 1, times);
+    const native = nativeMbS(results, '1MB');
+    add('wasm (from bytes) vs the native build, 1 MB', where, c?.leastdata_bytes && native ? c.leastdata_bytes.mb_s / native : undefined, '≥ 50 %', (v) => v >= 0.5, percent,
+      platform === 'chromium' ? 'native figure from the Node run of the same invocation' : undefined);
+    add('wasm core (no JS boundary) vs the native build, 1 MB', where, c?.leastdata_core && native ? c.leastdata_core.mb_s / native : undefined, '≥ 50 %', (v) => v >= 0.5, percent,
+      'the same C++ compiled twice: input already in wasm memory, output not decoded to a JS string');
+  }
+
+  for (const platform of ['node', 'chromium']) {
+    const where = platform === 'node' ? 'Node' : 'Chromium';
+    const heap = results.heap?.results;
+    const bytes = heap?.[platform]?.contenders.leastdata_bytes;
+    const mib = (v) => `${(v / MIB).toFixed(2)} MiB`;
+    add(`JS heap growth per call, ${heap?.size ?? '10MB'} from bytes (returned string included)`, where, bytes?.growth_bytes, '≤ 2 MiB', (v) => v <= 2 * MIB, mib,
+      bytes ? `the returned string alone: ${mib(bytes.retained_with_output_bytes)} (${bytes.output_chars.toLocaleString('en')} characters)` : undefined);
+    add(`JS heap growth per call, ${heap?.size ?? '10MB'} from bytes (the returned string excluded)`, where,
+      bytes ? bytes.growth_bytes - bytes.retained_with_output_bytes : undefined, '≤ 2 MiB', (v) => v <= 2 * MIB, mib);
+  }
+
+  const sizes = results['package-size']?.results;
+  add('.wasm + glue, gzip', 'package', sizes?.wasm_plus_glue.gzip, '≤ 200 KiB', (v) => v <= 200 * KIB, (v) => `${(v / KIB).toFixed(1)} KiB`,
+    sizes ? `libsodium-wrappers: ${(sizes.libsodium_wrappers.gzip_bytes / KIB).toFixed(0)} KiB gzip` : undefined);
+
+  const cold = results['cold-start']?.results;
+  add(`cold start, load() to first filter result (${COLD_START_WORKLOAD}, 10 KB)`, 'Chromium', cold?.chromium?.total_ms, '≤ 50 ms', (v) => v <= 50, (v) => `${v.toFixed(1)} ms`);
+
+  const endpoint = results.endpoint?.results.rows ?? [];
+  for (const backend of ['sqlite', 'postgresql']) {
+    const get = endpoint.find((r) => r.backend === backend && r.route === 'GET settings');
+    add('endpoint GET settings (JWT verified), requests/s at fixed concurrency', backend === 'sqlite' ? 'SQLite' : 'PostgreSQL',
+      get?.fixed_concurrency.requests_per_s, '≥ 5,000/s', (v) => v >= 5000, (v) => `${Math.round(v).toLocaleString('en')}/s`,
+      get ? `wrk -t${get.fixed_concurrency.threads} -c${get.fixed_concurrency.connections}` : undefined);
+    add(`endpoint GET settings p99 at ${get?.fixed_rate.rate_target ?? 1000} requests/s (open loop)`, backend === 'sqlite' ? 'SQLite' : 'PostgreSQL',
+      get?.fixed_rate.p99_ms, '≤ 10 ms', (v) => v <= 10, (v) => `${v.toFixed(2)} ms`);
+  }
+  return targets;
+}

@@ -1,0 +1,78 @@
+// Timing shared by Node and the Chromium page: interleaved rounds, so every contender of
+// a comparison sees the same machine state and the ratios come from the same run.
+
+/** The median of numbers (the mean of the two middle values for an even count). */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The p-th percentile (0..100), nearest rank. */
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+/**
+ * Times contenders (id → function) in rounds. Each contender is first warmed up (at least
+ * `warmupCalls` calls and `warmupMs`) and its batch sized (about `batchMs` of calls, at
+ * least one), then every round runs each contender's batch in a rotating
+ * order, after a full GC when `gc` is given, so no contender pays for the garbage of another. Stops after `minRounds`
+ * rounds once `minTimeMs` per contender has been spent.
+ * @returns {Record<string, { median_ms: number, p25_ms: number, p75_ms: number, samples: number }>}
+ *   per contender: the median (and quartiles) over rounds of the time per call
+ */
+export function timeInterleaved(contenders, options = {}) {
+  const { minTimeMs = 1000, minRounds = 5, batchMs = 50, warmupCalls = 3, warmupMs = 100, gc } = options;
+  const ids = Object.keys(contenders);
+  const callsPerBatch = {};
+  for (const id of ids) {
+    const run = contenders[id];
+    let calls = 0;
+    const start = performance.now();
+    while (calls < warmupCalls || performance.now() - start < warmupMs) {
+      run();
+      calls++;
+    }
+    // Sized after the warm-up (the first calls, compiling and tiering up, would undersize
+    // it), and resized after every batch.
+    calls = 0;
+    const batchStart = performance.now();
+    while (performance.now() - batchStart < batchMs) {
+      run();
+      calls++;
+    }
+    callsPerBatch[id] = calls;
+  }
+  const samples = Object.fromEntries(ids.map((id) => [id, []]));
+  const spent = Object.fromEntries(ids.map((id) => [id, 0]));
+  for (let round = 0; round < minRounds || ids.some((id) => spent[id] < minTimeMs); round++) {
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[(round + k) % ids.length];
+      const run = contenders[id];
+      const calls = callsPerBatch[id];
+      gc?.();
+      const start = performance.now();
+      for (let i = 0; i < calls; i++) run();
+      const elapsed = performance.now() - start;
+      spent[id] += elapsed;
+      samples[id].push(elapsed / calls);
+      // Keep batches near batchMs as the code warms up further (tier-up can come late).
+      callsPerBatch[id] = Math.max(1, Math.min(calls * 4, Math.round((calls * batchMs) / Math.max(elapsed, 1e-3))));
+    }
+  }
+  return Object.fromEntries(ids.map((id) => [id, {
+    median_ms: median(samples[id]),
+    p25_ms: percentile(samples[id], 25),
+    p75_ms: percentile(samples[id], 75),
+    samples: samples[id].length,
+  }]));
+}
+
+/** For samples of timings ({ x_ms, ... }): the median of each `_ms` field, and the samples. */
+export function mediansOf(runs) {
+  const keys = Object.keys(runs[0]).filter((k) => k.endsWith('_ms'));
+  return { samples: runs.length, ...Object.fromEntries(keys.map((k) => [k, median(runs.map((r) => r[k]))])), runs };
+}
