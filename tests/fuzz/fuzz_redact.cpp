@@ -30,37 +30,12 @@ using redact::PseudonymKey;
 using redact::detector_name;
 using leastdata::fuzz::check;
 
-// Unicode Table 3-7, written independently of wasm/src/redact/utf8.cpp.
+// Where `text` stops being well-formed UTF-8, if it does.
 std::optional<std::size_t> first_invalid(std::string_view text) {
-   std::size_t i = 0;
-   while(i < text.size()) {
-      const auto b = static_cast<std::uint8_t>(text[i]);
-      std::size_t length = 0;
-      std::uint8_t low = 0x80;
-      std::uint8_t high = 0xBF;
-      if(b < 0x80) {
-         length = 1;
-      } else if(b >= 0xC2 && b <= 0xDF) {
-         length = 2;
-      } else if(b >= 0xE0 && b <= 0xEF) {
-         length = 3;
-         low = b == 0xE0 ? 0xA0 : 0x80;
-         high = b == 0xED ? 0x9F : 0xBF;
-      } else if(b >= 0xF0 && b <= 0xF4) {
-         length = 4;
-         low = b == 0xF0 ? 0x90 : 0x80;
-         high = b == 0xF4 ? 0x8F : 0xBF;
-      } else {
+   for(std::size_t i = 0; i < text.size();) {
+      const std::size_t length = leastdata::fuzz::utf8_sequence_length(text, i);
+      if(length == 0) {
          return i;
-      }
-      for(std::size_t k = 1; k < length; ++k) {
-         if(i + k >= text.size()) {
-            return i;
-         }
-         const auto c = static_cast<std::uint8_t>(text[i + k]);
-         if(c < (k == 1 ? low : 0x80) || c > (k == 1 ? high : 0xBF)) {
-            return i;
-         }
       }
       i += length;
    }

@@ -68,6 +68,40 @@ inline void check_error(const Error& error, std::initializer_list<ErrorCode> all
          [&] { return error.to_json() + " for " + std::to_string(input_size) + " bytes"; });
 }
 
+/// The length of the well-formed UTF-8 sequence at `at` (Unicode Table 3-7), or 0. Written
+/// independently of the core's decoders, which the targets check against it.
+inline std::size_t utf8_sequence_length(std::string_view text, std::size_t at) noexcept {
+   const auto b = static_cast<std::uint8_t>(text[at]);
+   std::size_t length = 0;
+   std::uint8_t low = 0x80;
+   std::uint8_t high = 0xBF;
+   if(b < 0x80) {
+      return 1;
+   } else if(b >= 0xC2 && b <= 0xDF) {
+      length = 2;
+   } else if(b >= 0xE0 && b <= 0xEF) {
+      length = 3;
+      low = b == 0xE0 ? 0xA0 : 0x80;
+      high = b == 0xED ? 0x9F : 0xBF;
+   } else if(b >= 0xF0 && b <= 0xF4) {
+      length = 4;
+      low = b == 0xF0 ? 0x90 : 0x80;
+      high = b == 0xF4 ? 0x8F : 0xBF;
+   } else {
+      return 0;
+   }
+   for(std::size_t k = 1; k < length; ++k) {
+      if(at + k >= text.size()) {
+         return 0;
+      }
+      const auto c = static_cast<std::uint8_t>(text[at + k]);
+      if(c < (k == 1 ? low : 0x80) || c > (k == 1 ? high : 0xBF)) {
+         return 0;
+      }
+   }
+   return length;
+}
+
 /// What `scan_json` found: whether the text is one RFC 8259 JSON value, and how many scalars
 /// (strings, numbers, literals; not member names) it holds.
 struct JsonScan {
@@ -171,33 +205,11 @@ class JsonScanner final {
          return false;
       }
 
-      // One well-formed multi-byte UTF-8 sequence (Unicode Table 3-7).
+      // One well-formed multi-byte UTF-8 sequence.
       bool utf8_sequence() {
-         const auto b = static_cast<std::uint8_t>(m_text[m_at]);
-         std::size_t length = 0;
-         std::uint8_t low = 0x80;
-         std::uint8_t high = 0xBF;
-         if(b >= 0xC2 && b <= 0xDF) {
-            length = 2;
-         } else if(b >= 0xE0 && b <= 0xEF) {
-            length = 3;
-            low = b == 0xE0 ? 0xA0 : 0x80;
-            high = b == 0xED ? 0x9F : 0xBF;
-         } else if(b >= 0xF0 && b <= 0xF4) {
-            length = 4;
-            low = b == 0xF0 ? 0x90 : 0x80;
-            high = b == 0xF4 ? 0x8F : 0xBF;
-         } else {
+         const std::size_t length = utf8_sequence_length(m_text, m_at);
+         if(length < 2) {
             return false;
-         }
-         for(std::size_t k = 1; k < length; ++k) {
-            if(m_at + k >= m_text.size()) {
-               return false;
-            }
-            const auto c = static_cast<std::uint8_t>(m_text[m_at + k]);
-            if(c < (k == 1 ? low : 0x80) || c > (k == 1 ? high : 0xBF)) {
-               return false;
-            }
          }
          m_at += length;
          return true;
