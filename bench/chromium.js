@@ -7,7 +7,8 @@ import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 
 import { CHROMIUM_ARGS, startServer } from '../tests/browser/harness.js';
-import { median, mediansOf } from './timing.js';
+import { HeapSamples } from './heap-samples.js';
+import { mediansOf } from './timing.js';
 import { WORKLOADS } from './workloads.js';
 
 const require = createRequire(import.meta.url);
@@ -105,7 +106,7 @@ export async function heapChromium({ browser, origin, workload, size, samples, l
   for (const id of ids) {
     log(`heap chromium ${workload} ${size.label} ${id}`);
     for (let i = 0; i < 2; i++) await page.evaluate((c) => window.bench.call(c), id); // warm-up: memory growth, tier-up
-    const d = { heap: [], offHeap: [], growth: [], retained: [], left: [] };
+    const d = new HeapSamples();
     let outputChars = 0;
     for (let i = 0; i < samples; i++) {
       await gc();
@@ -116,23 +117,9 @@ export async function heapChromium({ browser, origin, workload, size, samples, l
       const u2 = await usage();
       await page.evaluate(() => window.bench.drop());
       await gc();
-      const u3 = await usage();
-      const total = (u) => u.heap + u.offHeap - u0.heap - u0.offHeap;
-      d.heap.push(u1.heap - u0.heap);
-      d.offHeap.push(u1.offHeap - u0.offHeap);
-      d.growth.push(total(u1));
-      d.retained.push(total(u2));
-      d.left.push(total(u3));
+      d.add(u0, u1, u2, await usage());
     }
-    result[id] = {
-      growth_bytes: median(d.growth),
-      retained_with_output_bytes: median(d.retained),
-      left_after_drop_bytes: median(d.left),
-      v8_heap_growth_bytes: median(d.heap),
-      off_heap_growth_bytes: median(d.offHeap),
-      output_chars: outputChars,
-      samples,
-    };
+    result[id] = d.summary(outputChars);
   }
   await context.close();
   return { bytes, contenders: result };

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 
 import { load } from '../dist/node.js';
 import { makeContenders, withOutputInJs } from './contenders.js';
-import { median } from './timing.js';
+import { HeapSamples } from './heap-samples.js';
 import { WORKLOADS } from './workloads.js';
 
 if (typeof gc !== 'function') throw new Error('run with node --expose-gc');
@@ -23,39 +23,30 @@ const bytes = Buffer.from(text);
 const ld = await load();
 const contenders = withOutputInJs(makeContenders(WORKLOADS[workload], { ld, jsonMask, bytes, text }));
 
+// `external` includes `arrayBuffers` (wasm linear memory, Buffers).
+const usage = () => {
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, offHeap: m.external };
+};
+
 const result = {};
 for (const [id, run] of Object.entries(contenders)) {
   run();
   run();
-  const d = { heap: [], offHeap: [], growth: [], retained: [], left: [] };
+  const d = new HeapSamples();
   let outputChars = 0;
   for (let i = 0; i < samples; i++) {
     gc();
-    const m0 = process.memoryUsage();
+    const m0 = usage();
     let output = run();
-    const m1 = process.memoryUsage();
+    const m1 = usage();
     gc();
-    const m2 = process.memoryUsage();
+    const m2 = usage();
     outputChars = output.length;
     output = null;
     gc();
-    const m3 = process.memoryUsage();
-    // `external` includes `arrayBuffers` (wasm linear memory, Buffers).
-    const total = (m) => m.heapUsed + m.external - m0.heapUsed - m0.external;
-    d.heap.push(m1.heapUsed - m0.heapUsed);
-    d.offHeap.push(m1.external - m0.external);
-    d.growth.push(total(m1));
-    d.retained.push(total(m2));
-    d.left.push(total(m3));
+    d.add(m0, m1, m2, usage());
   }
-  result[id] = {
-    growth_bytes: median(d.growth),
-    retained_with_output_bytes: median(d.retained),
-    left_after_drop_bytes: median(d.left),
-    v8_heap_growth_bytes: median(d.heap),
-    off_heap_growth_bytes: median(d.offHeap),
-    output_chars: outputChars,
-    samples,
-  };
+  result[id] = d.summary(outputChars);
 }
 process.stdout.write(JSON.stringify({ bytes: bytes.length, wasm_memory_bytes: ld.wasmMemory.buffer.byteLength, contenders: result }));
