@@ -45,17 +45,33 @@ export class Engine {
     if (this.disposed) throw new LeastDataError('disposed', 'this leastdata instance was disposed; call load() again');
   }
 
-  // Runs `call` and zeroes the stack it used, whatever happens.
+  // Runs `call` and zeroes the stack it used, whatever happens. A trap (a bug in the
+  // core: the instance's heap can no longer be trusted, and its buffers were not wiped)
+  // wipes all of linear memory, retires the instance and becomes 'internal_error'.
   guarded(call) {
     const m = this.module;
     m.stackReset();
     try {
       return call();
+    } catch (error) {
+      if (error instanceof WebAssembly.RuntimeError) throw this.retireAfterTrap(error);
+      throw error;
     } finally {
-      const top = m.stackCurrent();
-      const bottom = Math.max(m.stackEnd(), m.stackLowest() - STACK_SAFETY_MARGIN);
-      if (top > bottom) m.HEAPU8.fill(0, bottom, top);
+      if (!this.disposed) {
+        const top = m.stackCurrent();
+        const bottom = Math.max(m.stackEnd(), m.stackLowest() - STACK_SAFETY_MARGIN);
+        if (top > bottom) m.HEAPU8.fill(0, bottom, top);
+      }
     }
+  }
+
+  retireAfterTrap(trap) {
+    this.module.HEAPU8.fill(0);
+    this.disposed = true;
+    return new LeastDataError(
+      'internal_error',
+      `the leastdata core stopped with "${trap.message}"; its memory was wiped and this instance retired: call load() again, and please report the input that caused it`,
+    );
   }
 
   lastError() {
@@ -271,7 +287,8 @@ export class CompiledPolicy {
 
   dispose() {
     if (this.handle === null) return;
-    this.handle.delete();
+    // A retired instance's memory is zeroed: the handle is gone with it.
+    if (!this.engine.disposed) this.handle.delete();
     this.handle = null;
     this.engine.policies.delete(this);
   }

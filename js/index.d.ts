@@ -23,6 +23,7 @@ export type LeastDataErrorCode =
   | 'personal_data'
   | 'origin_not_allowed'
   | 'load_failed'
+  | 'internal_error'
   | 'disposed';
 
 /** Where the .wasm comes from; default: beside the package's JavaScript. */

@@ -167,6 +167,48 @@ test('a 10,000-deep input is a depth_limit error, and the module keeps working',
   policy.dispose();
 });
 
+test('a response cut short inside nested arrays is invalid_json at its end, at every depth', () => {
+  // Closing brackets used to be written while the error unwound: from 34 levels on the
+  // writes left the output buffer and the wasm instance trapped (issue: filter output bound).
+  for (const selection of ['a', '*', 'a(q)']) {
+    const policy = ld.compile({ version: 1, select: selection });
+    for (let levels = 1; levels <= 62; levels++) {
+      const cut = '['.repeat(levels) + '{"a":"x","b":"y"}';
+      expectError(() => policy.filter(cut), 'invalid_json', cut.length);
+      expectError(() => policy.filter(new TextEncoder().encode(cut)), 'invalid_json', cut.length);
+    }
+    assert.equal(policy.filter('[[{"a":1}]]'), selection === 'a(q)' ? '[[{}]]' : '[[{"a":1}]]', 'the instance keeps working');
+    policy.dispose();
+  }
+  const finding = ld.compile({ version: 1, select: 'a' });
+  expectError(() => finding.filter('['.repeat(34) + '{"a41,"b\x02:2},{"b":3}]'), 'invalid_json', 41);
+  finding.dispose();
+});
+
+test('a trap in the core becomes internal_error, wipes linear memory and retires the instance', async () => {
+  const session = await load();
+  const policy = session.compile(ticketPolicy);
+  const marker = 'TRAP-MARKER-3f9a';
+  const memory = session.wasmMemory;
+  // A real wasm trap (`unreachable`), raised while the input copy is in linear memory.
+  const trapping = new WebAssembly.Instance(
+    new WebAssembly.Module(
+      Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 7, 8, 1, 4, 116, 114, 97, 112, 0, 0, 10, 5, 1, 3, 0, 0, 11),
+    ),
+  ).exports.trap;
+  const handle = policy.handle;
+  policy.handle = new Proxy(handle, {
+    get: (target, key) => (key === 'filter' ? () => trapping() : Reflect.get(target, key).bind(target)),
+  });
+  assert.throws(() => trapping(), WebAssembly.RuntimeError);
+  expectError(() => policy.filter(`{"ticket":{"subject":"${marker}"}}`), 'internal_error');
+  assert.ok(new Uint8Array(memory.buffer).every((b) => b === 0), 'all of linear memory is zero after a trap');
+  expectError(() => policy.filter(payload), 'disposed');
+  expectError(() => session.compile(ticketPolicy), 'disposed');
+  policy.dispose();
+  session.dispose();
+});
+
 test('the core exposes its limits', () => {
   assert.deepEqual(ld.limits, { maxDepthCeiling: 1024, maxInputBytesCeiling: 512 * 1024 * 1024 });
 });

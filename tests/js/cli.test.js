@@ -184,6 +184,12 @@ describe('leastdata CLI', { concurrency: 4 }, () => {
     assertFails(await leastdata(['filter', '--policy', policyFile], input), 'invalid_json', cut);
   });
 
+  it('invalid_json, not a trap: a response cut short 34 arrays deep', async () => {
+    const policy = scratchFile('select-a.policy', '{"version":1,"select":"a"}');
+    const input = Buffer.from('['.repeat(34) + '{"a":"x","b":"y"}');
+    assertFails(await leastdata(['filter', '--policy', policy], input), 'invalid_json', input.length);
+  });
+
   it('invalid_json: a fixture truncated inside a string is reported at its opening quote', async () => {
     const text = fixture('tickets-with-users.json');
     const quote = text.indexOf('"Drucker im 3. OG');

@@ -548,4 +548,50 @@ TEST_CASE("errors: error values carry a stable code name and a JSON form", "[err
    CHECK(error_code_name(ErrorCode::duplicate_key) == "duplicate_key");
 }
 
+// ---- the output bound (wasm/src/filter_output.hpp) -------------------------------------------
+// A container cut short used to have its closing brackets written while the error unwound:
+// one byte more per open level than the input held, past the buffer from 9 levels on (a
+// heap overflow natively, a trap under wasm). The first input is the fuzzer's finding.
+
+TEST_CASE("errors: inputs cut short inside nested arrays write nothing past the output bound", "[errors][bound]") {
+   const std::string finding = std::string(34, '[') + "{\"a41,\"b\x02:2},{\"b\":3}]";
+   check_error(select("a"), finding, "invalid_json", 41);
+
+   for(const char* selection : {"a", "*", "a(q)", "a,b", "*(*)"}) {
+      INFO("selection: " << selection);
+      const Policy policy = select(selection);
+      for(std::size_t levels : {1, 8, 9, 17, 20, 34, 60}) {
+         INFO("levels: " << levels);
+         // A response cut short after its first element, and one cut inside it.
+         const std::string cut = std::string(levels, '[') + R"({"a":"x","b":"y"})";
+         check_error(policy, cut, "invalid_json", cut.size());
+         const std::string cut_inside = std::string(levels, '[') + R"({"a":["x",{"b":)";
+         check_error(policy, cut_inside, "invalid_json", cut_inside.size());
+         // Nested objects cut short, kept whole and projected.
+         std::string objects;
+         for(std::size_t i = 0; i != levels; ++i) {
+            objects += R"({"a":)";
+         }
+         objects += "[1,";
+         check_error(policy, objects, "invalid_json", objects.size());
+      }
+   }
+}
+
+TEST_CASE("errors: a fault after redactions that grew the output leaves no output", "[errors][bound]") {
+   const Policy policy = compile_or_fail(
+      R"({"version":1,"select":"a","redact":{"rules":[{"path":"a[]","detect":["email"],"action":"label"}]}})");
+   std::string input = std::string(R"({"a":[)");
+   for(int i = 0; i != 200; ++i) {
+      input += R"("a@b.io x@y.io",)";
+   }
+   const std::string whole = input + R"("z@z.io"]})";
+   const Outcome ok = run(policy, whole);
+   REQUIRE(ok.ok);
+   CHECK(ok.output.size() > whole.size());  // redaction made it longer than its input
+   CHECK(ok.output.find('@') == std::string::npos);
+   check_error(policy, input, "invalid_json", input.size());
+   check_error(policy, std::string(30, '[') + whole.substr(5), "invalid_json", 30 + whole.size() - 5 - 1);
+}
+
 }  // namespace leastdata::test

@@ -7,6 +7,7 @@
 // whitespace but never re-encodes a string or a number.
 #include <leastdata/filter.hpp>
 
+#include "filter_output.hpp"
 #include "json_text.hpp"
 #include "path_counter.hpp"
 #include "plan.hpp"
@@ -69,7 +70,7 @@ class FilterRun final {
          m_begin(input.data()),
          m_p(input.data()),
          m_end(input.data() + input.size()),
-         m_output(output),
+         m_output(output, m_begin, m_end, m_p),
          m_max_depth(policy.limits().max_depth),
          m_root(policy.plan().root()),
          m_ledger(ledger),
@@ -77,20 +78,12 @@ class FilterRun final {
          m_pseudonym_key(pseudonym_key) {}
 
       Status run() {
-         // Output never exceeds the input (it is a compacted subset), except that a
-         // dropped top-level scalar becomes `null`: reserve once, never reallocate.
-         m_output.clear();
-         m_output.resize(static_cast<std::size_t>(m_end - m_begin) + 8);
-         m_out = m_output.data();
-
-         const bool ok = run_root();
-         const std::size_t written = static_cast<std::size_t>(m_out - m_output.data());
-         if(!ok) {
-            secure_zero(m_output.data(), written);
-            m_output.clear();
+         if(!run_root()) {
+            m_output.discard();
             return std::move(*m_error);
          }
-         m_output.resize(written);
+         const std::size_t written = m_output.written();
+         m_output.finish();
          if(m_ledger != nullptr) {
             m_ledger->bytes_in = static_cast<std::uint64_t>(m_end - m_begin);
             m_ledger->bytes_out = written;
@@ -116,14 +109,10 @@ class FilterRun final {
 
       bool unexpected(const char* expected) { return fail_json(expected, m_p); }
 
-      // ---- output ---------------------------------------------------------------------
+      // ---- output (every write goes through m_output, which holds the bound) ---------
 
-      void put(std::uint8_t byte) { *m_out++ = byte; }
-      void put(const std::uint8_t* from, const std::uint8_t* to) {
-         const auto n = static_cast<std::size_t>(to - from);
-         std::memcpy(m_out, from, n);
-         m_out += n;
-      }
+      void put(std::uint8_t byte) { m_output.put(byte); }
+      void put(const std::uint8_t* from, const std::uint8_t* to) { m_output.put(from, to); }
 
       // ---- grammar --------------------------------------------------------------------
 
@@ -328,6 +317,14 @@ class FilterRun final {
          }
       }
 
+      // Writes the closing bracket of a container the walk has read to its end. Only a
+      // container read whole is closed: an error unwinds without writing (the bound of
+      // filter_output.hpp charges each bracket to the input bracket behind it).
+      bool close(std::uint8_t bracket) {
+         put(bracket);
+         return true;
+      }
+
       // Writes the separating comma before every item but the first.
       void put_separator(bool& first) {
          if(!first) {
@@ -360,8 +357,7 @@ class FilterRun final {
                m_paths.pop(mark);
                return kept;
             });
-            put('}');
-            return ok;
+            return ok && close('}');
          }
       }
 
@@ -378,8 +374,7 @@ class FilterRun final {
                return walk_value<true>();
             });
             m_paths.pop(mark);
-            put(']');
-            return ok;
+            return ok && close(']');
          }
       }
 
@@ -418,25 +413,15 @@ class FilterRun final {
             return true;
          }
          const WipedBuffer& out = redacted.value().text;
-         // Escaping at most sextuples a byte (\u00XX); the rest of the input still fits after.
-         reserve_output(out.size() * 6 + 2);
+         // Escaping at most sextuples a byte (\u00XX), plus the two quotes.
+         m_output.reserve_growth(out.size() * 6 + 2);
          put('"');
          for(std::uint8_t byte : out) {
-            json_text::put_escaped(m_out, byte);
+            m_output.put_escaped(byte);
          }
          put('"');
+         m_output.settle_growth();
          return true;
-      }
-
-      // Makes room for `extra` bytes more than the rest of the input can produce. Only
-      // redaction can make the output longer than the input.
-      void reserve_output(std::size_t extra) {
-         const std::size_t written = static_cast<std::size_t>(m_out - m_output.data());
-         const std::size_t needed = written + extra + static_cast<std::size_t>(m_end - m_p) + 8;
-         if(needed > m_output.size()) {
-            m_output.resize(std::max(needed, m_output.size() * 2));
-            m_out = m_output.data() + written;
-         }
       }
 
       // ---- projection -----------------------------------------------------------------
@@ -611,8 +596,7 @@ class FilterRun final {
             }
             return project_member(*plan, name, first, raw_name, raw_name_end);
          });
-         put('}');
-         return ok;
+         return ok && close('}');
       }
 
       // Skips a value no rule of `plan` applies to. When predicates were evaluated on it,
@@ -687,8 +671,7 @@ class FilterRun final {
             return keep(*action, &plan);
          });
          m_paths.pop(mark);
-         put(']');
-         return ok;
+         return ok && close(']');
       }
 
       bool run_root() {
@@ -711,7 +694,9 @@ class FilterRun final {
                // be JSON, so it is `null`.
                ++m_dropped;
                ok = walk_value<false>();
-               put(reinterpret_cast<const std::uint8_t*>("null"), reinterpret_cast<const std::uint8_t*>("null") + 4);
+               if(ok) {
+                  m_output.put_null();
+               }
             }
          }
          if(!ok) {
@@ -727,8 +712,7 @@ class FilterRun final {
       const std::uint8_t* const m_begin;
       const std::uint8_t* m_p;
       const std::uint8_t* const m_end;
-      WipedBuffer& m_output;
-      std::uint8_t* m_out = nullptr;
+      detail::FilterOutput m_output;
       std::size_t m_depth = 0;
       const std::size_t m_max_depth;
       const MemberPlan& m_root;

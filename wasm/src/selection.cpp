@@ -148,7 +148,13 @@ class SelectionParser final {
          while(m_pos < m_text.size()) {
             const char c = m_text[m_pos];
             if(c == '\\') {
-               if(m_pos + 1 >= m_text.size() || !is_special(m_text[m_pos + 1])) {
+               // A trailing backslash is an error, not ignored as json-mask ignores it: a
+               // selection cut short must not silently select something else.
+               if(m_pos + 1 >= m_text.size()) {
+                  fail("'\\' at the end of the selection escapes nothing; write \\\\ for a backslash");
+                  return false;
+               }
+               if(!is_special(m_text[m_pos + 1])) {
                   fail("'\\' escapes only , / ( ) * [ ] = | \\");
                   return false;
                }
