@@ -20,7 +20,15 @@ class ApiError final : public std::runtime_error {
          return *this;
       }
 
+      /// A fixed reason for the operator's log, never sent to the client (e.g. why a token
+      /// was refused, where the client gets one message for every refusal).
+      ApiError& with_log_detail(std::string detail) {
+         m_log_detail = std::move(detail);
+         return *this;
+      }
+
       int status() const noexcept { return m_status; }
+      const std::string& log_detail() const noexcept { return m_log_detail; }
       const std::string& code() const noexcept { return m_code; }
       const std::vector<std::pair<std::string, std::string>>& headers() const noexcept { return m_headers; }
 
@@ -28,6 +36,7 @@ class ApiError final : public std::runtime_error {
       int m_status;
       std::string m_code;
       std::vector<std::pair<std::string, std::string>> m_headers;
+      std::string m_log_detail;
 };
 
 }  // namespace leastdata::server

@@ -24,8 +24,13 @@ namespace {
 
 using nlohmann::json;
 
-[[noreturn]] void reject(const std::string& message) {
-   throw ApiError(401, "invalid_token", message);
+// Every refused token gets this one message: a reply that told "unknown issuer" from "signature
+// does not verify" would let anyone list which subdomains are customers. The reason goes to
+// the operator's log only.
+constexpr const char* k_refused = "the bearer token was not accepted; send a JWT signed as docs/endpoint.md describes";
+
+[[noreturn]] void reject(const std::string& reason) {
+   throw ApiError(401, "invalid_token", k_refused).with_log_detail(reason);
 }
 
 std::vector<std::uint8_t> decode_segment(std::string_view text, const char* what) {
@@ -166,12 +171,34 @@ std::shared_ptr<const Botan::Public_Key> Authenticator::load_rs256_key(const std
    return key;
 }
 
+std::string Authenticator::claimed_issuer(std::string_view header) {
+   const auto first = header.find('.');
+   const auto second = first == std::string_view::npos ? first : header.find('.', first + 1);
+   if(second == std::string_view::npos || header.size() > k_max_token_size + 64) {
+      return {};
+   }
+   const auto payload = crypto::base64url_decode(header.substr(first + 1, second - first - 1));
+   if(!payload) {
+      return {};
+   }
+   const auto claims = jcs::parse(std::string_view(reinterpret_cast<const char*>(payload.value().data()), payload.value().size()));
+   if(!claims || !claims.value().is_object()) {
+      return {};
+   }
+   const auto iss = claims.value().find("iss");
+   if(iss == claims.value().end() || !iss->is_string() || iss->get_ref<const std::string&>().size() > 300) {
+      return {};
+   }
+   return iss->get<std::string>();
+}
+
 Identity Authenticator::authenticate(std::string_view header) const {
    constexpr std::string_view scheme = "bearer ";
    if(header.size() <= scheme.size() ||
       !std::equal(scheme.begin(), scheme.end(), header.begin(),
                   [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
-      throw ApiError(401, "unauthorized", "an Authorization: Bearer <JWT> header is required");
+      throw ApiError(401, "unauthorized", "an Authorization: Bearer <JWT> header is required")
+         .with_log_detail("no bearer token");
    }
    std::string_view token = header.substr(scheme.size());
    while(!token.empty() && token.front() == ' ') {
@@ -212,7 +239,7 @@ Identity Authenticator::authenticate(std::string_view header) const {
    const std::string& issuer = iss->get_ref<const std::string&>();
    if(issuer.size() <= zendesk.size() || issuer.compare(issuer.size() - zendesk.size(), zendesk.size(), zendesk) != 0 ||
       !tenants::valid_subdomain(std::string_view(issuer).substr(0, issuer.size() - zendesk.size()))) {
-      reject("claim iss is not <subdomain>.zendesk.com");
+      reject("claim iss does not name a Zendesk subdomain");
    }
    const Millis now = m_clock.now();
    const std::string_view subdomain = std::string_view(issuer).substr(0, issuer.size() - zendesk.size());

@@ -47,8 +47,13 @@ class Authenticator final {
                     std::shared_ptr<const Botan::Public_Key> rs256_key);
 
       /// The identity, or throws ApiError 401 (`unauthorized` without a bearer token,
-      /// `invalid_token` otherwise).
+      /// `invalid_token` with one message for every other refusal; the reason is the
+      /// error's log detail).
       Identity authenticate(std::string_view authorization_header) const;
+
+      /// The `iss` a token claims, unverified (empty when none can be read): the key by
+      /// which failed authentications are rate limited per claimed tenant.
+      static std::string claimed_issuer(std::string_view authorization_header);
 
       /// Reads an RSA public key (PEM, "-----BEGIN PUBLIC KEY-----") from a file or from the
       /// argument itself; at least 2048 bits. Throws std::invalid_argument.

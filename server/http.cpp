@@ -125,6 +125,91 @@ std::optional<json> normalise_id(const json& v) {
    }
    return std::nullopt;
 }
+// ---- exact numbers ------------------------------------------------------------------------
+
+// A JSON number's decimal value: sign, significant digits, and the power of ten of the
+// first digit. Zero (whatever its sign or form) has no digits.
+struct Decimal {
+      bool negative = false;
+      std::string digits;
+      long exponent = 0;
+      bool operator==(const Decimal&) const = default;
+};
+
+Decimal decimal_of(std::string_view number) {
+   Decimal d;
+   std::size_t i = 0;
+   if(i < number.size() && number[i] == '-') {
+      d.negative = true;
+      ++i;
+   }
+   long point = 0;  // digits before the decimal point
+   bool in_fraction = false;
+   for(; i < number.size() && number[i] != 'e' && number[i] != 'E'; ++i) {
+      if(number[i] == '.') {
+         in_fraction = true;
+         continue;
+      }
+      d.digits.push_back(number[i]);
+      if(!in_fraction) {
+         ++point;
+      }
+   }
+   long exponent = 0;
+   if(i < number.size()) {
+      ++i;
+      bool negative_exponent = false;
+      if(i < number.size() && (number[i] == '+' || number[i] == '-')) {
+         negative_exponent = number[i] == '-';
+         ++i;
+      }
+      for(; i < number.size(); ++i) {
+         exponent = std::min<long>(exponent * 10 + (number[i] - '0'), 1'000'000'000);  // far past any double
+      }
+      if(negative_exponent) {
+         exponent = -exponent;
+      }
+   }
+   const auto first = d.digits.find_first_not_of('0');
+   if(first == std::string::npos) {
+      return Decimal{};
+   }
+   d.exponent = exponent + point - static_cast<long>(first);
+   d.digits.erase(0, first);
+   d.digits.erase(d.digits.find_last_not_of('0') + 1);
+   return d;
+}
+
+// Whether every number in the JSON text `text` (already validated) keeps its exact decimal
+// value through the parse and print a stored document goes through. Numbers are kept as
+// 64-bit integers or IEEE-754 doubles: 123456789012345678901234567890 would come back as
+// 1.2345678901234568e+29, so it is refused rather than changed.
+bool numbers_exact(std::string_view text) {
+   for(std::size_t i = 0; i < text.size();) {
+      const char c = text[i];
+      if(c == '"') {
+         for(++i; i < text.size() && text[i] != '"'; ++i) {
+            if(text[i] == '\\') {
+               ++i;
+            }
+         }
+         ++i;
+      } else if(c == '-' || (c >= '0' && c <= '9')) {
+         const std::size_t start = i;
+         while(i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '-' || text[i] == '+' ||
+                                   text[i] == '.' || text[i] == 'e' || text[i] == 'E')) {
+            ++i;
+         }
+         const std::string_view number = text.substr(start, i - start);
+         if(!(decimal_of(number) == decimal_of(json::parse(number).dump()))) {
+            return false;
+         }
+      } else {
+         ++i;
+      }
+   }
+   return true;
+}
 
 // ---- rate limiting --------------------------------------------------------------------
 
@@ -132,7 +217,7 @@ class RateLimiter final {
    public:
       explicit RateLimiter(double per_minute) : m_capacity(per_minute), m_rate(per_minute / 60000.0) {}
 
-      /// 0 if allowed, else the seconds to wait.
+      /// 0 if allowed (and counted), else the seconds to wait.
       long take(const std::string& key, Millis now) {
          if(m_capacity <= 0) {
             return 0;
@@ -205,7 +290,8 @@ class Api::Impl final {
    public:
       Impl(Store& store, const Clock& clock, const Authenticator& auth, CertificateIssuer& issuer, HttpConfig config) :
          m_store(store), m_clock(clock), m_auth(auth), m_issuer(issuer),
-         m_config(std::move(config)), m_limiter(m_config.rate_limit_per_minute) {
+         m_config(std::move(config)), m_limiter(m_config.rate_limit_per_minute),
+         m_auth_failures(m_config.auth_failures_per_minute) {
          add("GET", "/healthz", Access::public_, Body::none, &Impl::healthz);
          add("GET", "/.well-known/leastdata-keys.json", Access::public_, Body::none, &Impl::keys);
          add("PUT", "/v1/agents/me", Access::agent, Body::optional_json, &Impl::put_agent);
@@ -335,6 +421,7 @@ class Api::Impl final {
          }
 
          Reply reply;
+         std::string log_detail;
          try {
             if(route == nullptr) {
                if(allowed.empty()) {
@@ -351,6 +438,7 @@ class Api::Impl final {
             check_body(*route, req);
             reply = (this->*(route->handler))(call);
          } catch(const ApiError& e) {
+            log_detail = e.log_detail();
             auto headers = std::move(reply.headers);
             reply = Reply{e.status(), error_body(e.code(), e.what()), std::move(headers)};
             reply.headers.insert(reply.headers.end(), e.headers().begin(), e.headers().end());
@@ -384,20 +472,58 @@ class Api::Impl final {
             res.set_content(reply.body, "application/json");
          }
          const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-         log::info("request", {{"method", req.method},
-                               {"route", route ? route->pattern : "unmatched"},
-                               {"status", reply.status},
-                               {"duration_ms", ms.count()}});
+         json fields{{"method", req.method},
+                     {"route", route ? route->pattern : "unmatched"},
+                     {"status", reply.status},
+                     {"duration_ms", ms.count()}};
+         if(!log_detail.empty()) {
+            fields["detail"] = log_detail;
+         }
+         log::info("request", fields);
+      }
+
+      // Failed authentications are limited per source address and per claimed issuer. Only
+      // failures are held back: requests through Zendesk's proxy all come from Zendesk's
+      // addresses, and failures in a tenant's name must not lock its real agents out, so a
+      // valid token always passes. Past either limit a failure is 429 instead of 401.
+      Identity authenticate(const Call& call) {
+         const std::string header = call.req.get_header_value("Authorization");
+         try {
+            return m_auth.authenticate(header);
+         } catch(const ApiError& refused) {
+            const long by_source = m_auth_failures.take("addr:" + call.req.remote_addr, call.now);
+            const std::string issuer = Authenticator::claimed_issuer(header);
+            const long by_issuer = issuer.empty() ? 0 : m_auth_failures.take("iss:" + issuer, call.now);
+            if(by_source > 0 || by_issuer > 0) {
+               throw too_many_failures(std::max(by_source, by_issuer));
+            }
+            throw;
+         }
+      }
+
+      static ApiError too_many_failures(long wait) {
+         return ApiError(429, "rate_limited", "too many failed authentications; retry after " + std::to_string(wait) + " s")
+            .with_header("Retry-After", std::to_string(wait))
+            .with_log_detail("authentication failures limited");
+      }
+
+      // Routes a tenant whose subscription lapsed may still use: it can always ask what is
+      // stored about it, and ask for its deletion.
+      static bool open_while_lapsed(const Route& route) {
+         return route.pattern == "/v1/report" || route.pattern == "/v1/deletion";
       }
 
       void authorise(const Route& route, Call& call) {
-         Identity who = m_auth.authenticate(call.req.get_header_value("Authorization"));
+         Identity who = authenticate(call);
          const bool deactivating = route.pattern == "/v1/lifecycle/deactivate";
          if(who.tenant.status == "inactive") {
             if(who.tenant.inactive_reason.value_or("") == "subscription_lapsed") {
-               throw ApiError(403, "tenant_inactive", "the subscription has lapsed; the operator must reactivate it");
-            }
-            if(!deactivating) {
+               if(!open_while_lapsed(route)) {
+                  throw ApiError(403, "tenant_inactive",
+                                 "the subscription has lapsed; the operator must reactivate it (the report and "
+                                 "deletion stay open)");
+               }
+            } else if(!deactivating) {
                // An uninstalled app that is used again has been reinstalled.
                m_store.set_tenant_status(who.tenant.id, "active", std::nullopt, std::nullopt, call.now);
                who.tenant.status = "active";
@@ -560,6 +686,11 @@ class Api::Impl final {
          if(body.size() != 1 || !body.contains("settings") || !body["settings"].is_object()) {
             bad_request("the body must be {\"settings\":{...}}");
          }
+         if(!numbers_exact(call.req.body)) {
+            throw ApiError(422, "inexact_number",
+                           "a number in the settings cannot be stored exactly (numbers are kept as 64-bit integers or "
+                           "IEEE-754 doubles, about 15 significant digits); send it as a string");
+         }
          const auto condition = if_match(call);
          const std::string text = body["settings"].dump();
          const DataKey& key = data_key(call);  // read before the store's transaction starts
@@ -614,7 +745,7 @@ class Api::Impl final {
          const json body = parse_body(call);
          for(const auto& [key, value] : body.items()) {
             if(key != "value" && key != "expires_at") {
-               bad_request("unknown member \"" + key + "\"; a token is {\"value\":...,\"expires_at\"?:...}");
+               bad_request("the body has a member a token does not have; a token is {\"value\":...,\"expires_at\"?:...}");
             }
          }
          if(!body.contains("value") || !body["value"].is_string() || body["value"].get_ref<const std::string&>().empty()) {
@@ -668,7 +799,7 @@ class Api::Impl final {
          const json body = parse_body(call);
          for(const auto& [key, value] : body.items()) {
             if(key != "app" && key != "counters") {
-               invalid_stats("unknown member \"" + key + "\"; the body is {\"app\":...,\"counters\":{...}}");
+               invalid_stats("the body has a member stats do not have; the body is {\"app\":...,\"counters\":{...}}");
             }
          }
          if(!body.contains("app") || !body["app"].is_string() || !valid_app(body["app"].get_ref<const std::string&>())) {
@@ -692,7 +823,7 @@ class Api::Impl final {
                n = value.get<std::int64_t>();
             }
             if(n < 0 || n > k_max_safe_integer) {
-               invalid_stats("counter \"" + name + "\" must be a non-negative integer below 2^53");
+               invalid_stats("every counter must be a non-negative integer below 2^53");
             }
             counters.emplace_back(name, n);
          }
@@ -785,7 +916,7 @@ class Api::Impl final {
          const json body = parse_body(call);
          for(const auto& [key, value] : body.items()) {
             if(key != "kind" && key != "ids" && key != "cursor") {
-               personal_data("unknown member \"" + key + "\"");
+               personal_data("the body has a member other than kind, ids and cursor");
             }
          }
          if(!body.contains("kind")) {
@@ -835,7 +966,7 @@ class Api::Impl final {
                bad_request("the kind of a job cannot change");
             }
             if(key != "ids" && key != "cursor") {
-               personal_data("unknown member \"" + key + "\"");
+               personal_data("the body has a member other than ids and cursor");
             }
          }
          // Read, merge and write in one transaction: two concurrent PATCHes both land.
@@ -1033,6 +1164,7 @@ class Api::Impl final {
       CertificateIssuer& m_issuer;
       HttpConfig m_config;
       RateLimiter m_limiter;
+      RateLimiter m_auth_failures;
       std::vector<Route> m_routes;
 };
 

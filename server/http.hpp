@@ -27,6 +27,9 @@ struct HttpConfig {
       std::size_t max_settings_body = 64 * 1024;  // PUT /v1/settings/{app}
       std::size_t max_token_value = 8 * 1024;     // bytes of a token's value
       double rate_limit_per_minute = 600;         // per tenant, per instance
+      // Failed authentications per minute, per source address and per claimed issuer, per
+      // instance: past it further failures get 429 instead of 401; valid tokens always pass.
+      double auth_failures_per_minute = 30;
 };
 
 class Api final {

@@ -373,12 +373,13 @@ std::size_t raise_open_file_limit(std::size_t connections) {
 
 int serve(const Args& args) {
    args.allow({"db", "keys", "listen", "audience", "issuer", "region", "zendesk-public-key", "sweep-interval",
-               "rate-limit", "threads", "max-body", "max-connections", "idle-timeout", "request-timeout"});
+               "rate-limit", "auth-failure-limit", "threads", "max-body", "max-connections", "idle-timeout", "request-timeout"});
    const auto [host, port] = parse_listen(args.required("listen"));
    const std::string keys_dir = args.required("keys");
    HttpConfig config;
    config.region = args.get("region", "eu-central-1");
    config.rate_limit_per_minute = static_cast<double>(number_option(args, "rate-limit", 600, 1000000));
+   config.auth_failures_per_minute = static_cast<double>(number_option(args, "auth-failure-limit", 30, 1000000));
    config.max_body = number_option(args, "max-body", config.max_body, 64ull * 1024 * 1024);
    if(config.max_body < config.max_settings_body) {
       throw UsageError("--max-body must be at least 65536");

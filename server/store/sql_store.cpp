@@ -334,20 +334,24 @@ class SqlStore final : public Store {
 
       // ---- agents -------------------------------------------------------------------------
 
+      // Insert-or-nothing first, then update: two instances registering the same new agent at
+      // once both succeed (an update-then-insert lost the race on the primary key), and
+      // exactly one of them is told it created the agent. On PostgreSQL the insert waits for
+      // a concurrent one to commit, and the update (a new snapshot) then sees its row.
       WriteOutcome put_agent(std::string_view tenant_id, const Agent& a) override {
          WriteOutcome outcome = WriteOutcome::updated;
          m_db->transaction([&](Transaction& tx) {
             const Value email = a.email ? Value(*a.email) : Value(nullptr);
-            const auto changed = tx.execute(
-               "UPDATE agents SET email = ?, role = ?, updated_at = ? WHERE tenant_id = ? AND agent_id = ?",
-               {email, a.role, a.updated_at, str(tenant_id), a.agent_id});
-            if(changed == 0) {
-               tx.execute(
-                  "INSERT INTO agents (tenant_id, agent_id, email, role, registered_at, updated_at) "
-                  "VALUES (?, ?, ?, ?, ?, ?)",
-                  {str(tenant_id), a.agent_id, email, a.role, a.registered_at, a.updated_at});
+            const auto inserted = tx.execute(
+               "INSERT INTO agents (tenant_id, agent_id, email, role, registered_at, updated_at) "
+               "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, agent_id) DO NOTHING",
+               {str(tenant_id), a.agent_id, email, a.role, a.registered_at, a.updated_at});
+            if(inserted > 0) {
                outcome = WriteOutcome::created;
+               return;
             }
+            tx.execute("UPDATE agents SET email = ?, role = ?, updated_at = ? WHERE tenant_id = ? AND agent_id = ?",
+                       {email, a.role, a.updated_at, str(tenant_id), a.agent_id});
          });
          return outcome;
       }
@@ -466,6 +470,20 @@ class SqlStore final : public Store {
                                                          const std::function<Blob()>& seal_body,
                                                          std::optional<std::int64_t> if_match, Millis now) override {
          std::pair<WriteOutcome, std::int64_t> out{WriteOutcome::conflict, 0};
+         if(!if_match) {
+            // Unconditional: last writer wins, as one upsert, so that concurrent first writes on
+            // several instances all land (each a new version) instead of one failing.
+            m_db->transaction([&](Transaction& tx) {
+               const auto rows = tx.query(
+                  "INSERT INTO settings (tenant_id, app, body, version, updated_at) VALUES (?, ?, ?, 1, ?) "
+                  "ON CONFLICT (tenant_id, app) DO UPDATE SET body = excluded.body, version = settings.version + 1, "
+                  "updated_at = excluded.updated_at RETURNING version",
+                  {str(tenant_id), str(app), seal_body(), now});
+               const std::int64_t version = rows.front().integer(0);
+               out = {version == 1 ? WriteOutcome::created : WriteOutcome::updated, version};
+            });
+            return out;
+         }
          m_db->transaction([&](Transaction& tx) {
             const auto rows = tx.query(
                cat({"SELECT version FROM settings WHERE tenant_id = ? AND app = ?", for_update()}),

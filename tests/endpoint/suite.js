@@ -29,7 +29,10 @@ export function endpointSuite(makeBackend) {
     other = rsaKeyPair();
     const pem = join(ctx.dir, 'zendesk.pem');
     writeFileSync(pem, rsa.publicKey);
-    server = await ctx.serve(['--zendesk-public-key', pem, '--sweep-interval', '0', '--issuer', 'leastdata test endpoint']);
+    // Failed authentications are not limited here (the suite sends many on purpose); the
+    // limit has its own test below.
+    server = await ctx.serve(['--zendesk-public-key', pem, '--sweep-interval', '0', '--issuer', 'leastdata test endpoint',
+      '--auth-failure-limit', '0']);
   });
 
   after(async () => {
@@ -178,10 +181,43 @@ export function endpointSuite(makeBackend) {
       })(),
       'oversized token (over 4 KiB)': hs({ padding: 'x'.repeat(4500) }),
     };
+    const messages = new Set();
     for (const [name, token] of Object.entries(cases)) {
       const r = await call(server, 'PUT', '/v1/agents/me', { token });
       assert.equal(r.status, 401, `${name}: ${r.status} ${r.text}`);
       assert.equal(r.json.error.code, 'invalid_token', name);
+      messages.add(r.text);
+    }
+    // One answer for every refusal: a customer's subdomain is not told from a stranger's.
+    assert.deepEqual([...messages], [messages.values().next().value]);
+    const unknownIssuer = await call(server, 'GET', '/v1/report', { token: cases['unknown issuer'] });
+    const badSignature = await call(server, 'GET', '/v1/report', { token: cases["another tenant's secret"] });
+    assert.equal(unknownIssuer.text, badSignature.text);
+    // The reason is in the operator's log, without the subdomain.
+    const logs = server.logs();
+    assert.match(logs, /"detail":"unknown issuer"/);
+    assert.match(logs, /"detail":"signature does not verify"/);
+    assert.doesNotMatch(logs, /nobody-here/);
+  });
+
+  test('failed authentications are limited per source and per claimed issuer; valid tokens still pass', async () => {
+    const limited = await ctx.serve(['--sweep-interval', '0', '--auth-failure-limit', '5']);
+    try {
+      const t = newTenant();
+      const forged = signHS256(claims(t.sub, { role: 'admin' }), 'not-the-secret');
+      const statuses = [];
+      for (let i = 0; i < 8; i++) statuses.push((await call(limited, 'GET', '/v1/report', { token: forged })).status);
+      assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429, 429, 429]);
+      const refused = await call(limited, 'GET', '/v1/report', { token: forged });
+      expectError(refused, 429, 'rate_limited');
+      assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+      // The tenant's real agents are not locked out, from the same address either.
+      const valid = await call(limited, 'PUT', '/v1/agents/me', { token: t.token() });
+      assert.ok(valid.status === 200 || valid.status === 201, valid.text);
+      // Another address's failures would be counted apart; this one's are now limited for any issuer.
+      expectError(await call(limited, 'GET', '/v1/report', { token: signHS256(claims(unique('x')), 'x') }), 429, 'rate_limited');
+    } finally {
+      await limited.stop();
     }
   });
 
@@ -251,6 +287,19 @@ export function endpointSuite(makeBackend) {
     assert.equal(read.headers.get('etag'), '"1"');
     assert.equal(read.json.settings.theme, 'dark');
     assert.match(read.text, /"n":12345678901234567[,}]/); // large integers stay exact
+    // Numbers come back with the decimal value they were sent with, or are refused.
+    const exact = '{"settings":{"big":100000000000000000000000000000,"f":0.1,"e":1.50E+3,"z":-0.0,"i":-9223372036854775808}}';
+    const stored = await call(server, 'PUT', '/v1/settings/numbers', { token: admin, rawBody: exact, headers: { 'content-type': 'application/json' } });
+    assert.equal(stored.status, 201, stored.text);
+    const back = (await call(server, 'GET', '/v1/settings/numbers', { token: admin })).text;
+    assert.match(back, /"big":1e\+29/);
+    assert.match(back, /"e":1500(\.0)?[,}]/);
+    assert.match(back, /"i":-9223372036854775808[,}]/);
+    for (const inexact of ['123456789012345678901234567890', '0.30000000000000000001', '18446744073709551616', '1.00000000000000000001e5']) {
+      const r = await call(server, 'PUT', '/v1/settings/numbers', { token: admin, rawBody: `{"settings":{"n":${inexact}}}`, headers: { 'content-type': 'application/json' } });
+      expectError(r, 422, 'inexact_number');
+      assert.doesNotMatch(r.text, new RegExp(inexact.slice(0, 8)));
+    }
     const updated = await call(server, 'PUT', '/v1/settings/sidebar', { token: admin, body: { settings: { theme: 'light' } }, headers: { 'if-match': '"1"' } });
     assert.equal(updated.status, 200);
     assert.equal(updated.headers.get('etag'), '"2"');
@@ -671,10 +720,43 @@ export function endpointSuite(makeBackend) {
     assert.equal(lapsed.status, 0, lapsed.stderr);
     assert.equal(lapsed.json.reason, 'subscription_lapsed');
     expectError(await call(server, 'GET', '/v1/settings/x', { token: t.token() }), 403, 'tenant_inactive');
+    expectError(await call(server, 'PUT', '/v1/agents/me', { token: t.token() }), 403, 'tenant_inactive');
+    // A lapsed tenant can still ask what is stored about it (and ask for deletion, below).
+    const lapsedReport = await call(server, 'GET', '/v1/report', { token: admin });
+    assert.equal(lapsedReport.status, 200, lapsedReport.text);
+    assert.equal(lapsedReport.json.tenant.status, 'inactive');
+    expectError(await call(server, 'GET', '/v1/report', { token: t.token() }), 403, 'forbidden');
     const activated = ctx.cli(['tenant', 'activate', t.sub]);
     assert.equal(activated.status, 0);
     assert.deepEqual(activated.json, { subdomain: t.sub, status: 'active' });
     expectError(await call(server, 'GET', '/v1/settings/x', { token: t.token() }), 404, 'not_found');
+  });
+
+  test('a lapsed tenant can still request its deletion', async () => {
+    const t = newTenant('lapse');
+    await call(server, 'PUT', '/v1/tokens/crm', { token: t.token(), body: { value: 'v' } });
+    assert.equal(ctx.cli(['tenant', 'deactivate', t.sub, '--reason', 'subscription_lapsed']).status, 0);
+    const r = await call(server, 'POST', '/v1/deletion', { token: t.admin(), body: { confirm: t.sub } });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.subdomain, t.sub);
+    assert.equal(r.json.deleted.tokens, 1);
+  });
+
+  test('error messages never echo submitted names or values', async () => {
+    const t = newTenant();
+    const marker = 'jane.doe@example.com';
+    const replies = [
+      await call(server, 'PUT', '/v1/tokens/crm', { token: t.token(), body: { value: 'v', [marker]: 1 } }),
+      await call(server, 'POST', '/v1/stats', { token: t.token(), body: { app: 'a', counters: { n: 1 }, [marker]: 1 } }),
+      await call(server, 'POST', '/v1/jobs', { token: t.token(), body: { kind: 'k', [marker]: 1 } }),
+      await call(server, 'POST', '/v1/stats', { token: t.token(), body: { app: 'a', counters: { n: -1 } } }),
+    ];
+    const job = (await call(server, 'POST', '/v1/jobs', { token: t.token(), body: { kind: 'k' } })).json;
+    replies.push(await call(server, 'PATCH', `/v1/jobs/${job.id}`, { token: t.token(), body: { [marker]: 1 } }));
+    for (const r of replies) {
+      assert.ok(r.status >= 400 && r.status < 500, r.text);
+      assert.doesNotMatch(r.text, /jane/);
+    }
   });
 
   // ---- CLI ------------------------------------------------------------------------------
@@ -703,6 +785,34 @@ export function endpointSuite(makeBackend) {
   });
 
   // ---- a second instance on the same database --------------------------------------------
+
+  test('two instances at once: first agent registrations and unconditional settings writes all land', async () => {
+    const second = await ctx.serve(['--sweep-interval', '0', '--rate-limit', '0']);
+    try {
+      const t = newTenant('race');
+      const both = (method, path, options) =>
+        Promise.all([call(server, method, path, options), call(second, method, path, options)]);
+      // 40 new agents, each registered on both instances at the same moment.
+      const registrations = (await Promise.all(
+        Array.from({ length: 40 }, (_, i) => both('PUT', '/v1/agents/me', { token: t.token({ agent: String(5000 + i), email: `a${i}@x.test` }) })),
+      )).flat();
+      assert.deepEqual(registrations.filter((r) => r.status !== 200 && r.status !== 201).map((r) => `${r.status} ${r.text}`), []);
+      assert.equal(registrations.filter((r) => r.status === 201).length, 40, 'each agent is created exactly once');
+      // 30 new apps, each written unconditionally on both instances: last writer wins, nobody fails.
+      const admin = t.admin();
+      const writes = (await Promise.all(
+        Array.from({ length: 30 }, (_, i) => both('PUT', `/v1/settings/app-${i}`, { token: admin, body: { settings: { i } } })),
+      )).flat();
+      assert.deepEqual(writes.filter((r) => r.status !== 200 && r.status !== 201).map((r) => `${r.status} ${r.text}`), []);
+      for (let i = 0; i < 30; i++) {
+        const pair = writes.slice(2 * i, 2 * i + 2);
+        assert.deepEqual(pair.map((r) => r.json.version).sort(), [1, 2], `app-${i}: two versions`);
+        assert.equal((await call(second, 'GET', `/v1/settings/app-${i}`, { token: admin })).json.version, 2);
+      }
+    } finally {
+      await second.stop();
+    }
+  });
 
   test('a second instance: rate limit (429), periodic sweep, RS256 refused without a key', async () => {
     const clock = join(ctx.dir, 'second-clock');

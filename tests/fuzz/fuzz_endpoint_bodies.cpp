@@ -101,6 +101,7 @@ struct Endpoint {
       static HttpConfig config() {
          HttpConfig c;
          c.rate_limit_per_minute = 0;  // off: every run must reach the handlers
+         c.auth_failures_per_minute = 0;
          return c;
       }
 
@@ -142,6 +143,7 @@ const std::set<std::string> k_codes = {
    "invalid_request", "invalid_json",        "personal_data",  "invalid_stats",         "not_found",
    "unauthorized",    "invalid_token",       "forbidden",      "method_not_allowed",    "unsupported_media_type",
    "payload_too_large", "version_conflict",  "job_stopped",    "confirmation_mismatch", "tenant_inactive",
+   "inexact_number",
 };
 
 struct Request {
