@@ -65,8 +65,9 @@ class Database {
       /// SQLite. For the per-request reads (tenant, settings); not inside `transaction`.
       virtual Rows read(std::string_view statement, const std::vector<Value>& params = {}) = 0;
       /// After deletions: lets no deleted bytes linger in the files (SQLite: WAL checkpoint
-      /// with TRUNCATE; deleted content is already zeroed by secure_delete).
-      virtual void reclaim() = 0;
+      /// with TRUNCATE; deleted content is already zeroed by secure_delete). True only when
+      /// that was checked to have happened (the log is empty); PostgreSQL cannot say so.
+      virtual bool reclaim() = 0;
       virtual Dialect dialect() const = 0;
 };
 

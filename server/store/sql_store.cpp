@@ -150,13 +150,22 @@ class SqlStore final : public Store {
 
       std::string backend() const override { return m_backend; }
 
+      // What a deletion certificate may claim when it is signed (inside the deletion's
+      // transaction): only what holds then, for this database. It does not claim more for
+      // copies — backups, PostgreSQL's dead tuples and WAL, SQLite's write-ahead log before
+      // its checkpoint — because there the wrapped data key can still be unwrapped with the
+      // master key, and the clear columns are still readable (docs/certificates.md).
       std::string deletion_method() const override {
          std::string method =
-            "crypto-erase (tenant data key destroyed), then deletion of every row of the tenant in the same "
-            "transaction";
+            "every row of the tenant deleted in one transaction, its wrapped data key first, so that no encrypted "
+            "value of the tenant (tokens, emails, settings, JWT secret) can be opened from this database any more";
          if(m_db->dialect() == sql::Dialect::sqlite) {
-            method += "; SQLite secure_delete overwrote the deleted content and the write-ahead log was truncated";
+            method += "; SQLite secure_delete overwrote the deleted rows in the database file";
          }
+         method +=
+            ". Not covered: copies made before completed_at (backups; on PostgreSQL dead tuples and WAL until vacuum "
+            "and WAL recycling; on SQLite the write-ahead log until its checkpoint) still hold the wrapped data key, "
+            "which the master key can unwrap, and the clear columns (agent ids, counter names, job kinds and ids)";
          return method;
       }
 

@@ -8,10 +8,14 @@
 // foreign_keys=ON. The database file is created with mode 0600 (main sets umask 077).
 #include "sql.hpp"
 
+#include "../log.hpp"
+
 #include <sqlite3.h>
 
 #include <cerrno>
+#include <chrono>
 #include <mutex>
+#include <thread>
 #include <string>
 #include <unordered_map>
 
@@ -237,11 +241,24 @@ class SqliteDatabase final : public Database {
          return SqliteTransaction(*m_statements).query(statement, params);
       }
 
-      void reclaim() override {
-         const std::lock_guard lock(m_mutex);
-         // Copies the (zeroed) pages into the database and truncates the WAL to 0 bytes, so
-         // no frame holding deleted content stays in the -wal file.
-         SqliteTransaction(*m_statements).query("PRAGMA wal_checkpoint(TRUNCATE)", {});
+      // Copies the (zeroed) pages into the database and truncates the WAL to 0 bytes, so no
+      // frame holding deleted content stays in the -wal file. A reader holding an older
+      // snapshot (another instance, a backup in progress) blocks the truncation: the
+      // checkpoint's own result says so, and it is tried again for up to 2 s.
+      bool reclaim() override {
+         for(int attempt = 0; attempt != 20; ++attempt) {
+            {
+               const std::lock_guard lock(m_mutex);
+               const auto rows = SqliteTransaction(*m_statements).query("PRAGMA wal_checkpoint(TRUNCATE)", {});
+               // (busy, frames in the log, frames checkpointed): truncated when not busy and empty.
+               if(!rows.empty() && rows.front().integer(0) == 0 && rows.front().integer(1) == 0) {
+                  return true;
+               }
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+         }
+         log::warn("wal_not_truncated", {{"detail", "a reader held an older snapshot for 2 s"}});
+         return false;
       }
 
       Dialect dialect() const override { return Dialect::sqlite; }

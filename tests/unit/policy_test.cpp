@@ -126,6 +126,12 @@ TEST_CASE("policy: the document must be one JSON object", "[policy]") {
    const Rejection nul = rejection_of(std::string_view("{\"version\":1,\"select\":\"a\"}\0x", 28));
    CHECK(nul.code == "invalid_policy");
    CHECK(nul.offset == std::optional<std::size_t>(26));
+   // nlohmann skips a byte order mark; a policy is RFC 8259 text without one, as payloads are
+   // (found by fuzzing).
+   const Rejection bom = rejection_of("\xEF\xBB\xBF{\"version\":1,\"select\":\"a\"}");
+   CHECK(bom.code == "invalid_policy");
+   CHECK(bom.offset == std::optional<std::size_t>(0));
+   CHECK(bom.message.find("byte order mark") != std::string::npos);
 }
 
 TEST_CASE("policy: duplicate members anywhere in the document are rejected", "[policy]") {
