@@ -50,6 +50,36 @@ json decode_object(std::string_view text, const char* what) {
    return std::move(value).value();
 }
 
+// The three parts of the JWT in an `Authorization: Bearer` header (refused otherwise).
+struct JwtParts {
+      std::string_view header, payload, signature;
+      std::string_view signed_part;  // header.payload
+};
+
+JwtParts read_token(std::string_view authorization) {
+   constexpr std::string_view scheme = "bearer ";
+   if(authorization.size() <= scheme.size() ||
+      !std::equal(scheme.begin(), scheme.end(), authorization.begin(),
+                  [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
+      throw ApiError(401, "unauthorized", "an Authorization: Bearer <JWT> header is required")
+         .with_log_detail("no bearer token");
+   }
+   std::string_view token = authorization.substr(scheme.size());
+   while(!token.empty() && token.front() == ' ') {
+      token.remove_prefix(1);
+   }
+   if(token.size() > Authenticator::k_max_token_size) {
+      reject("the token is too long");
+   }
+   const auto dot1 = token.find('.');
+   const auto dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
+   if(dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos) {
+      reject("a JWT has three dot-separated parts");
+   }
+   return JwtParts{token.substr(0, dot1), token.substr(dot1 + 1, dot2 - dot1 - 1), token.substr(dot2 + 1),
+                token.substr(0, dot2)};
+}
+
 // A NumericDate in milliseconds; seconds may carry a fraction.
 std::optional<Millis> numeric_date(const json& claims, const char* name) {
    const auto it = claims.find(name);
@@ -172,52 +202,22 @@ std::shared_ptr<const Botan::Public_Key> Authenticator::load_rs256_key(const std
 }
 
 std::string Authenticator::claimed_issuer(std::string_view header) {
-   const auto first = header.find('.');
-   const auto second = first == std::string_view::npos ? first : header.find('.', first + 1);
-   if(second == std::string_view::npos || header.size() > k_max_token_size + 64) {
-      return {};
+   try {
+      const json claims = decode_object(read_token(header).payload, "payload");
+      const auto iss = claims.find("iss");
+      if(iss != claims.end() && iss->is_string()) {
+         return iss->get<std::string>();
+      }
+   } catch(const ApiError&) {
    }
-   const auto payload = crypto::base64url_decode(header.substr(first + 1, second - first - 1));
-   if(!payload) {
-      return {};
-   }
-   const auto claims = jcs::parse(std::string_view(reinterpret_cast<const char*>(payload.value().data()), payload.value().size()));
-   if(!claims || !claims.value().is_object()) {
-      return {};
-   }
-   const auto iss = claims.value().find("iss");
-   if(iss == claims.value().end() || !iss->is_string() || iss->get_ref<const std::string&>().size() > 300) {
-      return {};
-   }
-   return iss->get<std::string>();
+   return {};
 }
 
 Identity Authenticator::authenticate(std::string_view header) const {
-   constexpr std::string_view scheme = "bearer ";
-   if(header.size() <= scheme.size() ||
-      !std::equal(scheme.begin(), scheme.end(), header.begin(),
-                  [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
-      throw ApiError(401, "unauthorized", "an Authorization: Bearer <JWT> header is required")
-         .with_log_detail("no bearer token");
-   }
-   std::string_view token = header.substr(scheme.size());
-   while(!token.empty() && token.front() == ' ') {
-      token.remove_prefix(1);
-   }
-   if(token.size() > k_max_token_size) {
-      reject("the token is too long");
-   }
-   const auto dot1 = token.find('.');
-   const auto dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
-   if(dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos) {
-      reject("a JWT has three dot-separated parts");
-   }
-   const std::string_view header_part = token.substr(0, dot1);
-   const std::string_view payload_part = token.substr(dot1 + 1, dot2 - dot1 - 1);
-   const std::string_view signature_part = token.substr(dot2 + 1);
-   const json jose = decode_object(header_part, "header");
-   const json claims = decode_object(payload_part, "payload");
-   const auto signature = decode_segment(signature_part, "signature");
+   const JwtParts token = read_token(header);
+   const json jose = decode_object(token.header, "header");
+   const json claims = decode_object(token.payload, "payload");
+   const auto signature = decode_segment(token.signature, "signature");
 
    const auto alg = jose.find("alg");
    if(alg == jose.end() || !alg->is_string()) {
@@ -253,7 +253,7 @@ Identity Authenticator::authenticate(std::string_view header) const {
    }
    const auto secrets = m_keys.get(m_keyring, found->tenant, *found->key);
 
-   const std::string_view signed_part = token.substr(0, dot2);
+   const std::string_view signed_part = token.signed_part;
    const std::string& algorithm = alg->get_ref<const std::string&>();
    if(algorithm == "HS256") {
       const auto mac = crypto::hmac_sha256(secrets->jwt_secret, crypto::as_bytes(signed_part));
