@@ -13,9 +13,7 @@
 #include <sqlite3.h>
 
 #include <cerrno>
-#include <chrono>
 #include <mutex>
-#include <thread>
 #include <string>
 #include <unordered_map>
 
@@ -243,22 +241,19 @@ class SqliteDatabase final : public Database {
 
       // Copies the (zeroed) pages into the database and truncates the WAL to 0 bytes, so no
       // frame holding deleted content stays in the -wal file. A reader holding an older
-      // snapshot (another instance, a backup in progress) blocks the truncation: the
-      // checkpoint's own result says so, and it is tried again for up to 2 s.
+      // snapshot (another instance, a backup in progress) blocks the truncation; the
+      // checkpoint's own result says so. It is not waited for: this runs on request paths
+      // (a token deleted, a job completed), no certificate claims it, and the next
+      // checkpoint truncates what this one could not.
       bool reclaim() override {
-         for(int attempt = 0; attempt != 20; ++attempt) {
-            {
-               const std::lock_guard lock(m_mutex);
-               const auto rows = SqliteTransaction(*m_statements).query("PRAGMA wal_checkpoint(TRUNCATE)", {});
-               // (busy, frames in the log, frames checkpointed): truncated when not busy and empty.
-               if(!rows.empty() && rows.front().integer(0) == 0 && rows.front().integer(1) == 0) {
-                  return true;
-               }
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+         const std::lock_guard lock(m_mutex);
+         const auto rows = SqliteTransaction(*m_statements).query("PRAGMA wal_checkpoint(TRUNCATE)", {});
+         // (busy, frames in the log, frames checkpointed): truncated when not busy and empty.
+         const bool truncated = !rows.empty() && rows.front().integer(0) == 0 && rows.front().integer(1) == 0;
+         if(!truncated) {
+            log::warn("wal_not_truncated", {{"detail", "a reader holds an older snapshot"}});
          }
-         log::warn("wal_not_truncated", {{"detail", "a reader held an older snapshot for 2 s"}});
-         return false;
+         return truncated;
       }
 
       Dialect dialect() const override { return Dialect::sqlite; }
