@@ -125,6 +125,7 @@ std::optional<json> normalise_id(const json& v) {
    }
    return std::nullopt;
 }
+
 // ---- exact numbers ------------------------------------------------------------------------
 
 // A JSON number's decimal value: sign, significant digits, and the power of ten of the
@@ -490,7 +491,7 @@ class Api::Impl final {
          const std::string header = call.req.get_header_value("Authorization");
          try {
             return m_auth.authenticate(header);
-         } catch(const ApiError& refused) {
+         } catch(const ApiError&) {
             const long by_source = m_auth_failures.take("addr:" + call.req.remote_addr, call.now);
             const std::string issuer = Authenticator::claimed_issuer(header);
             const long by_issuer = issuer.empty() ? 0 : m_auth_failures.take("iss:" + issuer, call.now);
