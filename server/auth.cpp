@@ -251,7 +251,12 @@ Identity Authenticator::authenticate(std::string_view header) const {
    if(!found->key) {
       throw IntegrityError("tenant has no data key");
    }
-   const auto secrets = m_keys.get(m_keyring, found->tenant, *found->key);
+   std::shared_ptr<const TenantSecrets> secrets;
+   try {
+      secrets = m_keys.get(m_keyring, found->tenant, *found->key);
+   } catch(const KeyDestroyedError&) {
+      reject("the tenant was erased: its key file is destroyed");
+   }
 
    const std::string_view signed_part = token.signed_part;
    const std::string& algorithm = alg->get_ref<const std::string&>();

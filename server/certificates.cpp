@@ -1,6 +1,7 @@
 // Building, signing and logging deletion certificates.
 #include "certificates.hpp"
 
+#include "envelope.hpp"
 #include "log.hpp"
 
 #include "leastdata/crypto.hpp"
@@ -22,9 +23,9 @@ std::string new_certificate_id() {
 
 }  // namespace
 
-CertificateIssuer::CertificateIssuer(Store& store, const SigningIdentity& signing, const Clock& clock,
-                                     std::string issuer, std::string region) :
-   m_store(store), m_signing(signing), m_clock(clock), m_issuer(std::move(issuer)), m_region(std::move(region)) {
+CertificateIssuer::CertificateIssuer(Store& store, Keyring& keyring, const SigningIdentity& signing,
+                                     const Clock& clock, std::string issuer, std::string region) :
+   m_store(store), m_keyring(keyring), m_signing(signing), m_clock(clock), m_issuer(std::move(issuer)), m_region(std::move(region)) {
    const bool issuer_ok = !m_issuer.empty() && m_issuer.size() <= 1024 &&
                           std::all_of(m_issuer.begin(), m_issuer.end(), [](char c) {
                              const auto u = static_cast<unsigned char>(c);
@@ -47,9 +48,38 @@ CertificateIssuer::CertificateIssuer(Store& store, const SigningIdentity& signin
    m_jwks = std::move(keys).value();
 }
 
+std::string CertificateIssuer::method(bool crypto_erased, std::string_view backend) {
+   const std::string clear_columns =
+      "the identifiers kept in clear (subdomain, agent ids and roles, token and app names, job kinds, counter names, "
+      "days and values)";
+   const std::string reuse = backend == "sqlite" ? "until SQLite's next checkpoint (secure_delete zeroes the pages)"
+                                                 : "until PostgreSQL's vacuum reuses their space";
+   if(crypto_erased) {
+      return "crypto-erase: the tenant's key-encryption key was destroyed in the keys directory, then every row of "
+             "the tenant deleted, in one transaction. Its wrapped data key needs that key file, so in this database "
+             "and in every copy made before completed_at (backups, PostgreSQL dead tuples and WAL, SQLite's "
+             "write-ahead log) no key that remains opens any sealed value of the tenant (tokens, agent emails, "
+             "settings, job ids and cursors, JWT secret). Not covered by the crypto-erase: " +
+             clear_columns + ", deleted from the live database (its files may keep them " + reuse +
+             "); copies made before completed_at keep them until those copies are deleted";
+   }
+   return "every row of the tenant deleted in one transaction, its wrapped data key first. Not covered: the data key "
+          "was wrapped under the master key alone (the tenant predates per-tenant key files), so copies made before "
+          "completed_at (backups, PostgreSQL dead tuples and WAL, SQLite's write-ahead log) can still open its "
+          "sealed values with the master key, and keep " +
+          clear_columns;
+}
+
 std::optional<DeletionRecord> CertificateIssuer::delete_tenant(
    const Tenant& tenant, certificate::Trigger trigger, Millis requested_at,
    const std::function<bool(const Tenant&)>& still_applies) {
+   bool crypto_erased = false;
+   const auto destroy_key = [&](const Tenant& t, const std::optional<TenantKey>& key) {
+      keys::destroy_tenant_key(m_keyring.dir(), t.id);
+      // Checked, not assumed: the claim needs a wrapped key that cannot open without the
+      // file, and the file gone (also when an earlier attempt destroyed it).
+      crypto_erased = (!key || envelope::needs_tenant_key(key->wrapped_key)) && !m_keyring.tenant_key(t.id);
+   };
    const auto sign = [&](const Tenant& t, const DeletionCounts& counts) {
       const Millis completed_at = std::max(m_clock.now(), requested_at);
       const nlohmann::json unsigned_certificate = {
@@ -66,7 +96,7 @@ std::optional<DeletionRecord> CertificateIssuer::delete_tenant(
            {"settings", counts.settings},
            {"stats_rows", counts.stats_rows},
            {"jobs", counts.jobs}}},
-         {"method", m_store.deletion_method()},
+         {"method", method(crypto_erased, m_store.backend())},
          {"storage_region", m_region},
          {"issuer", m_issuer},
       };
@@ -79,7 +109,7 @@ std::optional<DeletionRecord> CertificateIssuer::delete_tenant(
                             std::string(certificate::trigger_name(trigger)), format_time(completed_at),
                             std::move(signed_text).value()};
    };
-   auto record = m_store.delete_tenant(tenant.id, still_applies, sign);
+   auto record = m_store.delete_tenant(tenant.id, still_applies, destroy_key, sign);
    if(record) {
       log::info("tenant_deleted", {{"certificate_id", record->certificate_id}, {"trigger", record->trigger}});
    }

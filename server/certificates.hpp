@@ -13,17 +13,19 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace leastdata::server {
 
 class CertificateIssuer final {
    public:
       /// Throws std::invalid_argument if `issuer` or `region` would not pass the certificate rules.
-      CertificateIssuer(Store& store, const SigningIdentity& signing, const Clock& clock, std::string issuer,
-                        std::string region);
+      CertificateIssuer(Store& store, Keyring& keyring, const SigningIdentity& signing, const Clock& clock,
+                        std::string issuer, std::string region);
 
-      /// Destroys the tenant's data key, deletes its rows and logs the signed certificate, in
-      /// one transaction. `requested_at`: when the deletion was asked for or fell due. Empty
+      /// Destroys the tenant's key file, deletes its rows and logs the signed certificate, in
+      /// one transaction. The certificate's `method` claims crypto-erasure only if, when it
+      /// is signed, the wrapped data key needs the tenant's key file and that file is gone. `requested_at`: when the deletion was asked for or fell due. Empty
       /// if the tenant is already gone or `still_applies` says it no longer qualifies.
       std::optional<DeletionRecord> delete_tenant(const Tenant& tenant, certificate::Trigger trigger,
                                                   Millis requested_at,
@@ -33,8 +35,13 @@ class CertificateIssuer final {
       const std::string& jwks() const { return m_jwks; }
       const std::string& region() const { return m_region; }
 
+      /// The certificate's `method` for a deletion: what holds for every copy when
+      /// `crypto_erased`, and only for the live database otherwise.
+      static std::string method(bool crypto_erased, std::string_view backend);
+
    private:
       Store& m_store;
+      Keyring& m_keyring;
       const SigningIdentity& m_signing;
       const Clock& m_clock;
       std::string m_issuer;

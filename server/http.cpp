@@ -858,12 +858,24 @@ class Api::Impl final {
 
       // ---- jobs ---------------------------------------------------------------------------
 
-      static json job_json(const Job& j) {
+      // What a job holds besides its kind and times: {"ids":{...},"cursor":...|null}.
+      json job_contents(const Call& call, const Job& j) const {
+         return json::parse(j.clear_contents ? *j.clear_contents
+                                             : envelope::open_string(data_key(call),
+                                                                     tenants::job_context(tenant_id(call), j.id),
+                                                                     j.contents));
+      }
+
+      Blob seal_job_contents(const Call& call, const std::string& job_id, const json& contents) const {
+         return envelope::seal(data_key(call), tenants::job_context(tenant_id(call), job_id), contents.dump());
+      }
+
+      static json job_json(const Job& j, const json& contents) {
          return {{"id", j.id},
                  {"kind", j.kind},
                  {"status", j.status},
-                 {"ids", json::parse(j.ids_json)},
-                 {"cursor", j.cursor ? json(*j.cursor) : json(nullptr)},
+                 {"ids", contents["ids"]},
+                 {"cursor", contents["cursor"]},
                  {"created_at", format_time(j.created_at)},
                  {"updated_at", format_time(j.updated_at)},
                  {"stopped_at", time_or_null(j.stopped_at)},
@@ -930,16 +942,17 @@ class Api::Impl final {
          if(body.contains("ids")) {
             merge_ids(body["ids"], ids);
          }
+         const auto cursor = body.contains("cursor") ? cursor_of(body) : std::nullopt;
+         const json contents = {{"ids", std::move(ids)}, {"cursor", cursor ? json(*cursor) : json(nullptr)}};
          Job j;
          j.id = random_id("job_");
          j.kind = body["kind"].get<std::string>();
-         j.ids_json = ids.dump();
-         j.cursor = body.contains("cursor") ? cursor_of(body) : std::nullopt;
+         j.contents = seal_job_contents(call, j.id, contents);
          j.status = "running";
          j.created_at = call.now;
          j.updated_at = call.now;
          m_store.create_job(tenant_id(call), j);
-         Reply r = json_reply(201, job_json(j));
+         Reply r = json_reply(201, job_json(j, contents));
          r.headers.emplace_back("Location", "/v1/jobs/" + j.id);
          return r;
       }
@@ -956,7 +969,7 @@ class Api::Impl final {
          if(!j) {
             not_found("job");
          }
-         return json_reply(200, job_json(*j));
+         return json_reply(200, job_json(*j, job_contents(call, *j)));
       }
 
       Reply patch_job(Call& call) {
@@ -972,15 +985,17 @@ class Api::Impl final {
          }
          // Read, merge and write in one transaction: two concurrent PATCHes both land.
          Job updated;
+         json contents;
          const auto outcome = m_store.update_job(tenant_id(call), id, call.now, [&](Job& j) {
-            json ids = json::parse(j.ids_json);
+            contents = job_contents(call, j);
             if(body.contains("ids")) {
-               merge_ids(body["ids"], ids);
+               merge_ids(body["ids"], contents["ids"]);
             }
             if(body.contains("cursor")) {
-               j.cursor = cursor_of(body);
+               const auto cursor = cursor_of(body);
+               contents["cursor"] = cursor ? json(*cursor) : json(nullptr);
             }
-            j.ids_json = ids.dump();
+            j.contents = seal_job_contents(call, j.id, contents);
             j.updated_at = call.now;
          }, updated);
          if(outcome == WriteOutcome::not_found) {
@@ -989,7 +1004,7 @@ class Api::Impl final {
          if(outcome == WriteOutcome::conflict) {
             throw ApiError(409, "job_stopped", "a stopped job cannot change; start a new one");
          }
-         return json_reply(200, job_json(updated));
+         return json_reply(200, job_json(updated, contents));
       }
 
       Reply complete_job(Call& call) {
@@ -1009,7 +1024,7 @@ class Api::Impl final {
          if(!j) {
             not_found("job");
          }
-         return json_reply(200, job_json(*j));
+         return json_reply(200, job_json(*j, job_contents(call, *j)));
       }
 
       // ---- report, deletion, lifecycle ----------------------------------------------------
@@ -1069,9 +1084,9 @@ class Api::Impl final {
          }
          json jobs = json::array();
          for(const Job& j : m_store.jobs(t.id, call.now)) {
-            const json ids = json::parse(j.ids_json);
+            const json contents = job_contents(call, j);
             json counts = json::object();
-            for(const auto& [category, list] : ids.items()) {
+            for(const auto& [category, list] : contents["ids"].items()) {
                counts[category] = list.size();
             }
             Millis retained = j.delete_at();
@@ -1082,7 +1097,7 @@ class Api::Impl final {
                             {"kind", j.kind},
                             {"status", j.status},
                             {"id_counts", counts},
-                            {"has_cursor", j.cursor.has_value()},
+                            {"has_cursor", !contents["cursor"].is_null()},
                             {"created_at", format_time(j.created_at)},
                             {"updated_at", format_time(j.updated_at)},
                             {"retained_until", format_time(retained)}});
@@ -1106,7 +1121,11 @@ class Api::Impl final {
                {{"subdomain", "the Zendesk subdomain, in clear: it identifies the tenant"},
                 {"jwt_secret", "the HS256 shared secret, encrypted under the tenant data key (value never shown)"},
                 {"data_key", "the tenant data key (AES-256), wrapped by master key version " +
-                                std::to_string(tenant_key ? tenant_key->master_version : 0) + " (never shown)"}}}}},
+                                std::to_string(tenant_key ? tenant_key->master_version : 0) +
+                                (tenant_key && envelope::needs_tenant_key(tenant_key->wrapped_key)
+                                    ? " together with the tenant's own key file, destroyed on deletion"
+                                    : "") +
+                                " (never shown)"}}}}},
             {"retention",
              {{"tenant_data", "kept while the tenant is active; deleted entirely, with a signed certificate, 30 days "
                               "after it becomes inactive (app uninstalled or subscription lapsed), or at once on "
@@ -1121,8 +1140,8 @@ class Api::Impl final {
                                     settings)},
               {"stats", category("per app and day: named non-negative counters", json::array(), stats,
                                  static_cast<std::size_t>(stats_rows))},
-              {"jobs", category("per job: kind, numeric ticket/user/organization ids, opaque cursor", json::array(),
-                                jobs)}}}};
+              {"jobs", category("per job: kind, numeric ticket/user/organization ids, opaque cursor",
+                                json::array({"ids", "cursor"}), jobs)}}}};
          return json_reply(200, out);
       }
 

@@ -25,6 +25,15 @@ namespace {
 
 constexpr const char* k_signing_file = "ed25519-signing.key";
 
+constexpr const char* k_tenant_dir = "tenants";
+
+fs::path tenant_file(const fs::path& dir, std::string_view tenant_id) {
+   if(!keys::valid_tenant_id(tenant_id)) {
+      throw KeyError("not a tenant id: a key file name is t_ and base64url");
+   }
+   return dir / k_tenant_dir / (std::string(tenant_id) + ".key");
+}
+
 std::string master_file(std::uint32_t version) {
    return "master-v" + std::to_string(version) + ".key";
 }
@@ -93,6 +102,36 @@ void write_secret_file(const fs::path& path, std::string_view content) {
    fsync_dir(path.parent_path());
 }
 
+// Overwrites the file with zeros, fsyncs, unlinks it and fsyncs its directory. On a
+// journaling or copy-on-write file system the overwrite may land elsewhere; the unlink is
+// what counts, which is why the keys directory must not be snapshotted or backed up.
+bool destroy_file(const fs::path& path) {
+   const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+   if(fd < 0) {
+      if(errno == ENOENT) {
+         return false;
+      }
+      throw KeyError("cannot open " + path.string() + " to destroy it: " + std::strerror(errno));
+   }
+   struct stat st{};
+   if(::fstat(fd, &st) == 0 && st.st_size > 0) {
+      const std::string zeros(static_cast<std::size_t>(st.st_size), '\0');
+      if(::pwrite(fd, zeros.data(), zeros.size(), 0) < 0) {
+         // Unlinking below still removes the name; the overwrite is best effort.
+      }
+      ::fsync(fd);
+   }
+   ::close(fd);
+   if(::unlink(path.c_str()) != 0) {
+      if(errno == ENOENT) {
+         return false;  // another process destroyed it first
+      }
+      throw KeyError("cannot remove " + path.string() + ": " + std::strerror(errno));
+   }
+   fsync_dir(path.parent_path());
+   return true;
+}
+
 Botan::secure_vector<std::uint8_t> decode_key(const std::string& text, const fs::path& path) {
    auto bytes = crypto::base64url_decode(text);
    if(!bytes || bytes.value().size() != 32) {
@@ -157,6 +196,15 @@ void Keyring::reload() {
    load_locked();
 }
 
+std::optional<Botan::secure_vector<std::uint8_t>> Keyring::tenant_key(std::string_view tenant_id) const {
+   const fs::path path = tenant_file(m_dir, tenant_id);
+   std::error_code ec;
+   if(!fs::exists(path, ec)) {
+      return std::nullopt;
+   }
+   return decode_key(read_secret_file(path), path);
+}
+
 namespace keys {
 
 std::vector<std::uint32_t> master_versions(const fs::path& dir) {
@@ -215,23 +263,33 @@ void add_master_key(const fs::path& dir, std::uint32_t version) {
 }
 
 void retire_master_key(const fs::path& dir, std::uint32_t version) {
-   const fs::path path = dir / master_file(version);
-   const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-   if(fd >= 0) {
-      struct stat st{};
-      if(::fstat(fd, &st) == 0 && st.st_size > 0) {
-         const std::string zeros(static_cast<std::size_t>(st.st_size), '\0');
-         if(::write(fd, zeros.data(), zeros.size()) < 0) {
-            // Unlinking below still removes the name; the overwrite is best effort.
-         }
-         ::fsync(fd);
-      }
-      ::close(fd);
+   destroy_file(dir / master_file(version));
+}
+
+bool valid_tenant_id(std::string_view id) {
+   return id.size() > 2 && id.size() <= 64 && id.substr(0, 2) == "t_" &&
+          std::all_of(id.begin() + 2, id.end(), [](char c) {
+             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+          });
+}
+
+Botan::secure_vector<std::uint8_t> add_tenant_key(const fs::path& dir, std::string_view tenant_id) {
+   const fs::path path = tenant_file(dir, tenant_id);
+   std::error_code ec;
+   if(fs::create_directory(path.parent_path(), ec)) {
+      ::chmod(path.parent_path().c_str(), 0700);
+      fsync_dir(dir);
+   } else if(ec) {
+      throw KeyError("cannot create " + path.parent_path().string() + ": " + ec.message());
    }
-   if(::unlink(path.c_str()) != 0 && errno != ENOENT) {
-      throw KeyError("cannot remove " + path.string() + ": " + std::strerror(errno));
-   }
-   fsync_dir(dir);
+   Botan::secure_vector<std::uint8_t> key(32);
+   crypto::random_bytes(key);
+   write_secret_file(path, crypto::base64url_encode(key) + "\n");
+   return key;
+}
+
+bool destroy_tenant_key(const fs::path& dir, std::string_view tenant_id) {
+   return destroy_file(tenant_file(dir, tenant_id));
 }
 
 }  // namespace keys

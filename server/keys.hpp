@@ -1,11 +1,16 @@
 // The keys directory (`--keys DIR`): versioned master keys and the certificate signing key.
 //
-//   master-v<N>.key        base64url of 32 random bytes; the highest N is current
-//   ed25519-signing.key    {"kid":"ed25519-...","seed":"<base64url of the 32-byte seed>"}
+//   master-v<N>.key             base64url of 32 random bytes; the highest N is current
+//   tenants/<tenant id>.key     base64url of 32 random bytes: the tenant's key-encryption key
+//   ed25519-signing.key         {"kid":"ed25519-...","seed":"<base64url of the 32-byte seed>"}
 //
-// Files are created with mode 0600 (the directory 0700) and refused at load if group or
-// others may read them. Master keys only wrap tenant data keys (envelope.hpp); the
-// signing key only signs deletion certificates.
+// Files are created with mode 0600 (directories 0700) and refused at load if group or
+// others may read them. A tenant's data key is wrapped under both the current master key
+// and the tenant's key-encryption key (envelope.hpp), and that file is destroyed when the
+// tenant is deleted: a database copy made before the deletion (a backup, PostgreSQL's dead
+// tuples, SQLite's WAL) then holds a wrapped key that nothing left can unwrap. That is why
+// the tenant keys live here, outside the database, and why this directory must never be
+// backed up (docs/operations.md, "Erasure"). The signing key only signs certificates.
 #pragma once
 
 #include "leastdata/crypto.hpp"
@@ -19,6 +24,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace leastdata::server {
@@ -43,6 +49,11 @@ class Keyring final {
       MasterKey current();
       std::optional<MasterKey> find(std::uint32_t version);
       void reload();
+
+      /// The key-encryption key of a tenant, read from disk on every call (a deletion by
+      /// another process removes it); empty if there is none.
+      std::optional<Botan::secure_vector<std::uint8_t>> tenant_key(std::string_view tenant_id) const;
+      const std::filesystem::path& dir() const noexcept { return m_dir; }
 
    private:
       void load_locked();
@@ -73,6 +84,17 @@ void add_master_key(const std::filesystem::path& dir, std::uint32_t version);
 
 /// Overwrites master-v<version>.key with zeros, fsyncs and unlinks it.
 void retire_master_key(const std::filesystem::path& dir, std::uint32_t version);
+
+/// True for the tenant ids this endpoint makes (`t_` and base64url): safe as a file name.
+bool valid_tenant_id(std::string_view tenant_id);
+
+/// Writes tenants/<tenant_id>.key with fresh random bytes (0600, fsync'd) and returns them;
+/// fails if it exists.
+Botan::secure_vector<std::uint8_t> add_tenant_key(const std::filesystem::path& dir, std::string_view tenant_id);
+
+/// Overwrites tenants/<tenant_id>.key with zeros, fsyncs, unlinks it and fsyncs the
+/// directory. True if there was such a file; throws KeyError if it could not be removed.
+bool destroy_tenant_key(const std::filesystem::path& dir, std::string_view tenant_id);
 
 }  // namespace keys
 

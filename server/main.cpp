@@ -48,7 +48,7 @@ constexpr const char* k_usage = R"(usage: leastdata-endpoint <command> [options]
   tenant deactivate SUBDOMAIN --reason subscription_lapsed|uninstalled --db URL --keys DIR
   tenant activate SUBDOMAIN --db URL --keys DIR
   sweep [--now RFC3339] --db URL --keys DIR [--issuer NAME] [--region eu-central-1]
-  rotate-master-key [--stage] --db URL --keys DIR
+  rotate-master-key --db URL --keys DIR
   certificate list --db URL --keys DIR
   certificate show ID --db URL --keys DIR
 
@@ -107,7 +107,7 @@ Args parse_args(int argc, char** argv) {
          if(const auto eq = name.find('='); eq != std::string::npos) {
             value = name.substr(eq + 1);
             name = name.substr(0, eq);
-         } else if(name == "help" || name == "stage") {
+         } else if(name == "help") {
             value = "1";
          } else {
             if(i + 1 >= argc) {
@@ -230,9 +230,10 @@ int sweep(const Args& args) {
       }
    }
    auto store = open_migrated(args);
+   Keyring keyring(args.required("keys"));
    const SigningIdentity signing = keys::load_signing_key(args.required("keys"));
    const auto clock = make_clock(fixed);
-   CertificateIssuer issuer(*store, signing, *clock, args.get("issuer", k_default_issuer),
+   CertificateIssuer issuer(*store, keyring, signing, *clock, args.get("issuer", k_default_issuer),
                             args.get("region", "eu-central-1"));
    print(retention::summary(retention::sweep(*store, issuer, clock->now())));
    return 0;
@@ -240,47 +241,40 @@ int sweep(const Args& args) {
 
 // ---- rotate-master-key -------------------------------------------------------------------
 
-// Two ways to run it. On one host (or with a keys directory shared by every instance):
-// `rotate-master-key` creates version N+1 and rotates to it. With a keys directory per
-// host: `rotate-master-key --stage` creates N+1 only; copy the file to every host; then
-// `rotate-master-key` rotates to the staged version (the highest one no tenant key uses).
+// Creates master key version N+1 and rewraps every tenant key under it (with the tenant's
+// key file, which stays), then retires the versions no key uses. Every instance shares the
+// keys directory (docs/operations.md): a running `serve` finds the new version on disk.
 int rotate_master_key(const Args& args) {
-   args.allow({"db", "keys", "stage"});
+   args.allow({"db", "keys"});
    const std::filesystem::path dir = args.required("keys");
    auto store = open_migrated(args);
    Keyring keyring(dir);
-   const auto on_disk = keys::master_versions(dir);
-   const auto used = store->master_versions_in_use();
-   const std::uint32_t highest = on_disk.back();
-   const bool staged = !used.empty() && highest > used.back();
-   if(args.has("stage")) {
-      if(args.get("stage", "") != "1" && args.get("stage", "") != "true") {
-         throw UsageError("--stage takes no value");
-      }
-      if(staged) {
-         throw CommandError("conflict", "master key version " + std::to_string(highest) +
-                                           " is already staged; run rotate-master-key to use it");
-      }
-      keys::add_master_key(dir, highest + 1);
-      print({{"staged_master_key_version", highest + 1},
-             {"file", (dir / ("master-v" + std::to_string(highest + 1) + ".key")).string()}});
-      return 0;
-   }
-   const std::vector<std::uint32_t> old_versions(on_disk.begin(), staged ? on_disk.end() - 1 : on_disk.end());
-   const std::uint32_t next = staged ? highest : highest + 1;
-   if(!staged) {
-      // The new key is on disk before any tenant key refers to it.
-      keys::add_master_key(dir, next);
-   }
+   const std::vector<std::uint32_t> old_versions = keys::master_versions(dir);
+   const std::uint32_t next = old_versions.back() + 1;
+   // The new key is on disk before any tenant key refers to it.
+   keys::add_master_key(dir, next);
    const auto master = keyring.find(next);
    if(!master) {
       throw CommandError("key_error", "the new master key could not be read back");
    }
+   std::int64_t erased = 0;
    const std::int64_t rewrapped = store->rewrap_tenant_keys([&](const TenantKey& k) {
+      if(envelope::needs_tenant_key(k.wrapped_key) && !keyring.tenant_key(k.tenant_id)) {
+         // Its key file was destroyed by a deletion whose transaction did not commit: the
+         // key stays as it is, closed for good, until the tenant's rows are deleted.
+         ++erased;
+         return k;
+      }
       const DataKey data_key = envelope::unwrap(keyring, k.wrapped_key, k.key_version, k.tenant_id);
+      // A key from before per-tenant key files gets its file here (read back if a retried
+      // transaction already made it).
+      auto tenant_key = keyring.tenant_key(k.tenant_id);
+      if(!tenant_key) {
+         tenant_key = keys::add_tenant_key(dir, k.tenant_id);
+      }
       TenantKey out = k;
       out.master_version = master->version;
-      out.wrapped_key = envelope::wrap(*master, data_key, k.tenant_id);
+      out.wrapped_key = envelope::wrap(*master, *tenant_key, data_key, k.tenant_id);
       return out;
    });
    // Retire only versions no tenant key uses any more (a concurrent `tenant add` that
@@ -293,8 +287,9 @@ int rotate_master_key(const Args& args) {
          retired.push_back(v);
       }
    }
-   log::info("master_key_rotated", {{"version", next}, {"rewrapped", rewrapped}, {"retired", retired}});
-   print({{"master_key_version", next}, {"rewrapped", rewrapped}, {"retired", retired}});
+   log::info("master_key_rotated",
+             {{"version", next}, {"rewrapped", rewrapped - erased}, {"erased", erased}, {"retired", retired}});
+   print({{"master_key_version", next}, {"rewrapped", rewrapped - erased}, {"erased", erased}, {"retired", retired}});
    return 0;
 }
 
@@ -415,7 +410,7 @@ int serve(const Args& args) {
    if(std::getenv(std::string(k_test_clock_variable).c_str()) != nullptr) {
       log::warn("test_clock_enabled", {{"variable", k_test_clock_variable}});
    }
-   CertificateIssuer issuer(*store, signing, *clock, args.get("issuer", k_default_issuer), config.region);
+   CertificateIssuer issuer(*store, keyring, signing, *clock, args.get("issuer", k_default_issuer), config.region);
    Authenticator auth(*store, keyring, *clock, args.get("audience", "leastdata"), zendesk_key);
    Api api(*store, *clock, auth, issuer, config);
 

@@ -50,7 +50,12 @@ std::optional<Created> add(Store& store, Keyring& keyring, std::string_view subd
       t.status = "active";
       t.created_at = now;
       t.jwt_secret = envelope::seal(key, jwt_secret_context(t), secret);
-      TenantKey k{t.id, key.version, master.version, envelope::wrap(master, key, t.id)};
+      // Written before the row that needs it. If the transaction does not commit, the file
+      // is left behind: a random key that opens nothing. Nothing removes such files on its
+      // own, because a file without a row may also belong to a database restored from a
+      // backup older than its tenant (docs/operations.md, "Erasure").
+      const auto tenant_key = keys::add_tenant_key(keyring.dir(), t.id);
+      TenantKey k{t.id, key.version, master.version, envelope::wrap(master, tenant_key, key, t.id)};
       return std::pair{std::move(t), std::move(k)};
    });
    if(!added) {

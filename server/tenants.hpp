@@ -40,5 +40,8 @@ SealContext token_context(std::string_view tenant_id, const std::optional<std::s
 inline SealContext settings_context(std::string_view tenant_id, std::string_view app) {
    return {"settings", "body", tenant_id, app};
 }
+inline SealContext job_context(std::string_view tenant_id, std::string_view job_id) {
+   return {"jobs", "contents", tenant_id, job_id};
+}
 
 }  // namespace leastdata::server::tenants

@@ -171,8 +171,12 @@ CREATE TABLE deletion_log (
 );
 )sql";
 
-constexpr std::array<Migration, 1> k_migrations = {{
+constexpr std::string_view k_v2_sqlite = "ALTER TABLE jobs ADD COLUMN contents BLOB;";
+constexpr std::string_view k_v2_postgres = "ALTER TABLE jobs ADD COLUMN contents BYTEA;";
+
+constexpr std::array<Migration, 2> k_migrations = {{
    {1, "tenants, keys, agents, tokens, settings, stats, jobs, deletion log", k_v1_sqlite, k_v1_postgres},
+   {2, "job ids and cursors sealed under the tenant's data key", k_v2_sqlite, k_v2_postgres},
 }};
 
 }  // namespace

@@ -94,14 +94,21 @@ Tenant tenant_from(const sql::Row& r) {
    return t;
 }
 
-constexpr std::string_view k_job_columns = "id, kind, ids, cursor, status, created_at, updated_at, stopped_at";
+// `ids` and `cursor` hold clear values only in rows from schema 1; since schema 2 they are
+// '' and NULL, and `contents` holds both, sealed.
+constexpr std::string_view k_job_columns = "id, kind, ids, cursor, status, created_at, updated_at, stopped_at, contents";
 
 Job job_from(const sql::Row& r) {
    Job j;
    j.id = r.text(0);
    j.kind = r.text(1);
-   j.ids_json = r.text(2);
-   j.cursor = r.optional_text(3);
+   if(r.is_null(8)) {
+      const auto cursor = r.optional_text(3);
+      j.clear_contents = "{\"ids\":" + r.text(2) + ",\"cursor\":" +
+                         (cursor ? "\"" + *cursor + "\"" : std::string("null")) + "}";  // cursors need no escaping
+   } else {
+      j.contents = r.blob(8);
+   }
    j.status = r.text(4);
    j.created_at = r.integer(5);
    j.updated_at = r.integer(6);
@@ -149,25 +156,6 @@ class SqlStore final : public Store {
       }
 
       std::string backend() const override { return m_backend; }
-
-      // What a deletion certificate may claim when it is signed (inside the deletion's
-      // transaction): only what holds then, for this database. It does not claim more for
-      // copies — backups, PostgreSQL's dead tuples and WAL, SQLite's write-ahead log before
-      // its checkpoint — because there the wrapped data key can still be unwrapped with the
-      // master key, and the clear columns are still readable (docs/certificates.md).
-      std::string deletion_method() const override {
-         std::string method =
-            "every row of the tenant deleted in one transaction, its wrapped data key first, so that no encrypted "
-            "value of the tenant (tokens, emails, settings, JWT secret) can be opened from this database any more";
-         if(m_db->dialect() == sql::Dialect::sqlite) {
-            method += "; SQLite secure_delete overwrote the deleted rows in the database file";
-         }
-         method +=
-            ". Not covered: copies made before completed_at (backups; on PostgreSQL dead tuples and WAL until vacuum "
-            "and WAL recycling; on SQLite the write-ahead log until its checkpoint) still hold the wrapped data key, "
-            "which the master key can unwrap, and the clear columns (agent ids, counter names, job kinds and ids)";
-         return method;
-      }
 
       // ---- tenants ------------------------------------------------------------------------
 
@@ -276,6 +264,7 @@ class SqlStore final : public Store {
 
       std::optional<DeletionRecord> delete_tenant(
          std::string_view tenant_id, const std::function<bool(const Tenant&)>& still_applies,
+         const std::function<void(const Tenant&, const std::optional<TenantKey>&)>& destroy_key,
          const std::function<DeletionRecord(const Tenant&, const DeletionCounts&)>& sign) override {
          std::optional<DeletionRecord> record;
          m_db->transaction([&](Transaction& tx) {
@@ -289,7 +278,12 @@ class SqlStore final : public Store {
                return;
             }
             const std::vector<Value> id = {str(tenant_id)};
-            // The data key goes first: from here on no ciphertext of the tenant can be opened.
+            // The key goes first: from here on no ciphertext of the tenant can be opened, in
+            // this database or any copy of it. If the transaction then fails, the tenant
+            // stays closed for good and the deletion can be run again.
+            const auto keys = tx.query(
+               "SELECT tenant_id, key_version, master_version, wrapped_key FROM tenant_keys WHERE tenant_id = ?", id);
+            destroy_key(t, keys.empty() ? std::nullopt : std::optional<TenantKey>(key_from(keys.front())));
             tx.execute("DELETE FROM tenant_keys WHERE tenant_id = ?", id);
             DeletionCounts counts;
             counts.agents = tx.execute("DELETE FROM agents WHERE tenant_id = ?", id);
@@ -580,9 +574,9 @@ class SqlStore final : public Store {
 
       void create_job(std::string_view tenant_id, const Job& j) override {
          m_db->transaction([&](Transaction& tx) {
-            tx.execute(cat({"INSERT INTO jobs (tenant_id, ", k_job_columns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"}),
-                       {str(tenant_id), j.id, j.kind, j.ids_json, opt(j.cursor), j.status, j.created_at, j.updated_at,
-                        opt(j.stopped_at)});
+            tx.execute(cat({"INSERT INTO jobs (tenant_id, ", k_job_columns, ") VALUES (?, ?, ?, '', NULL, ?, ?, ?, ?, ?)"}),
+                       {str(tenant_id), j.id, j.kind, j.status, j.created_at, j.updated_at, opt(j.stopped_at),
+                        j.contents});
          });
       }
 
@@ -605,8 +599,10 @@ class SqlStore final : public Store {
                return;
             }
             change(*current);
-            tx.execute("UPDATE jobs SET ids = ?, cursor = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
-                       {current->ids_json, opt(current->cursor), current->updated_at, str(tenant_id), current->id});
+            tx.execute("UPDATE jobs SET ids = '', cursor = NULL, contents = ?, updated_at = ? "
+                       "WHERE tenant_id = ? AND id = ?",
+                       {current->contents, current->updated_at, str(tenant_id), current->id});
+            current->clear_contents.reset();
             result = std::move(*current);
             outcome = WriteOutcome::updated;
          });

@@ -91,8 +91,12 @@ struct StatCounter {
 struct Job {
       std::string id;
       std::string kind;
-      std::string ids_json;  // {"ticket":[...],"user":[...],"organization":[...]}
-      std::optional<std::string> cursor;
+      // Sealed JSON {"ids":{"ticket":[...],"user":[...],"organization":[...]},"cursor":...|null}:
+      // the ids name tickets and people, so they are crypto-erased with the tenant.
+      Blob contents;
+      // The same JSON in clear, for a row written before jobs were sealed (schema 1); empty
+      // otherwise. The next change to such a job seals it.
+      std::optional<std::string> clear_contents;
       std::string status;  // "running" | "stopped"
       Millis created_at = 0;
       Millis updated_at = 0;
@@ -124,9 +128,7 @@ class Store {
       /// Creates or upgrades the schema (safe to run from several processes at once).
       virtual void migrate() = 0;
       virtual void ping() = 0;
-      /// A sentence for the certificate's `method`: how this backend destroys data.
-      virtual std::string deletion_method() const = 0;
-      virtual std::string backend() const = 0;
+      virtual std::string backend() const = 0;  // "sqlite" | "postgresql"
 
       // ---- tenants and keys -------------------------------------------------------------
       /// False if the subdomain is taken. `make` builds the tenant and its wrapped key
@@ -146,11 +148,13 @@ class Store {
       virtual std::vector<Tenant> tenants_due_for_deletion(Millis now) = 0;
 
       /// Deletes a tenant in one transaction: locks its row, re-checks `still_applies`,
-      /// destroys the data key, deletes every row, and stores the certificate that `sign`
-      /// returns for the counts in the deletion log. Empty if the tenant is gone or no longer
-      /// qualifies.
+      /// calls `destroy_key` (which destroys the key outside the database and reports whether
+      /// it did), deletes every row, its wrapped data key first, and stores the certificate
+      /// that `sign` returns for the counts in the deletion log. Empty if the tenant is gone
+      /// or no longer qualifies.
       virtual std::optional<DeletionRecord> delete_tenant(
          std::string_view tenant_id, const std::function<bool(const Tenant&)>& still_applies,
+         const std::function<void(const Tenant&, const std::optional<TenantKey>&)>& destroy_key,
          const std::function<DeletionRecord(const Tenant&, const DeletionCounts&)>& sign) = 0;
 
       /// Rewraps every tenant key in one transaction under the key-management lock.
@@ -195,7 +199,7 @@ class Store {
       virtual std::optional<Job> job(std::string_view tenant_id, std::string_view id, Millis now) = 0;
       /// Changes a visible running job: `change` receives the job as stored, read inside the
       /// same transaction that writes it back (so concurrent changes never overwrite each
-      /// other), and edits its ids, cursor and updated_at. `change` may throw to abort;
+      /// other), and edits its contents and updated_at. `change` may throw to abort;
       /// it must not call the store. On success `result` holds the job as written.
       virtual WriteOutcome update_job(std::string_view tenant_id, std::string_view id, Millis now,
                                       const std::function<void(Job&)>& change, Job& result) = 0;

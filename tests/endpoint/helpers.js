@@ -3,7 +3,7 @@
 // movable clock, tenants and JWTs signed with node:crypto, raw database access, raw HTTP over
 // a socket, and an independent certificate verifier (Ed25519 over JCS).
 import { spawn, execFile, execFileSync, spawnSync } from 'node:child_process';
-import { createHmac, createSign, createPublicKey, generateKeyPairSync, verify, randomBytes } from 'node:crypto';
+import { createDecipheriv, createHmac, createSign, createPublicKey, generateKeyPairSync, hkdfSync, verify, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, statSync, chownSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -60,6 +60,16 @@ export function sqliteBackend({ dir = mkdtempSync(join(tmpdir(), 'leastdata-endp
         .map((suffix) => file + suffix)
         .filter((f) => existsSync(f))
         .map((f) => ({ file: f, bytes: readFileSync(f) }));
+    },
+    // A backup as an operator takes it (sqlite3 .backup, online), and a database restored
+    // from it: { file, bytes, url }.
+    backup() {
+      const copy = join(dir, `backup-${randomBytes(4).toString('hex')}.sqlite`);
+      execFileSync('sqlite3', [file, `.backup '${copy}'`]);
+      return { file: copy, bytes: readFileSync(copy), url: `sqlite:${copy}` };
+    },
+    restore(backup) {
+      return backup.url;
     },
     async stop() {
       rmSync(dir, { recursive: true, force: true });
@@ -121,6 +131,20 @@ export async function postgresBackend() {
       files.push({ file: 'pg_dump', bytes: dump });
       return files;
     },
+    // A plain-SQL pg_dump (greppable, as a backup file on disk is), and a new database of
+    // the cluster restored from it.
+    backup() {
+      const file = join(dir, `backup-${randomBytes(4).toString('hex')}.sql`);
+      execFileSync(join(pgBin, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-Fp', '-f', file, 'leastdata']);
+      return { file, bytes: readFileSync(file) };
+    },
+    restore(backup) {
+      const name = `restored_${randomBytes(4).toString('hex')}`;
+      psql(`CREATE DATABASE ${name}`, 'postgres');
+      execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres',
+        '-d', name, '-f', backup.file], { stdio: ['ignore', 'ignore', 'pipe'] });
+      return `postgresql://postgres@127.0.0.1:${port}/${name}`;
+    },
     async stop() {
       try {
         asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
@@ -175,8 +199,8 @@ export function endpointContext(backend) {
       return { status: r.status, stdout: r.stdout, stderr: r.stderr, json };
     },
     // Starts `serve`; resolves { port, url, logs(), stop() } once it listens.
-    async serve(extra = [], { clockFile: ownClock } = {}) {
-      const args = ['serve', '--db', backend.url, '--keys', keys, '--listen', '127.0.0.1:0', ...extra];
+    async serve(extra = [], { clockFile: ownClock, db = backend.url } = {}) {
+      const args = ['serve', '--db', db, '--keys', keys, '--listen', '127.0.0.1:0', ...extra];
       const child = spawn(binary, args, {
         env: ownClock ? { ...process.env, LEASTDATA_TEST_CLOCK_FILE: ownClock } : env,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -368,6 +392,51 @@ export const jcs = (v) =>
     : Array.isArray(v)
       ? `[${v.map(jcs).join(',')}]`
       : `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${jcs(v[k])}`).join(',')}}`;
+
+// ---- key unwrapping, independently of the endpoint (server/envelope.hpp) ------------------
+
+const lengthPrefixed = (text) => {
+  const bytes = Buffer.from(text, 'utf8');
+  const n = Buffer.alloc(4);
+  n.writeUInt32BE(bytes.length);
+  return Buffer.concat([n, bytes]);
+};
+
+// Tries to open a wrapped data key (the bytes of tenant_keys.wrapped_key) of `tenantId`
+// with a master key and, for format 2, a tenant key file's bytes. True if it opens: an
+// attacker's attempt with whatever keys are left.
+export function unwraps(wrapped, tenantId, master, tenantKey) {
+  const header = wrapped.subarray(0, 7);
+  const format = header[2];
+  let key = master;
+  if (format === 2) {
+    if (!tenantKey) return false;
+    key = Buffer.from(hkdfSync('sha256', Buffer.concat([master, tenantKey]), Buffer.from('leastdata/tenant-key-wrap/v2'),
+      Buffer.from(tenantId), 32));
+  }
+  const ad = Buffer.concat([header, ...['leastdata', 'tenant_keys', 'wrapped_key', tenantId, tenantId].map(lengthPrefixed)]);
+  const nonce = wrapped.subarray(7, 19);
+  const tag = wrapped.subarray(wrapped.length - 16);
+  try {
+    const d = createDecipheriv('aes-256-gcm', key, nonce);
+    d.setAAD(ad);
+    d.setAuthTag(tag);
+    d.update(wrapped.subarray(19, wrapped.length - 16));
+    d.final();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Every key a keys directory holds, decoded: { masters: [Buffer], tenantKeys: [Buffer] }.
+export function keysIn(keysDir) {
+  const decode = (file) => Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
+  const masters = readdirSync(keysDir).filter((f) => /^master-v\d+\.key$/.test(f)).map((f) => decode(join(keysDir, f)));
+  const tenantDir = join(keysDir, 'tenants');
+  const tenantKeys = existsSync(tenantDir) ? readdirSync(tenantDir).map((f) => decode(join(tenantDir, f))) : [];
+  return { masters, tenantKeys };
+}
 
 // Independent verification with node:crypto; returns true or throws with the reason.
 export function verifyCertificate(certificate, jwks) {

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  DAY, call, endpointContext, filesContaining, requireBinary, rsaKeyPair, signHS256, signRS256, unique,
-  unsignedToken, verifyCertificate,
+  DAY, call, endpointContext, filesContaining, keysIn, requireBinary, rsaKeyPair, signHS256, signRS256, unique,
+  unsignedToken, unwraps, verifyCertificate,
 } from './helpers.js';
 
 const TABLES = ['tenant_keys', 'agents', 'tokens', 'shared_tokens', 'settings', 'stats', 'jobs'];
@@ -614,23 +614,32 @@ export function endpointSuite(makeBackend) {
     const email = `agent-${marker}@example.com`;
     const setting = `SETTING-${marker}`;
     const stat = `stat_${marker}`; // stats are stored in clear: the positive control
+    const cursor = `cursor_${marker}`;
+    const ticketId = `7${Date.now()}${Math.floor(Math.random() * 1000)}`.slice(0, 18);
     await call(server, 'PUT', '/v1/agents/me', { token: t.token({ email }) });
     assert.equal((await call(server, 'PUT', '/v1/tokens/crm', { token: t.token(), body: { value: token } })).status, 201);
     assert.equal((await call(server, 'PUT', '/v1/shared-tokens/crm', { token: t.admin(), body: { value: shared } })).status, 201);
     assert.equal((await call(server, 'PUT', '/v1/settings/enc', { token: t.admin(), body: { settings: { s: setting } } })).status, 201);
     assert.equal((await call(server, 'POST', '/v1/stats', { token: t.token(), body: { app: 'enc', counters: { [stat]: 1 } } })).status, 200);
+    const job = await call(server, 'POST', '/v1/jobs', { token: t.token(), body: { kind: 'enc', ids: { ticket: [ticketId] }, cursor } });
+    assert.equal(job.status, 201, job.text);
+    assert.deepEqual(job.json.ids.ticket, [ticketId]);
+    const patched = await call(server, 'PATCH', `/v1/jobs/${job.json.id}`, { token: t.token(), body: { ids: { user: ['42'] } } });
+    assert.deepEqual([patched.json.ids, patched.json.cursor], [{ ticket: [ticketId], user: ['42'], organization: [] }, cursor]);
     const files = backend.rawBytes();
     assert.ok(filesContaining(files, stat).length > 0, 'the scan must see stored data');
     assert.ok(filesContaining(files, t.sub).length > 0, 'the subdomain is stored in clear');
-    for (const plain of [token, shared, email, setting, t.secret]) {
+    for (const plain of [token, shared, email, setting, t.secret, cursor, ticketId]) {
       assert.deepEqual(filesContaining(files, plain), [], `plaintext ${plain} found in database bytes`);
     }
-    // Every sealed value carries the header "LD", format 1, and its key version.
+    // Every sealed value carries the header "LD", format 1, and its key version; the wrapped
+    // data key format 2 (master key and tenant key file).
     const id = t.id();
-    for (const [table, column] of [['tokens', 'value'], ['shared_tokens', 'value'], ['agents', 'email'], ['settings', 'body'], ['tenants', 'jwt_secret'], ['tenant_keys', 'wrapped_key']]) {
+    for (const [table, column, format] of [['tokens', 'value', '01'], ['shared_tokens', 'value', '01'], ['agents', 'email', '01'],
+      ['settings', 'body', '01'], ['tenants', 'jwt_secret', '01'], ['jobs', 'contents', '01'], ['tenant_keys', 'wrapped_key', '02']]) {
       const where = table === 'tenants' ? `id = '${id}'` : `tenant_id = '${id}'`;
       const [[hex]] = backend.query(`SELECT ${backend.hex(column)} FROM ${table} WHERE ${where}`);
-      assert.equal(hex.slice(0, 6).toLowerCase(), '4c4401', `${table}.${column} header`);
+      assert.equal(hex.slice(0, 6).toLowerCase(), `4c44${format}`, `${table}.${column} header`);
     }
   });
 
@@ -651,7 +660,7 @@ export function endpointSuite(makeBackend) {
     const id = t.id();
     assert.ok(id);
     assert.deepEqual(rowsOf(id), { tenant_keys: 1, agents: 2, tokens: 2, shared_tokens: 1, settings: 1, stats: 2, jobs: 1 });
-    assert.ok(filesContaining(backend.rawBytes(), `cur_${marker}`).length > 0);
+    assert.ok(filesContaining(backend.rawBytes(), `c1_${marker}`).length > 0); // counter names are in clear
 
     expectError(await call(server, 'POST', '/v1/deletion', { token: admin, body: {} }), 400, 'invalid_request');
     expectError(await call(server, 'POST', '/v1/deletion', { token: admin, body: { confirm: 'someone-else' } }), 400, 'confirmation_mismatch');
@@ -667,11 +676,12 @@ export function endpointSuite(makeBackend) {
     assert.equal(cert.storage_region, 'eu-central-1');
     assert.equal(cert.issuer, 'leastdata test endpoint');
     assert.deepEqual(cert.deleted, { agents: 2, tokens: 2, shared_tokens: 1, settings: 1, stats_rows: 2, jobs: 1 });
-    // The method claims what holds for this database when it is signed, and says what it
-    // does not cover: a backup taken before still holds a wrapped key the master key opens.
-    assert.match(cert.method, /wrapped data key first/);
-    assert.match(cert.method, /Not covered: copies made before completed_at \(backups/);
-    assert.doesNotMatch(cert.method, /crypto-erase|write-ahead log was truncated/);
+    // The method claims crypto-erasure (checked before signing: the key file is gone) and
+    // names what it does not cover: the identifiers kept in clear.
+    assert.match(cert.method, /^crypto-erase: the tenant's key-encryption key was destroyed/);
+    assert.match(cert.method, /Not covered by the crypto-erase: the identifiers kept in clear \(subdomain, agent ids/);
+    assert.doesNotMatch(cert.method, /write-ahead log was truncated/);
+    assert.ok(!existsSync(join(ctx.keys, 'tenants', `${id}.key`)), 'the tenant key file is destroyed');
     assert.ok(cert.requested_at >= before && cert.completed_at >= cert.requested_at);
     const keys = await jwks();
     assert.equal(cert.key_id, keys.keys[0].kid);
@@ -701,6 +711,75 @@ export function endpointSuite(makeBackend) {
     const show = ctx.cli(['certificate', 'show', cert.certificate_id]);
     assert.equal(show.status, 0);
     assert.deepEqual(show.json, cert);
+  });
+
+  test('erasure holds for a backup: restored and served with the keys directory as it is after the deletion, it reveals nothing of the deleted tenant, while a second instance serves', async () => {
+    const second = await ctx.serve(['--sweep-interval', '0', '--auth-failure-limit', '0']);
+    const victim = newTenant('era');
+    const bystander = newTenant('era');
+    const marker = unique('erased').replace('-', '_');
+    const values = {
+      token: `ERASE-TOKEN-${marker}`, shared: `ERASE-SHARED-${marker}`, email: `erase-${marker}@example.com`,
+      setting: `ERASE-SETTING-${marker}`, cursor: `cursor_${marker}`, ticket: `9${String(Date.now()).slice(-12)}31`,
+    };
+    const admin = victim.admin({ email: values.email });
+    assert.equal((await call(server, 'PUT', '/v1/agents/me', { token: admin })).status, 201);
+    assert.equal((await call(server, 'PUT', '/v1/tokens/crm', { token: admin, body: { value: values.token } })).status, 201);
+    assert.equal((await call(server, 'PUT', '/v1/shared-tokens/crm', { token: admin, body: { value: values.shared } })).status, 201);
+    assert.equal((await call(second, 'PUT', '/v1/settings/app', { token: admin, body: { settings: { s: values.setting } } })).status, 201);
+    const job = await call(second, 'POST', '/v1/jobs', { token: admin, body: { kind: 'gdpr', ids: { ticket: [values.ticket] }, cursor: values.cursor } });
+    assert.equal(job.status, 201, job.text);
+    assert.equal((await call(server, 'PUT', '/v1/settings/app', { token: bystander.admin(), body: { settings: { kept: true } } })).status, 201);
+    const victimId = victim.id();
+    const bystanderId = bystander.id();
+
+    const backup = backend.backup();
+    // Positive controls: the backup holds the victim's rows, and its wrapped key opens with
+    // the keys as they are now.
+    assert.ok(filesContaining([backup], victim.sub).length === 1, 'the backup holds the tenant');
+    const wrappedOf = (tenantId) =>
+      Buffer.from(backend.query(`SELECT ${backend.hex('wrapped_key')} FROM tenant_keys WHERE tenant_id = '${tenantId}'`)[0][0], 'hex');
+    const victimWrapped = wrappedOf(victimId);
+    const bystanderWrapped = wrappedOf(bystanderId);
+    const opensWithAny = (wrapped, tenantId, { masters, tenantKeys }) =>
+      masters.some((m) => unwraps(wrapped, tenantId, m, null) || tenantKeys.some((k) => unwraps(wrapped, tenantId, m, k)));
+    assert.ok(opensWithAny(victimWrapped, victimId, keysIn(ctx.keys)), 'before the deletion the key opens');
+
+    const deletion = await call(server, 'POST', '/v1/deletion', { token: admin, body: { confirm: victim.sub } });
+    assert.equal(deletion.status, 200, deletion.text);
+    assert.match(deletion.json.method, /^crypto-erase/);
+
+    // The other instance refuses the victim and serves the bystander, without a restart.
+    expectError(await call(second, 'GET', '/v1/settings/app', { token: admin }), 401, 'invalid_token');
+    assert.equal((await call(second, 'GET', '/v1/settings/app', { token: bystander.admin() })).status, 200);
+
+    // No key left anywhere opens the victim's wrapped key (as it is in the backup and, on
+    // PostgreSQL, in the dead tuple the live heap still holds); the bystander's still opens.
+    const left = keysIn(ctx.keys);
+    assert.equal(opensWithAny(victimWrapped, victimId, left), false, 'a remaining key unwraps the deleted tenant');
+    assert.equal(opensWithAny(bystanderWrapped, bystanderId, left), true);
+
+    // Restored and served with the keys directory as it is now: the victim gets nothing on
+    // any route; the bystander's data is all there.
+    const restored = await ctx.serve(['--sweep-interval', '0', '--auth-failure-limit', '0'], { db: backend.restore(backup) });
+    for (const [method, path, body] of [['GET', '/v1/tokens/crm'], ['GET', '/v1/shared-tokens/crm'], ['GET', '/v1/settings/app'],
+      ['GET', '/v1/report'], ['GET', `/v1/jobs/${job.json.id}`], ['GET', '/v1/stats?app=app'], ['PUT', '/v1/agents/me'],
+      ['POST', '/v1/deletion', { confirm: victim.sub }]]) {
+      const r = await call(restored, method, path, { token: admin, body });
+      expectError(r, 401, 'invalid_token');
+      for (const v of Object.values(values)) assert.ok(!r.text.includes(v), `${method} ${path} returned ${v}`);
+    }
+    const kept = await call(restored, 'GET', '/v1/settings/app', { token: bystander.admin() });
+    assert.equal(kept.status, 200, kept.text);
+    assert.deepEqual(kept.json.settings, { kept: true });
+    assert.match(restored.logs(), /the tenant was erased/);
+
+    // And no file holds the victim's values in clear: not the backup, not the live database.
+    for (const v of Object.values(values)) {
+      assert.deepEqual(filesContaining([backup, ...backend.rawBytes()], v), [], `${v} in clear`);
+    }
+    await restored.stop();
+    await second.stop();
   });
 
   // ---- lifecycle ------------------------------------------------------------------------
@@ -866,6 +945,7 @@ export function endpointSuite(makeBackend) {
     const next = Math.max(...versionsBefore.map(Number)) + 1;
     assert.equal(r.json.master_key_version, next);
     assert.equal(r.json.rewrapped, Number(backend.query('SELECT COUNT(*) FROM tenant_keys')[0][0]));
+    assert.equal(r.json.erased, 0);
     assert.deepEqual(r.json.retired, versionsBefore.map(Number).sort());
     assert.deepEqual(backend.query('SELECT DISTINCT master_version FROM tenant_keys').map((x) => Number(x[0])), [next]);
     for (const v of versionsBefore) assert.ok(!existsSync(join(ctx.keys, `master-v${v}.key`)));
@@ -877,17 +957,15 @@ export function endpointSuite(makeBackend) {
     const fresh = newTenant('rot');
     assert.equal((await call(server, 'PUT', '/v1/tokens/new', { token: fresh.token(), body: { value: 'v' } })).status, 201);
 
-    // Per-host key directories: stage the next version, (copy it), then rotate to it.
-    const staged = ctx.cli(['rotate-master-key', '--stage']);
-    assert.equal(staged.status, 0, staged.stderr);
-    assert.equal(staged.json.staged_master_key_version, next + 1);
-    assert.equal(ctx.cli(['rotate-master-key', '--stage']).status, 1); // one staged version at a time
-    assert.equal((await call(server, 'GET', '/v1/tokens/keep', { token: t.token() })).json.value, 'survives-rotation');
     const second = ctx.cli(['rotate-master-key']);
     assert.equal(second.status, 0, second.stderr);
-    assert.deepEqual(second.json, { master_key_version: next + 1, rewrapped: r.json.rewrapped + 1, retired: [next] });
-    assert.ok(!existsSync(join(ctx.keys, `master-v${next + 2}.key`)));
+    assert.deepEqual(second.json, { master_key_version: next + 1, rewrapped: r.json.rewrapped + 1, erased: 0, retired: [next] });
     assert.equal((await call(server, 'GET', '/v1/tokens/new', { token: fresh.token() })).json.value, 'v');
+    // A key is wrapped under the master key and its tenant's key file together: format 2.
+    const [[after]] = backend.query(`SELECT ${backend.hex('wrapped_key')} FROM tenant_keys WHERE tenant_id = '${t.id()}'`);
+    assert.equal(after.slice(0, 6).toLowerCase(), '4c4402');
+    assert.equal(statSync(join(ctx.keys, 'tenants', `${t.id()}.key`)).mode & 0o777, 0o600);
+    assert.equal(statSync(join(ctx.keys, 'tenants')).mode & 0o777, 0o700);
   });
 
   // ---- retention (moves the clock: keep last) ----------------------------------------------

@@ -76,7 +76,12 @@ class EndpointFixture final {
             t.status = "active";
             t.created_at = k_now - server::k_day;
             t.jwt_secret = server::envelope::seal(key, server::tenants::jwt_secret_context(t), k_secret);
-            server::TenantKey wrapped{t.id, key.version, master.version, server::envelope::wrap(master, key, t.id)};
+            auto tenant_key = m_keyring->tenant_key(t.id);  // kept across resets
+            if(!tenant_key) {
+               tenant_key = server::keys::add_tenant_key(keys_dir(), t.id);
+            }
+            server::TenantKey wrapped{t.id, key.version, master.version,
+                                      server::envelope::wrap(master, *tenant_key, key, t.id)};
             return std::pair{std::move(t), std::move(wrapped)};
          });
          check(added, "the fuzz tenant is created");

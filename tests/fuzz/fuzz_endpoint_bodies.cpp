@@ -93,7 +93,7 @@ class InMemoryServer final : public httplib::Server {
 struct Endpoint {
       explicit Endpoint(EndpointFixture& fixture, const SigningIdentity& signing) :
          auth(fixture.store(), fixture.keyring(), fixture.clock(), std::string(EndpointFixture::k_audience), nullptr),
-         issuer(fixture.store(), signing, fixture.clock(), "leastdata fuzz endpoint", "eu-central-1"),
+         issuer(fixture.store(), fixture.keyring(), signing, fixture.clock(), "leastdata fuzz endpoint", "eu-central-1"),
          api(fixture.store(), fixture.clock(), auth, issuer, config()) {
          api.install(server);
       }
