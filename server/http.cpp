@@ -446,6 +446,12 @@ class Api::Impl final {
             if(e.status() == 401) {
                reply.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"leastdata\"");
             }
+         } catch(const QuotaExceeded& e) {
+            reply = Reply{403,
+                          error_body("quota_exceeded", std::string(e.what()) +
+                                                          "; nothing was written. Delete what is no longer needed, or "
+                                                          "ask the operator to raise it (--quota)"),
+                          {}};
          } catch(const IntegrityError& e) {
             log::error("integrity_error", {{"route", route ? route->pattern : "?"}, {"detail", e.what()}});
             reply = Reply{500, error_body("internal", "stored data could not be decrypted"), {}};

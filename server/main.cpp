@@ -43,7 +43,7 @@ constexpr const char* k_usage = R"(usage: leastdata-endpoint <command> [options]
   serve --db URL --keys DIR --listen HOST:PORT [--audience leastdata] [--issuer NAME]
         [--region eu-central-1] [--zendesk-public-key PEM|FILE] [--sweep-interval SECONDS]
         [--rate-limit PER_MINUTE] [--threads N] [--max-body BYTES] [--max-connections N]
-        [--idle-timeout SECONDS] [--request-timeout SECONDS]
+        [--idle-timeout SECONDS] [--request-timeout SECONDS] [--quota CATEGORY.rows=N,CATEGORY.bytes=N,...]
   tenant add SUBDOMAIN --db URL --keys DIR
   tenant deactivate SUBDOMAIN --reason subscription_lapsed|uninstalled --db URL --keys DIR
   tenant activate SUBDOMAIN --db URL --keys DIR
@@ -368,7 +368,8 @@ std::size_t raise_open_file_limit(std::size_t connections) {
 
 int serve(const Args& args) {
    args.allow({"db", "keys", "listen", "audience", "issuer", "region", "zendesk-public-key", "sweep-interval",
-               "rate-limit", "auth-failure-limit", "threads", "max-body", "max-connections", "idle-timeout", "request-timeout"});
+               "rate-limit", "auth-failure-limit", "threads", "max-body", "max-connections", "idle-timeout", "request-timeout",
+               "quota"});
    const auto [host, port] = parse_listen(args.required("listen"));
    const std::string keys_dir = args.required("keys");
    HttpConfig config;
@@ -403,7 +404,15 @@ int serve(const Args& args) {
    sigaddset(&signals, SIGTERM);
    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+   Quotas quotas;
+   try {
+      quotas = Quotas::parse(args.get("quota", ""));
+   } catch(const std::invalid_argument& e) {
+      throw UsageError(e.what());
+   }
+
    auto store = open_migrated(args);
+   store->set_quotas(quotas);
    Keyring keyring(keys_dir);
    const SigningIdentity signing = keys::load_signing_key(keys_dir);
    const auto clock = make_clock();

@@ -21,7 +21,8 @@ add_executable(leastdata_endpoint
   ${CMAKE_CURRENT_LIST_DIR}/store/sql_store.cpp
   ${CMAKE_CURRENT_LIST_DIR}/store/sqlite_store.cpp
   ${CMAKE_CURRENT_LIST_DIR}/store/postgres_store.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/store/migrations.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/store/migrations.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/store/quotas.cpp)
 set_target_properties(leastdata_endpoint PROPERTIES
   OUTPUT_NAME leastdata-endpoint
   RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/server)

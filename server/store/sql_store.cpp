@@ -157,6 +157,8 @@ class SqlStore final : public Store {
 
       std::string backend() const override { return m_backend; }
 
+      void set_quotas(const Quotas& quotas) override { m_quotas = quotas; }
+
       // ---- tenants ------------------------------------------------------------------------
 
       bool add_tenant(std::string_view subdomain,
@@ -344,17 +346,19 @@ class SqlStore final : public Store {
       WriteOutcome put_agent(std::string_view tenant_id, const Agent& a) override {
          WriteOutcome outcome = WriteOutcome::updated;
          m_db->transaction([&](Transaction& tx) {
-            const Value email = a.email ? Value(*a.email) : Value(nullptr);
-            const auto inserted = tx.execute(
-               "INSERT INTO agents (tenant_id, agent_id, email, role, registered_at, updated_at) "
-               "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, agent_id) DO NOTHING",
-               {str(tenant_id), a.agent_id, email, a.role, a.registered_at, a.updated_at});
-            if(inserted > 0) {
-               outcome = WriteOutcome::created;
-               return;
-            }
-            tx.execute("UPDATE agents SET email = ?, role = ?, updated_at = ? WHERE tenant_id = ? AND agent_id = ?",
-                       {email, a.role, a.updated_at, str(tenant_id), a.agent_id});
+            within_quota(tx, tenant_id, QuotaCategory::agents, [&] {
+               const Value email = a.email ? Value(*a.email) : Value(nullptr);
+               const auto inserted = tx.execute(
+                  "INSERT INTO agents (tenant_id, agent_id, email, role, registered_at, updated_at) "
+                  "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, agent_id) DO NOTHING",
+                  {str(tenant_id), a.agent_id, email, a.role, a.registered_at, a.updated_at});
+               if(inserted > 0) {
+                  outcome = WriteOutcome::created;
+                  return;
+               }
+               tx.execute("UPDATE agents SET email = ?, role = ?, updated_at = ? WHERE tenant_id = ? AND agent_id = ?",
+                          {email, a.role, a.updated_at, str(tenant_id), a.agent_id});
+            });
          });
          return outcome;
       }
@@ -384,23 +388,25 @@ class SqlStore final : public Store {
       WriteOutcome put_token(std::string_view tenant_id, const Token& t) override {
          WriteOutcome outcome = WriteOutcome::updated;
          m_db->transaction([&](Transaction& tx) {
-            const auto [where, key] = token_key(tenant_id, t.agent_id, t.name);
-            const bool existed =
-               !tx.query(cat({"SELECT 1 FROM ", table(t.agent_id), " WHERE ", where, " AND ", k_token_visible}),
-                         with(key, t.updated_at))
-                   .empty();
-            if(t.agent_id) {
-               tx.execute("INSERT INTO tokens (tenant_id, agent_id, name, value, expires_at, updated_at) "
-                          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, agent_id, name) DO UPDATE SET "
-                          "value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at",
-                          {str(tenant_id), *t.agent_id, t.name, t.value, opt(t.expires_at), t.updated_at});
-            } else {
-               tx.execute("INSERT INTO shared_tokens (tenant_id, name, value, expires_at, updated_at) "
-                          "VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, name) DO UPDATE SET "
-                          "value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at",
-                          {str(tenant_id), t.name, t.value, opt(t.expires_at), t.updated_at});
-            }
-            outcome = existed ? WriteOutcome::updated : WriteOutcome::created;
+            within_quota(tx, tenant_id, t.agent_id ? QuotaCategory::tokens : QuotaCategory::shared_tokens, [&] {
+               const auto [where, key] = token_key(tenant_id, t.agent_id, t.name);
+               const bool existed =
+                  !tx.query(cat({"SELECT 1 FROM ", table(t.agent_id), " WHERE ", where, " AND ", k_token_visible}),
+                            with(key, t.updated_at))
+                      .empty();
+               if(t.agent_id) {
+                  tx.execute("INSERT INTO tokens (tenant_id, agent_id, name, value, expires_at, updated_at) "
+                             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, agent_id, name) DO UPDATE SET "
+                             "value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at",
+                             {str(tenant_id), *t.agent_id, t.name, t.value, opt(t.expires_at), t.updated_at});
+               } else {
+                  tx.execute("INSERT INTO shared_tokens (tenant_id, name, value, expires_at, updated_at) "
+                             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, name) DO UPDATE SET "
+                             "value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at",
+                             {str(tenant_id), t.name, t.value, opt(t.expires_at), t.updated_at});
+               }
+               outcome = existed ? WriteOutcome::updated : WriteOutcome::created;
+            });
          });
          return outcome;
       }
@@ -477,43 +483,38 @@ class SqlStore final : public Store {
             // Unconditional: last writer wins, as one upsert, so that concurrent first writes on
             // several instances all land (each a new version) instead of one failing.
             m_db->transaction([&](Transaction& tx) {
-               const auto rows = tx.query(
-                  "INSERT INTO settings (tenant_id, app, body, version, updated_at) VALUES (?, ?, ?, 1, ?) "
-                  "ON CONFLICT (tenant_id, app) DO UPDATE SET body = excluded.body, version = settings.version + 1, "
-                  "updated_at = excluded.updated_at RETURNING version",
-                  {str(tenant_id), str(app), seal_body(), now});
-               const std::int64_t version = rows.front().integer(0);
-               out = {version == 1 ? WriteOutcome::created : WriteOutcome::updated, version};
+               within_quota(tx, tenant_id, QuotaCategory::settings, [&] {
+                  const auto rows = tx.query(
+                     "INSERT INTO settings (tenant_id, app, body, version, updated_at) VALUES (?, ?, ?, 1, ?) "
+                     "ON CONFLICT (tenant_id, app) DO UPDATE SET body = excluded.body, version = settings.version + 1, "
+                     "updated_at = excluded.updated_at RETURNING version",
+                     {str(tenant_id), str(app), seal_body(), now});
+                  const std::int64_t version = rows.front().integer(0);
+                  out = {version == 1 ? WriteOutcome::created : WriteOutcome::updated, version};
+               });
             });
             return out;
          }
          m_db->transaction([&](Transaction& tx) {
-            const auto rows = tx.query(
-               cat({"SELECT version FROM settings WHERE tenant_id = ? AND app = ?", for_update()}),
-               {str(tenant_id), str(app)});
-            if(rows.empty()) {
-               if(if_match) {
-                  out = {WriteOutcome::conflict, 0};
+            within_quota(tx, tenant_id, QuotaCategory::settings, [&] {
+               const auto rows = tx.query(
+                  cat({"SELECT version FROM settings WHERE tenant_id = ? AND app = ?", for_update()}),
+                  {str(tenant_id), str(app)});
+               if(rows.empty()) {
+                  out = {WriteOutcome::conflict, 0};  // "*" or a version: the settings must exist
                   return;
                }
-               // A concurrent first write of the same app loses here instead of failing.
-               const auto inserted = tx.execute(
-                  "INSERT INTO settings (tenant_id, app, body, version, updated_at) VALUES (?, ?, ?, 1, ?) "
-                  "ON CONFLICT (tenant_id, app) DO NOTHING",
-                  {str(tenant_id), str(app), seal_body(), now});
-               out = inserted > 0 ? std::pair{WriteOutcome::created, std::int64_t{1}}
-                                  : std::pair{WriteOutcome::conflict, std::int64_t{0}};
-               return;
-            }
-            const std::int64_t current = rows.front().integer(0);
-            if(if_match && *if_match != -1 && *if_match != current) {
-               out = {WriteOutcome::conflict, current};
-               return;
-            }
-            const auto changed = tx.execute(
-               "UPDATE settings SET body = ?, version = ?, updated_at = ? WHERE tenant_id = ? AND app = ? AND version = ?",
-               {seal_body(), current + 1, now, str(tenant_id), str(app), current});
-            out = changed > 0 ? std::pair{WriteOutcome::updated, current + 1} : std::pair{WriteOutcome::conflict, current};
+               const std::int64_t current = rows.front().integer(0);
+               if(*if_match != -1 && *if_match != current) {
+                  out = {WriteOutcome::conflict, current};
+                  return;
+               }
+               const auto changed = tx.execute(
+                  "UPDATE settings SET body = ?, version = ?, updated_at = ? WHERE tenant_id = ? AND app = ? AND version = ?",
+                  {seal_body(), current + 1, now, str(tenant_id), str(app), current});
+               out = changed > 0 ? std::pair{WriteOutcome::updated, current + 1}
+                                 : std::pair{WriteOutcome::conflict, current};
+            });
          });
          return out;
       }
@@ -535,11 +536,26 @@ class SqlStore final : public Store {
       void add_stats(std::string_view tenant_id, std::string_view app, std::string_view day,
                      const std::vector<std::pair<std::string, std::int64_t>>& counters) override {
          m_db->transaction([&](Transaction& tx) {
-            for(const auto& [name, value] : counters) {
-               tx.execute("INSERT INTO stats (tenant_id, app, day, name, value) VALUES (?, ?, ?, ?, ?) "
-                          "ON CONFLICT (tenant_id, app, day, name) DO UPDATE SET value = CASE "
-                          "WHEN stats.value > ? - excluded.value THEN ? ELSE stats.value + excluded.value END",
-                          {str(tenant_id), str(app), str(day), name, value, k_max_counter, k_max_counter});
+            const auto add = [&] {
+               for(const auto& [name, value] : counters) {
+                  tx.execute("INSERT INTO stats (tenant_id, app, day, name, value) VALUES (?, ?, ?, ?, ?) "
+                             "ON CONFLICT (tenant_id, app, day, name) DO UPDATE SET value = CASE "
+                             "WHEN stats.value > ? - excluded.value THEN ? ELSE stats.value + excluded.value END",
+                             {str(tenant_id), str(app), str(day), name, value, k_max_counter, k_max_counter});
+               }
+            };
+            // Adding to counters that exist takes no more room: only a new counter is counted
+            // against the quota (which reads every row of the tenant's stats).
+            bool all_exist = true;
+            for(const auto& counter : counters) {
+               all_exist = all_exist && !tx.query("SELECT 1 FROM stats WHERE tenant_id = ? AND app = ? AND day = ? AND name = ?",
+                                                  {str(tenant_id), str(app), str(day), counter.first})
+                                            .empty();
+            }
+            if(all_exist) {
+               add();
+            } else {
+               within_quota(tx, tenant_id, QuotaCategory::stats, add);
             }
          });
       }
@@ -574,9 +590,11 @@ class SqlStore final : public Store {
 
       void create_job(std::string_view tenant_id, const Job& j) override {
          m_db->transaction([&](Transaction& tx) {
-            tx.execute(cat({"INSERT INTO jobs (tenant_id, ", k_job_columns, ") VALUES (?, ?, ?, '', NULL, ?, ?, ?, ?, ?)"}),
-                       {str(tenant_id), j.id, j.kind, j.status, j.created_at, j.updated_at, opt(j.stopped_at),
-                        j.contents});
+            within_quota(tx, tenant_id, QuotaCategory::jobs, [&] {
+               tx.execute(
+                  cat({"INSERT INTO jobs (tenant_id, ", k_job_columns, ") VALUES (?, ?, ?, '', NULL, ?, ?, ?, ?, ?)"}),
+                  {str(tenant_id), j.id, j.kind, j.status, j.created_at, j.updated_at, opt(j.stopped_at), j.contents});
+            });
          });
       }
 
@@ -599,9 +617,11 @@ class SqlStore final : public Store {
                return;
             }
             change(*current);
-            tx.execute("UPDATE jobs SET ids = '', cursor = NULL, contents = ?, updated_at = ? "
-                       "WHERE tenant_id = ? AND id = ?",
-                       {current->contents, current->updated_at, str(tenant_id), current->id});
+            within_quota(tx, tenant_id, QuotaCategory::jobs, [&] {
+               tx.execute("UPDATE jobs SET ids = '', cursor = NULL, contents = ?, updated_at = ? "
+                          "WHERE tenant_id = ? AND id = ?",
+                          {current->contents, current->updated_at, str(tenant_id), current->id});
+            });
             current->clear_contents.reset();
             result = std::move(*current);
             outcome = WriteOutcome::updated;
@@ -745,8 +765,43 @@ class SqlStore final : public Store {
          return rows.empty() ? std::nullopt : std::optional<Job>(job_from(rows.front()));
       }
 
+      // What a tenant holds in a category: rows, and bytes of its variable-length columns.
+      static Quota usage(Transaction& tx, std::string_view tenant_id, QuotaCategory category) {
+         static constexpr std::array<std::string_view, k_quota_categories> k_usage = {
+            "SELECT COUNT(*), COALESCE(SUM(LENGTH(email)), 0) FROM agents WHERE tenant_id = ?",
+            "SELECT COUNT(*), COALESCE(SUM(LENGTH(value) + LENGTH(name)), 0) FROM tokens WHERE tenant_id = ?",
+            "SELECT COUNT(*), COALESCE(SUM(LENGTH(value) + LENGTH(name)), 0) FROM shared_tokens WHERE tenant_id = ?",
+            "SELECT COUNT(*), COALESCE(SUM(LENGTH(body)), 0) FROM settings WHERE tenant_id = ?",
+            "SELECT COUNT(*), COALESCE(SUM(LENGTH(name) + LENGTH(app)), 0) FROM stats WHERE tenant_id = ?",
+            "SELECT COUNT(*), COALESCE(SUM(COALESCE(LENGTH(contents), LENGTH(ids))), 0) FROM jobs WHERE tenant_id = ?",
+         };
+         const auto rows = tx.query(k_usage[static_cast<std::size_t>(category)], {str(tenant_id)});
+         return Quota{rows.front().integer(0), rows.front().integer(1)};
+      }
+
+      // Runs `write` inside `tx` and refuses it (QuotaExceeded: the transaction rolls back) if
+      // it grew the category past the tenant's quota. A write that does not grow a dimension
+      // passes even above the quota (lowered since), so a tenant can always shrink. The
+      // tenant's row is locked first, so that concurrent writes for one tenant — on several
+      // instances — are counted one after the other (SQLite's BEGIN IMMEDIATE already does).
+      template<class Write>
+      void within_quota(Transaction& tx, std::string_view tenant_id, QuotaCategory category, const Write& write) {
+         tx.query(cat({"SELECT 1 FROM tenants WHERE id = ?", for_update()}), {str(tenant_id)});
+         const Quota before = usage(tx, tenant_id, category);
+         write();
+         const Quota after = usage(tx, tenant_id, category);
+         const Quota& limit = m_quotas.of(category);
+         if(after.rows > before.rows && after.rows > limit.rows) {
+            throw QuotaExceeded(category, false, limit.rows);
+         }
+         if(after.bytes > before.bytes && after.bytes > limit.bytes) {
+            throw QuotaExceeded(category, true, limit.bytes);
+         }
+      }
+
       std::unique_ptr<sql::Database> m_db;
       std::string m_backend;
+      Quotas m_quotas;
 };
 
 }  // namespace

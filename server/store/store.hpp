@@ -11,6 +11,7 @@
 #pragma once
 
 #include "../clock.hpp"
+#include "quotas.hpp"
 #include "sql.hpp"
 
 #include <cstdint>
@@ -129,6 +130,9 @@ class Store {
       virtual void migrate() = 0;
       virtual void ping() = 0;
       virtual std::string backend() const = 0;  // "sqlite" | "postgresql"
+      /// The quotas every write of agents, tokens, settings, stats and jobs is held to (from
+      /// then on; Quotas() until set). A write past one throws QuotaExceeded, writing nothing.
+      virtual void set_quotas(const Quotas& quotas) = 0;
 
       // ---- tenants and keys -------------------------------------------------------------
       /// False if the subdomain is taken. `make` builds the tenant and its wrapped key

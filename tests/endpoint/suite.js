@@ -782,6 +782,58 @@ export function endpointSuite(makeBackend) {
     await second.stop();
   });
 
+  test('quotas: a tenant at its quota of rows or bytes gets 403 quota_exceeded and nothing is written; other tenants are unaffected; two instances cannot both take the last row', async () => {
+    const quota = ['--quota', 'jobs.rows=3,tokens.bytes=400,settings.rows=1,stats.rows=2,agents.rows=2,shared_tokens.rows=1'];
+    const limited = await ctx.serve(['--sweep-interval', '0', '--auth-failure-limit', '0', ...quota]);
+    const twin = await ctx.serve(['--sweep-interval', '0', '--auth-failure-limit', '0', ...quota]);
+    const t = newTenant('quota');
+    const bystander = newTenant('quota');
+    const job = { kind: 'k', ids: { ticket: [1] } };
+    // Jobs: three fit; of the fourth and fifth sent at once to two instances, both are refused.
+    for (let i = 0; i < 3; i++) assert.equal((await call(limited, 'POST', '/v1/jobs', { token: t.token(), body: job })).status, 201);
+    const racing = await Promise.all([call(limited, 'POST', '/v1/jobs', { token: t.token(), body: job }), call(twin, 'POST', '/v1/jobs', { token: t.token(), body: job })]);
+    for (const r of racing) expectError(r, 403, 'quota_exceeded');
+    assert.match(racing[0].json.error.message, /quota for jobs is reached \(3 rows\)/);
+    assert.equal(rowsOf(t.id()).jobs, 3);
+    // The other tenant is not affected, on either instance.
+    assert.equal((await call(twin, 'POST', '/v1/jobs', { token: bystander.token(), body: job })).status, 201);
+    // Completing a job frees its row.
+    const first = backend.query(`SELECT id FROM jobs WHERE tenant_id = '${t.id()}' ORDER BY created_at LIMIT 1`)[0][0];
+    assert.equal((await call(limited, 'POST', `/v1/jobs/${first}/complete`, { token: t.token() })).status, 200);
+    assert.equal((await call(twin, 'POST', '/v1/jobs', { token: t.token(), body: job })).status, 201);
+
+    // Token bytes: values up to 400 bytes as stored; a growing write past it is refused and
+    // leaves the old value; the same size again passes.
+    assert.equal((await call(limited, 'PUT', '/v1/tokens/a', { token: t.token(), body: { value: 'x'.repeat(150) } })).status, 201);
+    expectError(await call(limited, 'PUT', '/v1/tokens/b', { token: t.token(), body: { value: 'y'.repeat(300) } }), 403, 'quota_exceeded');
+    expectError(await call(limited, 'PUT', '/v1/tokens/a', { token: t.token(), body: { value: 'z'.repeat(500) } }), 403, 'quota_exceeded');
+    assert.equal((await call(limited, 'GET', '/v1/tokens/a', { token: t.token() })).json.value, 'x'.repeat(150));
+    assert.equal((await call(limited, 'PUT', '/v1/tokens/a', { token: t.token(), body: { value: 'w'.repeat(150) } })).status, 200);
+    expectError(await call(limited, 'GET', '/v1/tokens/b', { token: t.token() }), 404, 'not_found');
+
+    // Settings rows (one app), shared tokens, agents, stats rows.
+    assert.equal((await call(limited, 'PUT', '/v1/settings/one', { token: t.admin(), body: { settings: {} } })).status, 201);
+    expectError(await call(limited, 'PUT', '/v1/settings/two', { token: t.admin(), body: { settings: {} } }), 403, 'quota_exceeded');
+    assert.equal((await call(limited, 'PUT', '/v1/settings/one', { token: t.admin(), body: { settings: { a: 1 } } })).status, 200);
+    assert.equal((await call(limited, 'PUT', '/v1/shared-tokens/s', { token: t.admin(), body: { value: 'v' } })).status, 201);
+    expectError(await call(limited, 'PUT', '/v1/shared-tokens/t', { token: t.admin(), body: { value: 'v' } }), 403, 'quota_exceeded');
+    assert.equal((await call(limited, 'PUT', '/v1/agents/me', { token: t.token({ agent: '1' }) })).status, 201);
+    assert.equal((await call(limited, 'PUT', '/v1/agents/me', { token: t.token({ agent: '2' }) })).status, 201);
+    expectError(await call(limited, 'PUT', '/v1/agents/me', { token: t.token({ agent: '3' }) }), 403, 'quota_exceeded');
+    assert.equal((await call(limited, 'PUT', '/v1/agents/me', { token: t.token({ agent: '2' }) })).status, 200);
+    assert.equal((await call(limited, 'POST', '/v1/stats', { token: t.token(), body: { app: 'q', counters: { a: 1, b: 1 } } })).status, 200);
+    expectError(await call(limited, 'POST', '/v1/stats', { token: t.token(), body: { app: 'q', counters: { a: 1, c: 1 } } }), 403, 'quota_exceeded');
+    assert.equal((await call(limited, 'POST', '/v1/stats', { token: t.token(), body: { app: 'q', counters: { a: 5, b: 1 } } })).status, 200);
+    assert.equal(Number(backend.query(`SELECT value FROM stats WHERE tenant_id = '${t.id()}' AND name = 'a'`)[0][0]), 6); // the refused request added nothing
+
+    // A bad --quota is a usage error, not a start.
+    const bad = ctx.cli(['serve', '--listen', '127.0.0.1:0', '--quota', 'jobs.rows=-1']);
+    assert.equal(bad.status, 2, bad.stderr);
+    assert.match(bad.stderr, /--quota: a limit is a non-negative integer/);
+    await limited.stop();
+    await twin.stop();
+  });
+
   // ---- lifecycle ------------------------------------------------------------------------
 
   test('lifecycle: deactivate, then activity reactivates; a lapsed subscription is 403', async () => {

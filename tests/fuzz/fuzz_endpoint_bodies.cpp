@@ -143,7 +143,7 @@ const std::set<std::string> k_codes = {
    "invalid_request", "invalid_json",        "personal_data",  "invalid_stats",         "not_found",
    "unauthorized",    "invalid_token",       "forbidden",      "method_not_allowed",    "unsupported_media_type",
    "payload_too_large", "version_conflict",  "job_stopped",    "confirmation_mismatch", "tenant_inactive",
-   "inexact_number",
+   "inexact_number",  "quota_exceeded",
 };
 
 struct Request {
