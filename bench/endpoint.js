@@ -23,7 +23,7 @@ async function serve(backend, keys) {
   const env = { ...process.env };
   delete env.LEASTDATA_TEST_CLOCK_FILE;
   const child = spawn(binary, ['serve', '--db', backend.url, '--keys', keys, '--listen', '127.0.0.1:0',
-    '--rate-limit', '0', '--sweep-interval', '0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    '--rate-limit', '0', '--sweep-interval', '0', '--identity', 'claims'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   // The server logs every request: keep draining, keep only the tail for error messages.
   child.stderr.on('data', (chunk) => {

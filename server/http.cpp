@@ -251,13 +251,16 @@ class RateLimiter final {
 
 // ---- routing ----------------------------------------------------------------------------
 
-enum class Access { public_, agent, admin };
+// tenant: a valid JWT (it proves the tenant), no user needed: the sign-in routes.
+// agent, admin: a user; with sign-in with Zendesk the user and role of the session.
+enum class Access { public_, tenant, agent, admin };
 enum class Body { none, optional_json, json_required };
 
 struct Reply {
       int status = 200;
       std::string body;
       std::vector<std::pair<std::string, std::string>> headers;
+      std::string content_type = "application/json";
 };
 
 Reply json_reply(int status, const json& body) {
@@ -289,12 +292,17 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 class Api::Impl final {
    public:
-      Impl(Store& store, const Clock& clock, const Authenticator& auth, CertificateIssuer& issuer, HttpConfig config) :
-         m_store(store), m_clock(clock), m_auth(auth), m_issuer(issuer),
+      Impl(Store& store, const Clock& clock, const Authenticator& auth, CertificateIssuer& issuer,
+           const SessionService* sessions, HttpConfig config) :
+         m_store(store), m_clock(clock), m_auth(auth), m_issuer(issuer), m_sessions(sessions),
          m_config(std::move(config)), m_limiter(m_config.rate_limit_per_minute),
          m_auth_failures(m_config.auth_failures_per_minute) {
          add("GET", "/healthz", Access::public_, Body::none, &Impl::healthz);
          add("GET", "/.well-known/leastdata-keys.json", Access::public_, Body::none, &Impl::keys);
+         add("GET", "/v1/oauth/callback", Access::public_, Body::none, &Impl::oauth_callback);
+         add("POST", "/v1/sessions/start", Access::tenant, Body::none, &Impl::start_sign_in);
+         add("POST", "/v1/sessions", Access::tenant, Body::json_required, &Impl::sign_in);
+         add("DELETE", "/v1/sessions/current", Access::agent, Body::none, &Impl::sign_out);
          add("PUT", "/v1/agents/me", Access::agent, Body::optional_json, &Impl::put_agent);
          add("GET", "/v1/settings/{app}", Access::agent, Body::none, &Impl::get_settings);
          add("PUT", "/v1/settings/{app}", Access::admin, Body::json_required, &Impl::put_settings);
@@ -476,7 +484,7 @@ class Api::Impl final {
          }
          res.set_header("X-Content-Type-Options", "nosniff");
          if(reply.status != 204) {
-            res.set_content(reply.body, "application/json");
+            res.set_content(reply.body, reply.content_type);
          }
          const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
          json fields{{"method", req.method},
@@ -517,7 +525,7 @@ class Api::Impl final {
       // Routes a tenant whose subscription lapsed may still use: it can always ask what is
       // stored about it, and ask for its deletion.
       static bool open_while_lapsed(const Route& route) {
-         return route.pattern == "/v1/report" || route.pattern == "/v1/deletion";
+         return route.pattern == "/v1/report" || route.pattern == "/v1/deletion" || route.access == Access::tenant;
       }
 
       void authorise(const Route& route, Call& call) {
@@ -542,6 +550,19 @@ class Api::Impl final {
          if(const long wait = m_limiter.take(who.tenant.id, call.now); wait > 0) {
             throw ApiError(429, "rate_limited", "too many requests; retry after " + std::to_string(wait) + " s")
                .with_header("Retry-After", std::to_string(wait));
+         }
+         if(m_sessions != nullptr && route.access != Access::tenant) {
+            // The user is the session's, as Zendesk said; what the JWT claims about the user
+            // (sub, role, email) is ignored.
+            const std::string credential = call.req.get_header_value(SessionService::k_header);
+            if(credential.empty()) {
+               throw ApiError(401, "session_required",
+                              "sign in with Zendesk first (POST /v1/sessions/start), then send the session in " +
+                                 std::string(SessionService::k_header));
+            }
+            m_sessions->resolve(who, credential, call.now);
+         } else if(m_sessions == nullptr && route.access == Access::tenant) {
+            throw ApiError(404, "not_found", "sign-in with Zendesk is not enabled on this endpoint (serve --identity zendesk)");
          }
          if(route.access == Access::admin && !who.is_admin()) {
             throw ApiError(403, "forbidden", "this operation needs role admin");
@@ -602,6 +623,50 @@ class Api::Impl final {
       }
 
       // ---- agents -------------------------------------------------------------------------
+
+      // ---- sign-in with Zendesk (sessions.hpp) ---------------------------------------------
+
+      Reply oauth_callback(Call&) {
+         if(m_sessions == nullptr) {
+            not_found("route");
+         }
+         Reply r{200, m_sessions->callback_page(), {}, "text/html; charset=utf-8"};
+         r.headers.emplace_back("Content-Security-Policy", SessionService::callback_csp());
+         r.headers.emplace_back("Referrer-Policy", "no-referrer");
+         return r;
+      }
+
+      Reply start_sign_in(Call& call) {
+         const SignInStart start = m_sessions->start(*call.who);
+         return json_reply(200, {{"authorize_url", start.authorize_url}, {"state", start.state}});
+      }
+
+      Reply sign_in(Call& call) {
+         const json body = parse_body(call);
+         for(const auto& [key, value] : body.items()) {
+            if(key != "state" && key != "code") {
+               bad_request("the body has a member other than state and code");
+            }
+         }
+         if(!body.value("state", json()).is_string() || !body.value("code", json()).is_string()) {
+            bad_request("state and code are required strings");
+         }
+         const SignedIn in = m_sessions->sign_in(*call.who, body["state"].get<std::string>(),
+                                                 body["code"].get<std::string>(), call.now);
+         return json_reply(201, {{"session", in.credential},
+                                 {"expires_at", format_time(in.session.expires_at)},
+                                 {"agent", {{"id", in.session.agent_id},
+                                            {"email", in.email.empty() ? json(nullptr) : json(in.email)},
+                                            {"role", in.session.role}}}});
+      }
+
+      Reply sign_out(Call& call) {
+         if(m_sessions == nullptr) {
+            not_found("session");
+         }
+         m_sessions->sign_out(*call.who, call.req.get_header_value(SessionService::k_header));
+         return Reply{204, "", {}};
+      }
 
       Reply put_agent(Call& call) {
          if(!call.req.body.empty() && !parse_body(call).empty()) {
@@ -1088,6 +1153,14 @@ class Api::Impl final {
             stats.back()["counters"][c.name] = c.value;
             ++stats_rows;
          }
+         json sessions = json::array();
+         for(const Session& x : m_store.sessions(t.id, call.now)) {
+            sessions.push_back({{"agent_id", x.agent_id},
+                                {"role", x.role},
+                                {"created_at", format_time(x.created_at)},
+                                {"checked_at", format_time(x.checked_at)},
+                                {"retained_until", format_time(x.expires_at)}});
+         }
          json jobs = json::array();
          for(const Job& j : m_store.jobs(t.id, call.now)) {
             const json contents = job_contents(call, j);
@@ -1137,7 +1210,8 @@ class Api::Impl final {
                               "after it becomes inactive (app uninstalled or subscription lapsed), or at once on "
                               "request (POST /v1/deletion)"},
               {"tokens", "deleted at expires_at when one is set, otherwise with the tenant data"},
-              {"jobs", "deleted at once when completed; 7 days after being stopped or last updated"}}},
+              {"jobs", "deleted at once when completed; 7 days after being stopped or last updated"},
+              {"sessions", "deleted at sign-out, when Zendesk no longer confirms the user, or 8 hours after sign-in"}}},
             {"categories",
              {{"agents", category("Zendesk user id, email (from the token), role", json::array({"email"}), agents)},
               {"tokens", category("per agent: name, value, expiry", json::array({"value"}), tokens)},
@@ -1147,7 +1221,10 @@ class Api::Impl final {
               {"stats", category("per app and day: named non-negative counters", json::array(), stats,
                                  static_cast<std::size_t>(stats_rows))},
               {"jobs", category("per job: kind, numeric ticket/user/organization ids, opaque cursor",
-                                json::array({"ids", "cursor"}), jobs)}}}};
+                                json::array({"ids", "cursor"}), jobs)},
+              {"sessions", category("per sign-in with Zendesk: the user's Zendesk id and role, their Zendesk access and "
+                                    "refresh tokens, a hash of the session credential",
+                                    json::array({"zendesk_tokens"}), sessions)}}}};
          return json_reply(200, out);
       }
 
@@ -1188,14 +1265,16 @@ class Api::Impl final {
       const Clock& m_clock;
       const Authenticator& m_auth;
       CertificateIssuer& m_issuer;
+      const SessionService* m_sessions;  // null: users and roles from the JWT claims (--identity claims)
       HttpConfig m_config;
       RateLimiter m_limiter;
       RateLimiter m_auth_failures;
       std::vector<Route> m_routes;
 };
 
-Api::Api(Store& store, const Clock& clock, const Authenticator& auth, CertificateIssuer& issuer, HttpConfig config) :
-   m_impl(std::make_unique<Impl>(store, clock, auth, issuer, std::move(config))) {}
+Api::Api(Store& store, const Clock& clock, const Authenticator& auth, CertificateIssuer& issuer,
+         const SessionService* sessions, HttpConfig config) :
+   m_impl(std::make_unique<Impl>(store, clock, auth, issuer, sessions, std::move(config))) {}
 
 Api::~Api() = default;
 

@@ -9,6 +9,7 @@
 #include "certificates.hpp"
 #include "clock.hpp"
 #include "keys.hpp"
+#include "sessions.hpp"
 #include "store/store.hpp"
 
 #include <cstddef>
@@ -34,7 +35,10 @@ struct HttpConfig {
 
 class Api final {
    public:
-      Api(Store& store, const Clock& clock, const Authenticator& auth, CertificateIssuer& issuer, HttpConfig config);
+      /// `sessions`: sign-in with Zendesk decides users and roles (--identity zendesk); null:
+      /// the JWT's claims do (--identity claims).
+      Api(Store& store, const Clock& clock, const Authenticator& auth, CertificateIssuer& issuer,
+          const SessionService* sessions, HttpConfig config);
       ~Api();
       Api(const Api&) = delete;
       Api& operator=(const Api&) = delete;

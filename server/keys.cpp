@@ -266,6 +266,10 @@ void retire_master_key(const fs::path& dir, std::uint32_t version) {
    destroy_file(dir / master_file(version));
 }
 
+std::string read_secret_text(const fs::path& path) {
+   return read_secret_file(path);
+}
+
 bool valid_tenant_id(std::string_view id) {
    return id.size() > 2 && id.size() <= 64 && id.substr(0, 2) == "t_" &&
           std::all_of(id.begin() + 2, id.end(), [](char c) {

@@ -85,6 +85,10 @@ void add_master_key(const std::filesystem::path& dir, std::uint32_t version);
 /// Overwrites master-v<version>.key with zeros, fsyncs and unlinks it.
 void retire_master_key(const std::filesystem::path& dir, std::uint32_t version);
 
+/// The text of a secret file other than a key (e.g. --zendesk-oauth-secret-file), trailing
+/// newlines removed; refused like a key file if group or others may read it.
+std::string read_secret_text(const std::filesystem::path& path);
+
 /// True for the tenant ids this endpoint makes (`t_` and base64url): safe as a file name.
 bool valid_tenant_id(std::string_view tenant_id);
 

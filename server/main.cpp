@@ -11,6 +11,7 @@
 #include "keys.hpp"
 #include "log.hpp"
 #include "retention.hpp"
+#include "sessions.hpp"
 #include "store/sql.hpp"
 #include "store/store.hpp"
 #include "tenants.hpp"
@@ -44,6 +45,8 @@ constexpr const char* k_usage = R"(usage: leastdata-endpoint <command> [options]
         [--region eu-central-1] [--zendesk-public-key PEM|FILE] [--sweep-interval SECONDS]
         [--rate-limit PER_MINUTE] [--threads N] [--max-body BYTES] [--max-connections N]
         [--idle-timeout SECONDS] [--request-timeout SECONDS] [--quota CATEGORY.rows=N,CATEGORY.bytes=N,...]
+        [--identity zendesk|claims] [--zendesk-url https://{subdomain}.zendesk.com] [--role-recheck SECONDS]
+        --zendesk-oauth-client-id ID --zendesk-oauth-secret-file FILE --public-url URL --app-origin ORIGIN[,...]
   tenant add SUBDOMAIN --db URL --keys DIR
   tenant deactivate SUBDOMAIN --reason subscription_lapsed|uninstalled --db URL --keys DIR
   tenant activate SUBDOMAIN --db URL --keys DIR
@@ -369,7 +372,8 @@ std::size_t raise_open_file_limit(std::size_t connections) {
 int serve(const Args& args) {
    args.allow({"db", "keys", "listen", "audience", "issuer", "region", "zendesk-public-key", "sweep-interval",
                "rate-limit", "auth-failure-limit", "threads", "max-body", "max-connections", "idle-timeout", "request-timeout",
-               "quota"});
+               "quota", "identity", "zendesk-url", "zendesk-oauth-client-id", "zendesk-oauth-secret-file", "public-url",
+               "app-origin", "role-recheck"});
    const auto [host, port] = parse_listen(args.required("listen"));
    const std::string keys_dir = args.required("keys");
    HttpConfig config;
@@ -410,6 +414,42 @@ int serve(const Args& args) {
    } catch(const std::invalid_argument& e) {
       throw UsageError(e.what());
    }
+   // Who a user is: from Zendesk (sign-in, sessions.hpp), or from the JWT's claims, which app
+   // code in the browser writes (tests, and deployments that accept that: docs/security.md).
+   const std::string identity = args.get("identity", "zendesk");
+   if(identity != "zendesk" && identity != "claims") {
+      throw UsageError("--identity is zendesk (the default) or claims");
+   }
+   ZendeskConfig zendesk;
+   std::vector<std::string> app_origins;
+   const auto role_recheck = number_option(args, "role-recheck", 300, 3600);
+   if(identity == "zendesk") {
+      if(!args.has("zendesk-oauth-client-id") || !args.has("zendesk-oauth-secret-file") || !args.has("public-url") ||
+         !args.has("app-origin")) {
+         throw UsageError("--identity zendesk needs --zendesk-oauth-client-id, --zendesk-oauth-secret-file, --public-url "
+                          "and --app-origin (docs/operations.md, \"Sign-in with Zendesk\"); --identity claims trusts "
+                          "the JWT's claims instead");
+      }
+      zendesk.url_template = args.get("zendesk-url", zendesk.url_template);
+      try {
+         ZendeskClient check(zendesk);
+      } catch(const std::invalid_argument& e) {
+         throw UsageError(e.what());
+      }
+      zendesk.client_id = args.get("zendesk-oauth-client-id", "");
+      zendesk.client_secret = keys::read_secret_text(args.get("zendesk-oauth-secret-file", ""));
+      std::string public_url = args.get("public-url", "");
+      while(!public_url.empty() && public_url.back() == '/') {
+         public_url.pop_back();
+      }
+      zendesk.redirect_uri = public_url + "/v1/oauth/callback";
+      std::string origins = args.get("app-origin", "");
+      for(std::size_t at = 0; at <= origins.size();) {
+         const auto comma = std::min(origins.find(',', at), origins.size());
+         app_origins.push_back(origins.substr(at, comma - at));
+         at = comma + 1;
+      }
+   }
 
    auto store = open_migrated(args);
    store->set_quotas(quotas);
@@ -421,7 +461,18 @@ int serve(const Args& args) {
    }
    CertificateIssuer issuer(*store, keyring, signing, *clock, args.get("issuer", k_default_issuer), config.region);
    Authenticator auth(*store, keyring, *clock, args.get("audience", "leastdata"), zendesk_key);
-   Api api(*store, *clock, auth, issuer, config);
+   std::unique_ptr<SessionService> sessions;
+   if(identity == "zendesk") {
+      try {
+         sessions = std::make_unique<SessionService>(*store, ZendeskClient(zendesk), role_recheck * k_second, app_origins);
+      } catch(const std::invalid_argument& e) {
+         throw UsageError(e.what());
+      }
+   } else {
+      log::warn("identity_from_claims", {{"detail", "users and roles come from JWT claims that app code writes; "
+                                                    "use --identity zendesk in production"}});
+   }
+   Api api(*store, *clock, auth, issuer, sessions.get(), config);
 
    limits.max_connections = raise_open_file_limit(limits.max_connections);
    HttpServer server(limits, static_cast<std::size_t>(threads));

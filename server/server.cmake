@@ -15,6 +15,8 @@ add_executable(leastdata_endpoint
   ${CMAKE_CURRENT_LIST_DIR}/tenants.cpp
   ${CMAKE_CURRENT_LIST_DIR}/key_cache.cpp
   ${CMAKE_CURRENT_LIST_DIR}/certificates.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sessions.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/zendesk.cpp
   ${CMAKE_CURRENT_LIST_DIR}/retention.cpp
   ${CMAKE_CURRENT_LIST_DIR}/clock.cpp
   ${CMAKE_CURRENT_LIST_DIR}/log.cpp

@@ -108,6 +108,7 @@ export function generateAccount(seed = 20240508) {
       tags: [],
       alias: '',
       active: true,
+      suspended: false,
       details: `Prefers calls in the morning ${EXCLUDED_MARKER}-details-${id}`,
       notes: `VIP escalation history ${EXCLUDED_MARKER}-notes-${id}`,
       last_login_at: iso(START + i * HOUR),

@@ -174,9 +174,41 @@ CREATE TABLE deletion_log (
 constexpr std::string_view k_v2_sqlite = "ALTER TABLE jobs ADD COLUMN contents BLOB;";
 constexpr std::string_view k_v2_postgres = "ALTER TABLE jobs ADD COLUMN contents BYTEA;";
 
-constexpr std::array<Migration, 2> k_migrations = {{
+// Sessions of users signed in with Zendesk: the session credential only as a hash, the
+// user's Zendesk tokens sealed.
+constexpr std::string_view k_v3_sqlite = R"sql(
+CREATE TABLE sessions (
+  tenant_id TEXT NOT NULL REFERENCES tenants (id),
+  id_hash TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'agent')),
+  zendesk_tokens BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  checked_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, id_hash)
+);
+CREATE INDEX sessions_expires ON sessions (expires_at);
+)sql";
+constexpr std::string_view k_v3_postgres = R"sql(
+CREATE TABLE sessions (
+  tenant_id TEXT NOT NULL REFERENCES tenants (id),
+  id_hash TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'agent')),
+  zendesk_tokens BYTEA NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  checked_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, id_hash)
+);
+CREATE INDEX sessions_expires ON sessions (expires_at);
+)sql";
+
+constexpr std::array<Migration, 3> k_migrations = {{
    {1, "tenants, keys, agents, tokens, settings, stats, jobs, deletion log", k_v1_sqlite, k_v1_postgres},
    {2, "job ids and cursors sealed under the tenant's data key", k_v2_sqlite, k_v2_postgres},
+   {3, "sessions of users signed in with Zendesk", k_v3_sqlite, k_v3_postgres},
 }};
 
 }  // namespace

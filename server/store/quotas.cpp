@@ -9,8 +9,8 @@ namespace {
 
 constexpr std::int64_t k_mib = 1024 * 1024;
 
-constexpr std::array<std::string_view, k_quota_categories> k_names = {"agents", "tokens", "shared_tokens",
-                                                                      "settings", "stats", "jobs"};
+constexpr std::array<std::string_view, k_quota_categories> k_names = {"agents", "tokens", "shared_tokens", "settings",
+                                                                      "stats",  "jobs",   "sessions"};
 
 }  // namespace
 
@@ -25,6 +25,7 @@ Quotas::Quotas() :
       {100, 8 * k_mib},       // settings: one row per app, at most 64 KiB each
       {500000, 16 * k_mib},   // stats: one row per app, day and counter
       {100, 300 * k_mib},     // jobs: at most 10,000 ids each
+      {20000, 32 * k_mib},    // sessions: a few per agent, sealed Zendesk tokens
    }} {}
 
 std::string_view Quotas::name(QuotaCategory c) {
@@ -52,7 +53,7 @@ Quotas Quotas::parse(std::string_view spec) {
          }
       }
       if(index == k_quota_categories) {
-         throw std::invalid_argument("--quota: the categories are agents, tokens, shared_tokens, settings, stats, jobs");
+         throw std::invalid_argument("--quota: the categories are agents, tokens, shared_tokens, settings, stats, jobs, sessions");
       }
       if(kind != "rows" && kind != "bytes") {
          throw std::invalid_argument("--quota: a category has rows and bytes");

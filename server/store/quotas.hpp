@@ -15,9 +15,9 @@
 
 namespace leastdata::server {
 
-enum class QuotaCategory { agents, tokens, shared_tokens, settings, stats, jobs };
+enum class QuotaCategory { agents, tokens, shared_tokens, settings, stats, jobs, sessions };
 
-inline constexpr std::size_t k_quota_categories = 6;
+inline constexpr std::size_t k_quota_categories = 7;
 
 struct Quota {
       std::int64_t rows;

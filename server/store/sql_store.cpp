@@ -116,6 +116,12 @@ Job job_from(const sql::Row& r) {
    return j;
 }
 
+constexpr std::string_view k_session_columns = "id_hash, agent_id, role, zendesk_tokens, created_at, expires_at, checked_at";
+
+Session session_from(const sql::Row& r) {
+   return Session{r.text(0), r.text(1), r.text(2), r.blob(3), r.integer(4), r.integer(5), r.integer(6)};
+}
+
 Token token_from(const sql::Row& r, bool shared) {
    // columns: [agent_id,] name, value, expires_at, updated_at
    const std::size_t o = shared ? 0 : 1;
@@ -294,6 +300,7 @@ class SqlStore final : public Store {
             counts.settings = tx.execute("DELETE FROM settings WHERE tenant_id = ?", id);
             counts.stats_rows = tx.execute("DELETE FROM stats WHERE tenant_id = ?", id);
             counts.jobs = tx.execute("DELETE FROM jobs WHERE tenant_id = ?", id);
+            counts.sessions = tx.execute("DELETE FROM sessions WHERE tenant_id = ?", id);
             tx.execute("DELETE FROM tenants WHERE id = ?", id);
             DeletionRecord r = sign(t, counts);
             tx.execute(
@@ -682,6 +689,76 @@ class SqlStore final : public Store {
          return n;
       }
 
+      // ---- sessions -----------------------------------------------------------------------
+
+      void create_session(std::string_view tenant_id, const Session& x) override {
+         m_db->transaction([&](Transaction& tx) {
+            within_quota(tx, tenant_id, QuotaCategory::sessions, [&] {
+               tx.execute(cat({"INSERT INTO sessions (tenant_id, ", k_session_columns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"}),
+                          {str(tenant_id), x.id_hash, x.agent_id, x.role, x.zendesk_tokens, x.created_at, x.expires_at,
+                           x.checked_at});
+            });
+         });
+      }
+
+      std::optional<Session> session(std::string_view tenant_id, std::string_view id_hash, Millis now) override {
+         const auto rows = m_db->read(cat({"SELECT ", k_session_columns,
+                                           " FROM sessions WHERE tenant_id = ? AND id_hash = ? AND expires_at > ?"}),
+                                      {str(tenant_id), str(id_hash), now});
+         return rows.empty() ? std::nullopt : std::optional<Session>(session_from(rows.front()));
+      }
+
+      std::optional<Session> recheck_session(std::string_view tenant_id, std::string_view id_hash, Millis now,
+                                             const std::function<bool(Session&)>& change) override {
+         std::optional<Session> out;
+         m_db->transaction([&](Transaction& tx) {
+            out.reset();
+            const auto rows = tx.query(cat({"SELECT ", k_session_columns,
+                                            " FROM sessions WHERE tenant_id = ? AND id_hash = ? AND expires_at > ?",
+                                            for_update()}),
+                                       {str(tenant_id), str(id_hash), now});
+            if(rows.empty()) {
+               return;
+            }
+            Session x = session_from(rows.front());
+            if(!change(x)) {
+               tx.execute("DELETE FROM sessions WHERE tenant_id = ? AND id_hash = ?", {str(tenant_id), str(id_hash)});
+               return;
+            }
+            tx.execute("UPDATE sessions SET role = ?, zendesk_tokens = ?, checked_at = ? WHERE tenant_id = ? AND id_hash = ?",
+                       {x.role, x.zendesk_tokens, x.checked_at, str(tenant_id), str(id_hash)});
+            out = std::move(x);
+         });
+         return out;
+      }
+
+      bool delete_session(std::string_view tenant_id, std::string_view id_hash) override {
+         std::int64_t n = 0;
+         m_db->transaction([&](Transaction& tx) {
+            n = tx.execute("DELETE FROM sessions WHERE tenant_id = ? AND id_hash = ?", {str(tenant_id), str(id_hash)});
+         });
+         return n > 0;
+      }
+
+      std::vector<Session> sessions(std::string_view tenant_id, Millis now) override {
+         std::vector<Session> out;
+         for(const auto& r : m_db->read(cat({"SELECT ", k_session_columns,
+                                             " FROM sessions WHERE tenant_id = ? AND expires_at > ? ORDER BY created_at"}),
+                                        {str(tenant_id), now})) {
+            out.push_back(session_from(r));
+         }
+         return out;
+      }
+
+      std::int64_t delete_expired_sessions(Millis now) override {
+         std::int64_t n = 0;
+         m_db->transaction([&](Transaction& tx) { n = tx.execute("DELETE FROM sessions WHERE expires_at <= ?", {now}); });
+         if(n > 0) {
+            m_db->reclaim();
+         }
+         return n;
+      }
+
       std::int64_t delete_expired_tokens(Millis now) override {
          std::int64_t n = 0;
          m_db->transaction([&](Transaction& tx) {
@@ -774,6 +851,7 @@ class SqlStore final : public Store {
             "SELECT COUNT(*), COALESCE(SUM(LENGTH(body)), 0) FROM settings WHERE tenant_id = ?",
             "SELECT COUNT(*), COALESCE(SUM(LENGTH(name) + LENGTH(app)), 0) FROM stats WHERE tenant_id = ?",
             "SELECT COUNT(*), COALESCE(SUM(COALESCE(LENGTH(contents), LENGTH(ids))), 0) FROM jobs WHERE tenant_id = ?",
+            "SELECT COUNT(*), COALESCE(SUM(LENGTH(zendesk_tokens)), 0) FROM sessions WHERE tenant_id = ?",
          };
          const auto rows = tx.query(k_usage[static_cast<std::size_t>(category)], {str(tenant_id)});
          return Quota{rows.front().integer(0), rows.front().integer(1)};

@@ -107,9 +107,20 @@ struct Job {
       Millis delete_at() const { return updated_at + k_job_retention; }
 };
 
+/// A user signed in with Zendesk (sessions.hpp). The credential itself is never stored.
+struct Session {
+      std::string id_hash;  // of the credential the browser holds
+      std::string agent_id;
+      std::string role;  // "admin" | "agent", as Zendesk said at `checked_at`
+      Blob zendesk_tokens;  // sealed {"access_token","refresh_token","access_expires_at"}
+      Millis created_at = 0;
+      Millis expires_at = 0;
+      Millis checked_at = 0;
+};
+
 /// Rows removed when a tenant is deleted: the certificate's `deleted` member.
 struct DeletionCounts {
-      std::int64_t agents = 0, tokens = 0, shared_tokens = 0, settings = 0, stats_rows = 0, jobs = 0;
+      std::int64_t agents = 0, tokens = 0, shared_tokens = 0, settings = 0, stats_rows = 0, jobs = 0, sessions = 0;
 };
 
 struct DeletionRecord {
@@ -211,9 +222,23 @@ class Store {
       virtual bool delete_job(std::string_view tenant_id, std::string_view id, Millis now) = 0;
       virtual std::vector<Job> jobs(std::string_view tenant_id, Millis now) = 0;
 
+      // ---- sessions -----------------------------------------------------------------------
+      virtual void create_session(std::string_view tenant_id, const Session& session) = 0;
+      /// A session before its expires_at.
+      virtual std::optional<Session> session(std::string_view tenant_id, std::string_view id_hash, Millis now) = 0;
+      /// Re-checks a visible session inside one transaction that locks its row, so that two
+      /// instances never refresh the same Zendesk tokens at once: `change` gets the session
+      /// as stored and returns false to delete it. It may make network calls; it must not
+      /// call the store. Empty if the session is gone (or was deleted by `change`).
+      virtual std::optional<Session> recheck_session(std::string_view tenant_id, std::string_view id_hash, Millis now,
+                                                     const std::function<bool(Session&)>& change) = 0;
+      virtual bool delete_session(std::string_view tenant_id, std::string_view id_hash) = 0;
+      virtual std::vector<Session> sessions(std::string_view tenant_id, Millis now) = 0;
+
       // ---- retention ----------------------------------------------------------------------
       virtual std::int64_t delete_expired_jobs(Millis now) = 0;
       virtual std::int64_t delete_expired_tokens(Millis now) = 0;
+      virtual std::int64_t delete_expired_sessions(Millis now) = 0;
 
       // ---- deletion log -------------------------------------------------------------------
       virtual std::vector<DeletionRecord> deletion_log() = 0;

@@ -200,7 +200,9 @@ export function endpointContext(backend) {
     },
     // Starts `serve`; resolves { port, url, logs(), stop() } once it listens.
     async serve(extra = [], { clockFile: ownClock, db = backend.url } = {}) {
-      const args = ['serve', '--db', db, '--keys', keys, '--listen', '127.0.0.1:0', ...extra];
+      // Users and roles from the JWT claims unless a test asks for sign-in with Zendesk.
+      const identity = extra.includes('--identity') ? [] : ['--identity', 'claims'];
+      const args = ['serve', '--db', db, '--keys', keys, '--listen', '127.0.0.1:0', ...identity, ...extra];
       const child = spawn(binary, args, {
         env: ownClock ? { ...process.env, LEASTDATA_TEST_CLOCK_FILE: ownClock } : env,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -94,7 +94,7 @@ struct Endpoint {
       explicit Endpoint(EndpointFixture& fixture, const SigningIdentity& signing) :
          auth(fixture.store(), fixture.keyring(), fixture.clock(), std::string(EndpointFixture::k_audience), nullptr),
          issuer(fixture.store(), fixture.keyring(), signing, fixture.clock(), "leastdata fuzz endpoint", "eu-central-1"),
-         api(fixture.store(), fixture.clock(), auth, issuer, config()) {
+         api(fixture.store(), fixture.clock(), auth, issuer, nullptr, config()) {
          api.install(server);
       }
 
