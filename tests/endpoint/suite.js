@@ -587,7 +587,7 @@ export function endpointSuite(makeBackend) {
     assert.equal(rep.storage_region, 'eu-central-1');
     assert.equal(rep.tenant.status, 'active');
     assert.equal(rep.tenant.deletion_due_at, null);
-    assert.deepEqual(Object.keys(rep.categories).sort(), ['agents', 'jobs', 'settings', 'shared_tokens', 'stats', 'tokens']);
+    assert.deepEqual(Object.keys(rep.categories).sort(), ['agents', 'jobs', 'sessions', 'settings', 'shared_tokens', 'stats', 'tokens']);
     assert.deepEqual(rep.categories.agents.items.map((a) => [a.id, a.email, a.role]).sort(),
       [['21', 'agent21@example.com', 'agent'], ['9001', 'admin@example.com', 'admin']]);
     assert.deepEqual(rep.categories.tokens.items.map((x) => [x.agent_id, x.name]), [['21', 'crm']]);
@@ -675,7 +675,7 @@ export function endpointSuite(makeBackend) {
     assert.equal(cert.trigger, 'customer_request');
     assert.equal(cert.storage_region, 'eu-central-1');
     assert.equal(cert.issuer, 'leastdata test endpoint');
-    assert.deepEqual(cert.deleted, { agents: 2, tokens: 2, shared_tokens: 1, settings: 1, stats_rows: 2, jobs: 1 });
+    assert.deepEqual(cert.deleted, { agents: 2, tokens: 2, shared_tokens: 1, settings: 1, stats_rows: 2, jobs: 1, sessions: 0 });
     // The method claims crypto-erasure (checked before signing: the key file is gone) and
     // names what it does not cover: the identifiers kept in clear.
     assert.match(cert.method, /^crypto-erase: the tenant's key-encryption key was destroyed/);
@@ -1114,7 +1114,7 @@ export function endpointSuite(makeBackend) {
       assert.equal(cert.trigger, 'retention_inactive_30d');
       assert.equal(cert.completed_at, at(31)); // the sweep's --now
       assert.equal(cert.requested_at, dueAt[t.sub]); // when the 30 days ran out
-      assert.deepEqual(cert.deleted, { agents: 1, tokens: 1, shared_tokens: 0, settings: 0, stats_rows: 1, jobs: 0 });
+      assert.deepEqual(cert.deleted, { agents: 1, tokens: 1, shared_tokens: 0, settings: 0, stats_rows: 1, jobs: 0, sessions: 0 });
       assert.ok(verifyCertificate(cert, keys));
       assert.deepEqual(rowsOf(t.id() ?? ids[t === lapsed ? 'lapsed' : 'uninstalled']), { tenant_keys: 0, agents: 0, tokens: 0, shared_tokens: 0, settings: 0, stats: 0, jobs: 0 });
       assert.equal(t.id(), undefined);
