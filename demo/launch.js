@@ -4,6 +4,8 @@
 // (tenant.json, mode 0600), and the SQLite database. Used by `npm start` (scripts/start →
 // node demo/server.js → runDemo) and by the e2e test (launchDemo on free ports).
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,6 +16,27 @@ import { SUBDOMAIN } from './zendesk/data.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export const ENDPOINT_BIN = join(ROOT, 'build', 'native', 'server', 'leastdata-endpoint');
+// The endpoint's OAuth client with Zendesk (a global client's identifier starts with zdg-).
+const OAUTH_CLIENT_ID = 'zdg-leastdata-demo';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+// The OAuth client secret the endpoint and the simulated Zendesk share, made once (0600).
+function oauthClient(dataDir) {
+  const file = join(dataDir, 'oauth-client.secret');
+  if (!existsSync(file)) writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { id: OAUTH_CLIENT_ID, secret: readFileSync(file, 'utf8').trim(), file };
+}
 
 function runEndpointCommand(bin, args) {
   const result = spawnSync(bin, args, { encoding: 'utf8' });
@@ -72,8 +95,8 @@ export function ensureState({ dataDir, bin = ENDPOINT_BIN, subdomain = SUBDOMAIN
  * Starts `leastdata-endpoint serve` on a free loopback port.
  * @returns {Promise<{ origin: string, stop(): Promise<void> }>}
  */
-export function startEndpoint({ bin = ENDPOINT_BIN, db, keys, onLog = () => {} }) {
-  const child = spawn(bin, ['serve', '--db', db, '--keys', keys, '--listen', '127.0.0.1:0'], {
+export function startEndpoint({ bin = ENDPOINT_BIN, db, keys, listen = '127.0.0.1:0', args = [], onLog = () => {} }) {
+  const child = spawn(bin, ['serve', '--db', db, '--keys', keys, '--listen', listen, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
@@ -118,20 +141,30 @@ export async function launchDemo(options = {}) {
   const log = options.log ?? (() => {});
   const dataDir = options.dataDir ?? join(ROOT, '.data');
   const state = ensureState({ dataDir, bin: options.bin, log });
-  const endpoint = await startEndpoint({ bin: options.bin, db: state.db, keys: state.keys, onLog: options.endpointLog });
-  let server;
+  const client = oauthClient(dataDir);
+  // The endpoint's address is fixed first: the simulated Zendesk registers its callback URL,
+  // and the endpoint is told where that Zendesk and the app are.
+  const endpointOrigin = `http://127.0.0.1:${await freePort()}`;
+  // Imported here, not at the top: `node demo/server.js` imports this module, and a
+  // static import back would wait on server.js's own evaluation.
+  const { createDemoServer } = await import('./server.js');
+  const server = await createDemoServer({
+    port: options.port ?? 0,
+    endpointOrigin,
+    subdomain: state.subdomain,
+    tenantSecret: () => state.jwtSecret,
+    oauthClient: client,
+  });
+  let endpoint;
   try {
-    // Imported here, not at the top: `node demo/server.js` imports this module, and a
-    // static import back would wait on server.js's own evaluation.
-    const { createDemoServer } = await import('./server.js');
-    server = await createDemoServer({
-      port: options.port ?? 0,
-      endpointOrigin: endpoint.origin,
-      subdomain: state.subdomain,
-      tenantSecret: () => state.jwtSecret,
+    endpoint = await startEndpoint({
+      bin: options.bin, db: state.db, keys: state.keys, onLog: options.endpointLog,
+      listen: new URL(endpointOrigin).host,
+      args: ['--identity', 'zendesk', '--zendesk-url', `http://localhost:${server.port}`, '--zendesk-oauth-client-id', client.id,
+        '--zendesk-oauth-secret-file', client.file, '--public-url', endpointOrigin, '--app-origin', server.appOrigin],
     });
   } catch (error) {
-    await endpoint.stop();
+    await server.close();
     throw error;
   }
   return {

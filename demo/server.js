@@ -1,6 +1,7 @@
 // The demo's web server: one Node http server that plays two origins, as Zendesk does.
 //   http://localhost:PORT   the agent workspace (demo/workspace/), the fake Zendesk REST API
-//                            (/api/v2/…) and the ZAF request proxy (/__zaf/request);
+//                            (/api/v2/…), Zendesk's OAuth provider (/oauth/…, zendesk/oauth.js)
+//                            and the ZAF request proxy (/__zaf/request);
 //   http://127.0.0.1:PORT   the sidebar app (demo/app/) under a strict CSP, the package
 //                            (/dist/), the ZAF SDK bundle and Zendesk Garden CSS.
 // `node demo/server.js` runs the whole demo (endpoint included) through demo/launch.js;
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 import { OPEN_TICKET_ID, SUBDOMAIN, generateAccount } from './zendesk/data.js';
 import { createZendeskApi } from './zendesk/api.js';
+import { createOAuthProvider } from './zendesk/oauth.js';
 import { inside, sendFile as sendStaticFile } from './static-files.js';
 import { createZafProxy } from './zaf-proxy.js';
 
@@ -36,8 +38,10 @@ function sendJson(res, status, value, headers = {}) {
 /**
  * Starts the demo web server on loopback.
  * @param {{ port?: number, endpointOrigin: string, subdomain?: string,
- *           tenantSecret: () => string, root?: string }} options
+ *           tenantSecret: () => string, oauthClient: { id: string, secret: string }, root?: string }} options
  *   `tenantSecret` returns the tenant's jwt_secret: the app's secure setting `shared_secret`.
+ *   `oauthClient` is the endpoint's OAuth client, registered with the simulated Zendesk with
+ *   the endpoint's callback as its redirect URL (docs/operations.md, "Sign-in with Zendesk").
  * @returns {Promise<{ port: number, workspaceUrl: string, appOrigin: string, close(): Promise<void> }>}
  */
 export async function createDemoServer(options) {
@@ -45,6 +49,15 @@ export async function createDemoServer(options) {
   const subdomain = options.subdomain ?? SUBDOMAIN;
   const account = generateAccount();
   const zendesk = createZendeskApi(account);
+  const oauth = createOAuthProvider({
+    users: zendesk.users,
+    clients: [{
+      id: options.oauthClient.id, secret: options.oauthClient.secret, name: 'leastdata demo',
+      redirectUris: [`${options.endpointOrigin}/v1/oauth/callback`],
+    }],
+  });
+  // The agent signed in to this Zendesk: the workspace's current user (workspace.js).
+  oauth.signIn(account.agents.find((user) => user.role === 'admin').id);
   let workspaceOrigin;
   let appOrigin;
   let proxy;
@@ -71,8 +84,9 @@ export async function createDemoServer(options) {
 
   async function workspace(req, res, url) {
     const path = url.pathname;
+    if (path.startsWith('/oauth/') && (await oauth.handle(req, res, url))) return undefined;
     if (path.startsWith('/api/v2/')) {
-      const reply = zendesk.handle(req.method, url);
+      const reply = path === '/api/v2/users/me.json' ? oauth.me(req.headers.authorization) : zendesk.handle(req.method, url);
       res.writeHead(reply.status, { ...reply.headers, 'cache-control': 'no-store' });
       return res.end(reply.body);
     }
@@ -118,7 +132,8 @@ export async function createDemoServer(options) {
     if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
     // Two origins from one server: the hostname says which site is asked for.
     const site = url.hostname === 'localhost' ? workspace : url.hostname === '127.0.0.1' ? app : undefined;
-    if (!site || (req.method !== 'GET' && req.method !== 'HEAD' && url.pathname !== '/__zaf/request' && !url.pathname.startsWith('/api/'))) {
+    const posts = url.pathname === '/__zaf/request' || url.pathname.startsWith('/api/') || url.pathname.startsWith('/oauth/');
+    if (!site || (req.method !== 'GET' && req.method !== 'HEAD' && !posts)) {
       return notFound(res);
     }
     Promise.resolve(site(req, res, url)).catch((error) => {

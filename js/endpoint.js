@@ -3,14 +3,21 @@
 // path under it, and a redirect anywhere is refused (`origin_not_allowed`). Settings
 // may be cached in memory for the session; nothing is written to browser storage.
 //
-// Two ways to authenticate:
+// Two ways to authenticate the tenant:
 //   { zaf: client, secretSetting: 'shared_secret' }  the request goes through Zendesk's
 //       proxy, which signs an HS256 JWT with the app's secure setting: the tenant secret
 //       never reaches the browser;
 //   { token: async () => jwt }  Node and tests: a bearer token from the caller.
+// The user is proven by Zendesk: signIn() runs Zendesk's OAuth consent in a popup and keeps
+// the session credential the endpoint returns in this object's memory only; every later call
+// carries it (X-LeastData-Session). See docs/js-api.md, "Signing in with Zendesk".
 import { LeastDataError } from './errors.js';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const SESSION_HEADER = 'X-LeastData-Session';
+const SIGN_IN_TIMEOUT_MS = 5 * 60_000;
+// What the endpoint answers when the session is missing or over: sign in again.
+const SESSION_ENDED = new Set(['session_required', 'session_expired']);
 
 function endpointError(status, body) {
   const code = body?.error?.code ?? `http_${status}`;
@@ -79,9 +86,85 @@ export class EndpointClient {
     return url;
   }
 
-  async call(method, path, { body, headers = {}, auth = true } = {}) {
+  async call(method, path, { body, headers = {}, auth = true, session = true } = {}) {
     const url = this.url(path);
-    return this.zaf ? this.callThroughZaf(method, url, body, headers, auth) : this.callDirect(method, url, body, headers, auth);
+    const all = session && this.session ? { ...headers, [SESSION_HEADER]: this.session } : headers;
+    try {
+      return await (this.zaf ? this.callThroughZaf(method, url, body, all, auth) : this.callDirect(method, url, body, all, auth));
+    } catch (error) {
+      if (SESSION_ENDED.has(error.code)) {
+        this.session = undefined;
+        this.agent = undefined;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Signs the user in with Zendesk: opens Zendesk's consent page in a popup (call it from a
+   * click: browsers allow popups only then), waits for the endpoint's callback page to hand
+   * back the code, and exchanges it at the endpoint. Resolves with the user as Zendesk says:
+   * { id, email, role }. Codes: 'popup_blocked', 'sign_in_cancelled', 'sign_in_refused'.
+   * @param {{ open?: (url: string) => Window | null }} [options] how to open the popup
+   */
+  async signIn(options = {}) {
+    const open = options.open ?? ((url) => globalThis.open?.(url, 'leastdata-sign-in', 'popup,width=520,height=680'));
+    // Opened before the first await, while the click still allows it; pointed at Zendesk below.
+    const popup = open('about:blank');
+    if (!popup) {
+      throw new LeastDataError('popup_blocked', 'the browser blocked the sign-in window: allow pop-ups for this app, then sign in again');
+    }
+    try {
+      const start = (await this.call('POST', 'v1/sessions/start', { session: false })).body;
+      const answer = this.callbackMessage(start.state, popup);
+      popup.location.href = start.authorize_url;
+      const { code, error } = await answer;
+      if (error || !code) {
+        throw new LeastDataError('sign_in_refused', error === 'access_denied' ? 'access was denied on Zendesk\'s consent page' : `Zendesk answered ${error ?? 'without a code'}`);
+      }
+      const signed = (await this.call('POST', 'v1/sessions', { body: { state: start.state, code }, session: false })).body;
+      this.session = signed.session;
+      this.agent = signed.agent;
+      return signed.agent;
+    } finally {
+      if (!popup.closed) popup.close();
+    }
+  }
+
+  // The message of the endpoint's callback page for `state`: only from the endpoint's origin.
+  callbackMessage(state, popup) {
+    return new Promise((resolve, reject) => {
+      const done = (fn, value) => {
+        globalThis.removeEventListener('message', onMessage);
+        clearInterval(watch);
+        clearTimeout(timer);
+        fn(value);
+      };
+      const onMessage = (event) => {
+        if (event.origin !== this.origin || event.data?.type !== 'leastdata.sign-in' || event.data.state !== state) return;
+        done(resolve, { code: event.data.code, error: event.data.error });
+      };
+      const cancelled = () => new LeastDataError('sign_in_cancelled', 'the sign-in window was closed before signing in');
+      const watch = setInterval(() => popup.closed && done(reject, cancelled()), 500);
+      const timer = setTimeout(() => done(reject, new LeastDataError('sign_in_cancelled', 'signing in took longer than 5 minutes')), SIGN_IN_TIMEOUT_MS);
+      globalThis.addEventListener('message', onMessage);
+    });
+  }
+
+  /** Ends the session at the endpoint and forgets it here. */
+  async signOut() {
+    if (!this.session) return;
+    try {
+      await this.call('DELETE', 'v1/sessions/current');
+    } finally {
+      this.session = undefined;
+      this.agent = undefined;
+    }
+  }
+
+  /** True once signIn() succeeded and the endpoint has not ended the session since. */
+  get signedIn() {
+    return this.session !== undefined;
   }
 
   async callDirect(method, url, body, headers, auth) {

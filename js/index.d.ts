@@ -22,6 +22,11 @@ export type LeastDataErrorCode =
   | 'invalid_certificate'
   | 'personal_data'
   | 'origin_not_allowed'
+  | 'popup_blocked'
+  | 'sign_in_cancelled'
+  | 'sign_in_refused'
+  | 'session_required'
+  | 'session_expired'
   | 'load_failed'
   | 'internal_error'
   | 'disposed';
@@ -154,6 +159,15 @@ export type EndpointOptions =
 /** Errors from the endpoint are LeastDataError with its code (e.g. 'conflict') and the HTTP status. */
 export declare class EndpointClient {
   private constructor();
+  /**
+   * Signs the user in with Zendesk (OAuth consent in a popup; call it from a click). The
+   * session credential stays in this object's memory. Resolves with the user Zendesk names.
+   */
+  signIn(options?: { open?: (url: string) => Window | null }): Promise<{ id: string; email: string | null; role: 'admin' | 'agent' }>;
+  signOut(): Promise<void>;
+  readonly signedIn: boolean;
+  /** The signed-in user, as Zendesk said at sign-in. */
+  readonly agent?: { id: string; email: string | null; role: 'admin' | 'agent' };
   registerAgent(): Promise<unknown>;
   getSettings(app: string): Promise<Record<string, unknown>>;
   putSettings(app: string, settings: Record<string, unknown>, options?: { ifMatch?: string }): Promise<unknown>;

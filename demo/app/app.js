@@ -206,7 +206,10 @@ function categoryLine(name, category) {
   return item;
 }
 
-const CATEGORY_NAMES = { agents: 'Agents', tokens: 'Agent tokens', shared_tokens: 'Shared tokens', settings: 'Settings', stats: 'Usage statistics', jobs: 'Jobs' };
+const CATEGORY_NAMES = {
+  agents: 'Agents', tokens: 'Agent tokens', shared_tokens: 'Shared tokens', settings: 'Settings', stats: 'Usage statistics', jobs: 'Jobs',
+  sessions: 'Zendesk sign-ins',
+};
 
 function renderStore(report) {
   const container = $('store-report');
@@ -316,8 +319,32 @@ async function main() {
     showAccess();
   }
 
-  // The endpoint is reached through ZAF: the proxy signs the JWT with the secure setting.
+  // The endpoint is reached through ZAF: the proxy signs the JWT with the secure setting,
+  // which proves the account. Who the agent is, and their role, the endpoint learns from
+  // Zendesk when the agent signs in (the session lives in this page's memory only).
   const ep = ld.endpoint({ baseUrl: metadata.settings.endpoint_url, zaf: client, secretSetting: 'shared_secret' });
+  const signIn = $('sign-in');
+  signIn.disabled = false;
+  signIn.addEventListener('click', async () => {
+    signIn.disabled = true;
+    $('signin-status').textContent = 'Waiting for Zendesk…';
+    try {
+      const agent = await ep.signIn();
+      $('signin-status').textContent = `Signed in as ${agent.email ?? agent.id} (${agent.role}).`;
+      signIn.hidden = true;
+      await useEndpoint(ld, ep, subdomain);
+      document.body.dataset.signedIn = 'true';
+    } catch (error) {
+      $('signin-status').textContent = `Not signed in: ${describe(error)}`;
+      signIn.disabled = false;
+    }
+  });
+  setStatus('Sign in with Zendesk to reach the endpoint.');
+  document.body.dataset.ready = 'true';
+}
+
+// Everything the endpoint holds for this account, once the agent is signed in.
+async function useEndpoint(ld, ep, subdomain) {
   setStatus('Connecting to the leastdata endpoint…');
   const settingsCard = $('settings-card');
   try {
@@ -343,7 +370,6 @@ async function main() {
   });
   await refreshStore(ep);
   setStatus('Ready.');
-  document.body.dataset.ready = 'true';
 }
 
 main().catch((error) => {

@@ -85,8 +85,8 @@ export function createOAuthProvider({ users, clients, now = () => Date.now() }) 
       'content-security-policy': `default-src 'none'; style-src 'self'; form-action 'self' ${redirectOrigin}; frame-ancestors 'none'`,
     });
     res.end(`<!doctype html><html lang="en"><meta charset="utf-8"><title>Allow access</title>
-<link rel="stylesheet" href="/vendor/garden/bedrock.css"><link rel="stylesheet" href="/vendor/garden/buttons.css">
-<main style="max-width:28rem;margin:3rem auto;font-family:system-ui">
+<link rel="stylesheet" href="/vendor/garden/bedrock.css"><link rel="stylesheet" href="/vendor/garden/buttons.css"><link rel="stylesheet" href="/workspace/consent.css">
+<main>
 <h1>Allow ${escapeHtml(c.name)} to access your account?</h1>
 <p>You are signed in to Zendesk as <strong id="user">${escapeHtml(user.name)}</strong> (${escapeHtml(user.email)}).</p>
 <p>It will be able to read your user profile, including your role.</p>

@@ -33,6 +33,8 @@ let context;
 let page;
 let pageErrors;
 const requests = []; // every URL the browser asked for, both frames
+const popupRequests = []; // every URL the sign-in popups asked for
+const popupErrors = [];
 const appResponses = []; // { url, body } of every response the app's origin served the iframe
 
 async function appFrame() {
@@ -49,6 +51,17 @@ async function shot(name, { app = false } = {}) {
   return path;
 }
 
+// Signs the agent in as the app does: the click opens Zendesk's consent page in a popup,
+// Allow sends it to the endpoint's callback page, which hands the code to the app.
+async function signIn(frame, { picture } = {}) {
+  const [popup] = await Promise.all([context.waitForEvent('page'), frame.click('#sign-in')]);
+  await popup.waitForSelector('#allow');
+  if (picture) await popup.screenshot({ path: join(SHOTS, picture) });
+  await popup.click('#allow');
+  await frame.waitForSelector('body[data-signed-in="true"]', { timeout: 60_000 });
+  return popup;
+}
+
 const parentLog = () => page.evaluate(() => ({ received: window.zafParent.received, sent: window.zafParent.sent }));
 
 before(async () => {
@@ -60,6 +73,11 @@ before(async () => {
   page = await context.newPage();
   pageErrors = watchPage(page);
   page.on('request', (request) => requests.push(request.url()));
+  context.on('page', (popup) => {
+    if (popup === page) return;
+    popupErrors.push(watchPage(popup));
+    popup.on('request', (request) => popupRequests.push(request.url()));
+  });
   page.on('response', async (response) => {
     if (!response.url().startsWith(`${demo.appOrigin}/`) || response.url().endsWith('.wasm')) return;
     try {
@@ -155,6 +173,18 @@ test('the access report shows kept vs dropped by field, bytes in vs out, and the
   await shot('3-app-access-report', { app: true });
 });
 
+test('the agent signs in with Zendesk in a popup: the endpoint learns the user and role from Zendesk', async () => {
+  const frame = await appFrame();
+  assert.match(await frame.textContent('#status'), /Sign in with Zendesk/);
+  await signIn(frame, { picture: '4-zendesk-consent.png' });
+  const status = await frame.textContent('#signin-status');
+  assert.match(status, /^Signed in as [a-z.]+@acme-support\.example\.com \(admin\)\.$/);
+  // The code reached the app through the endpoint's callback page, and the popup closed.
+  assert.ok(popupRequests.some((url) => url.startsWith(`${demo.endpointOrigin}/v1/oauth/callback?code=`)), popupRequests.join());
+  assert.ok(popupRequests.some((url) => url.startsWith(`${demo.url}oauth/authorizations/new?`)), popupRequests.join());
+  await frame.waitForSelector('#store-report .store');
+});
+
 test('what we store: the endpoint report with retention dates', async () => {
   const frame = await appFrame();
   const report = await frame.textContent('#store-report');
@@ -162,6 +192,7 @@ test('what we store: the endpoint report with retention dates', async () => {
   assert.match(report, /Regioneu-central-1/);
   assert.match(report, /Agents1/);
   assert.match(report, /Usage statistics1/);
+  assert.match(report, /Zendesk sign-ins1/);
   assert.match(report, /Kept until/);
 });
 
@@ -173,11 +204,14 @@ test('settings are saved to the endpoint and reloaded', async () => {
   await frame.click('#settings-save');
   await frame.waitForFunction(() => /Saved as version 1/.test(document.getElementById('settings-status').textContent));
   await frame.waitForFunction(() => /Settings1/.test(document.getElementById('store-report').textContent));
-  await shot('4-app-settings-saved', { app: true });
+  await shot('5-app-settings-saved', { app: true });
 
-  // A fresh page (a new app session): the settings come back from the endpoint.
+  // A fresh page (a new app session): the session was in memory only, so the agent signs in
+  // again; the settings come back from the endpoint.
   await page.reload();
   frame = await appFrame();
+  assert.equal(await frame.getAttribute('body', 'data-signed-in'), null);
+  await signIn(frame);
   assert.equal(await frame.inputValue('#greeting'), 'Guten Tag,');
   assert.equal(await frame.inputValue('#language'), 'de');
   assert.equal(await frame.textContent('#settings-status'), 'Loaded from the endpoint.');
@@ -194,12 +228,13 @@ test('deleting our data ends in a certificate verified in the browser', async ()
   const facts = await frame.textContent('#certificate dl');
   assert.match(facts, /Key ided25519-/);
   assert.match(facts, /1 agents/);
+  assert.match(facts, /2 sessions/);
   assert.match(facts, /1 settings/);
   assert.match(facts, /Regioneu-central-1/);
   assert.match(await frame.textContent('#store-report'), /Nothing is stored/);
   await frame.click('#certificate details summary');
-  await shot('5-app-deletion-certificate', { app: true });
-  await shot('6-workspace-after-deletion');
+  await shot('6-app-deletion-certificate', { app: true });
+  await shot('7-workspace-after-deletion');
   // The README's picture: written when missing, or on request (it differs run to run).
   if (!existsSync(DOCS_IMAGE) || process.env.LEASTDATA_UPDATE_DEMO_IMAGE === '1') {
     mkdirSync(join(ROOT, 'docs', 'images'), { recursive: true });
@@ -254,12 +289,17 @@ test('nothing is stored in the browser: storage, IndexedDB, Cache Storage, cooki
 
 test('no request left localhost and 127.0.0.1', () => {
   assert.ok(requests.length > 10);
-  const outside = requests.filter((url) => !url.startsWith('data:') && !LOOPBACK.has(new URL(url).hostname));
+  const outside = [...requests, ...popupRequests].filter((url) => !/^(data|about):/.test(url) && !LOOPBACK.has(new URL(url).hostname));
   assert.deepEqual(outside, []);
-  // The app never talked to the endpoint itself: everything went through the ZAF proxy.
+  // The app never talked to the endpoint itself: everything went through the ZAF proxy. The
+  // sign-in popups only loaded the endpoint's callback page.
   assert.ok(!requests.some((url) => url.startsWith(demo.endpointOrigin)));
+  const toEndpoint = popupRequests.filter((url) => url.startsWith(demo.endpointOrigin));
+  assert.equal(toEndpoint.length, 2, toEndpoint.join());
+  for (const url of toEndpoint) assert.equal(new URL(url).pathname, '/v1/oauth/callback');
 });
 
 test('no uncaught page errors, console errors or CSP violations', () => {
   assert.deepEqual(pageErrors, []);
+  assert.deepEqual(popupErrors.flat(), []);
 });
