@@ -5,9 +5,11 @@
 // the code, as the app does (js/endpoint.js signIn); the Chromium run is tests/e2e/sign-in.test.js.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { generateAccount } from '../../demo/zendesk/data.js';
@@ -283,6 +285,41 @@ describe('identity and role from Zendesk (--identity zendesk)', { concurrency: 1
     assert.equal(cert.status, 200, cert.text);
     assert.equal(cert.json.deleted.sessions, 2);
     assert.equal(backend.query(`SELECT COUNT(*) FROM sessions WHERE tenant_id = '${tenantId}'`)[0][0], '0');
+  });
+
+  test('the endpoint verifies Zendesk\'s TLS certificate: a self-signed "Zendesk" gets no request, the caller 503 zendesk_unavailable', async () => {
+    const key = join(ctx.dir, 'tls.key');
+    const cert = join(ctx.dir, 'tls.crt');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const received = [];
+    const fake = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+      received.push(req.url);
+      res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'a', token_type: 'bearer' }));
+    });
+    await new Promise((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    const secretFile = join(ctx.dir, 'zendesk-oauth.secret');
+    const tls = await ctx.serve(['--identity', 'zendesk', '--sweep-interval', '0', '--auth-failure-limit', '0',
+      '--zendesk-url', `https://127.0.0.1:${fake.address().port}`, '--zendesk-oauth-client-id', CLIENT_ID,
+      '--zendesk-oauth-secret-file', secretFile, '--public-url', 'https://leastdata.example', '--app-origin', APP_ORIGIN]);
+    try {
+      const t = newTenant();
+      const start = await call(tls, 'POST', '/v1/sessions/start', { token: t.jwt() });
+      assert.ok(start.json.authorize_url.startsWith(`https://127.0.0.1:${fake.address().port}/oauth/authorizations/new?`));
+      const r = await call(tls, 'POST', '/v1/sessions', { token: t.jwt(), body: { state: start.json.state, code: 'code' } });
+      assert.equal(r.status, 503, r.text);
+      assert.equal(r.json.error.code, 'zendesk_unavailable');
+      assert.deepEqual(received, [], 'no request reached the server whose certificate does not verify');
+      // Positive control: the server does answer a client that skips verification.
+      const control = await new Promise((resolve, reject) => {
+        httpsRequest(`https://127.0.0.1:${fake.address().port}/oauth/tokens`, { method: 'POST', rejectUnauthorized: false }, (res) => resolve(res.statusCode))
+          .on('error', reject).end('{}');
+      });
+      assert.equal(control, 201);
+    } finally {
+      await tls.stop();
+      fake.close();
+    }
   });
 
   test('serve --identity zendesk without its settings is a usage error that says what is missing', () => {
