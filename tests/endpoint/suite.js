@@ -1116,12 +1116,16 @@ export function endpointSuite(makeBackend) {
       assert.equal(cert.requested_at, dueAt[t.sub]); // when the 30 days ran out
       assert.deepEqual(cert.deleted, { agents: 1, tokens: 1, shared_tokens: 0, settings: 0, stats_rows: 1, jobs: 0, sessions: 0 });
       assert.ok(verifyCertificate(cert, keys));
+      // One sweep erased several tenants: each one's key file is gone, each claim checked.
+      assert.match(cert.method, /^crypto-erase/);
+      assert.ok(!existsSync(join(ctx.keys, 'tenants', `${ids[t === lapsed ? 'lapsed' : 'uninstalled']}.key`)));
       assert.deepEqual(rowsOf(t.id() ?? ids[t === lapsed ? 'lapsed' : 'uninstalled']), { tenant_keys: 0, agents: 0, tokens: 0, shared_tokens: 0, settings: 0, stats: 0, jobs: 0 });
       assert.equal(t.id(), undefined);
       const logged = ctx.cli(['certificate', 'show', cert.certificate_id]);
       assert.deepEqual(logged.json, cert);
     }
     assert.ok(!day31.json.certificates.some((c) => c.subdomain === returning.sub));
+    assert.ok(existsSync(join(ctx.keys, 'tenants', `${returning.id()}.key`)), 'the tenant that stays keeps its key');
     assert.equal((await call(server, 'GET', '/v1/report', { token: returning.admin() })).status, 200);
     const list = ctx.cli(['certificate', 'list']).json;
     assert.equal(list.filter((c) => c.trigger === 'retention_inactive_30d' && [lapsed.sub, uninstalled.sub].includes(c.subdomain)).length, 2);
