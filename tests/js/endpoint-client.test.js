@@ -111,3 +111,58 @@ test('verifyCertificate rejects malformed certificates with invalid_certificate'
   assert.throws(() => ld.verifyCertificate({}, { keys: [] }), (e) => e.code === 'invalid_certificate');
   assert.throws(() => ld.verifyCertificate('{', '{"keys":[]}'), (e) => e instanceof LeastDataError);
 });
+
+// signIn() in a stand-in window: globalThis gets the EventTarget methods a browser window
+// has, and the popup is an object whose location the client sets.
+test('signIn: only the endpoint origin\'s message with the started state is taken; the session is kept in memory and sent; an ended session is forgotten', async () => {
+  const target = new EventTarget();
+  globalThis.addEventListener = target.addEventListener.bind(target);
+  globalThis.removeEventListener = target.removeEventListener.bind(target);
+  try {
+    const seen = [];
+    const { fetch, calls } = fakeFetch((url, init) => {
+      const path = new URL(url).pathname;
+      seen.push({ path, session: init.headers['X-LeastData-Session'] });
+      if (path === '/v1/sessions/start') return json(200, { authorize_url: 'https://acme.zendesk.com/oauth/authorizations/new?x=1', state: 'S'.repeat(22) });
+      if (path === '/v1/sessions') return json(201, { session: `lds_${'a'.repeat(43)}`, expires_at: '2026-01-01T00:00:00Z', agent: { id: '7', email: 'a@b.c', role: 'agent' } });
+      if (path === '/v1/tokens/x' && seen.filter((s) => s.path === '/v1/tokens/x').length === 1) return json(200, { value: 'v' });
+      return json(401, { error: { code: 'session_expired', message: 'sign in again' } });
+    });
+    const ep = ld.endpoint({ baseUrl: 'https://ep.example.eu', token: async () => 'jwt', fetch });
+    const popup = { closed: false, location: { href: 'about:blank' }, close() { this.closed = true; } };
+    const post = (origin, data) => target.dispatchEvent(new MessageEvent('message', { origin, data }));
+    const signing = ep.signIn({ open: () => popup });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(popup.location.href, 'https://acme.zendesk.com/oauth/authorizations/new?x=1');
+    // Ignored: another origin, another state, another type.
+    post('https://evil.example', { type: 'leastdata.sign-in', state: 'S'.repeat(22), code: 'stolen' });
+    post('https://ep.example.eu', { type: 'leastdata.sign-in', state: 'T'.repeat(22), code: 'other' });
+    post('https://ep.example.eu', { type: 'something', state: 'S'.repeat(22), code: 'x' });
+    post('https://ep.example.eu', { type: 'leastdata.sign-in', state: 'S'.repeat(22), code: 'the-code' });
+    assert.deepEqual(await signing, { id: '7', email: 'a@b.c', role: 'agent' });
+    assert.equal(popup.closed, true);
+    assert.deepEqual(JSON.parse(calls.find((c) => c.url.endsWith('/v1/sessions')).init.body), { state: 'S'.repeat(22), code: 'the-code' });
+    assert.equal(ep.signedIn, true);
+    assert.equal((await ep.getToken('x')).value, 'v');
+    assert.equal(seen.find((s) => s.path === '/v1/tokens/x').session, `lds_${'a'.repeat(43)}`);
+    assert.equal(seen.find((s) => s.path === '/v1/sessions/start').session, undefined);
+    await expectCode(ep.getToken('x'), 'session_expired');
+    assert.equal(ep.signedIn, false);
+
+    // A blocked popup, and a closed one.
+    await expectCode(ep.signIn({ open: () => null }), 'popup_blocked');
+    const closing = { closed: false, location: {}, close() {} };
+    const cancelled = ep.signIn({ open: () => closing });
+    closing.closed = true;
+    await expectCode(cancelled, 'sign_in_cancelled');
+    // Denied on Zendesk's consent page.
+    const denying = ep.signIn({ open: () => popup });
+    popup.closed = false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    post('https://ep.example.eu', { type: 'leastdata.sign-in', state: 'S'.repeat(22), code: null, error: 'access_denied' });
+    await expectCode(denying, 'sign_in_refused');
+  } finally {
+    delete globalThis.addEventListener;
+    delete globalThis.removeEventListener;
+  }
+});
