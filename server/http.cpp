@@ -622,8 +622,6 @@ class Api::Impl final {
          return r;
       }
 
-      // ---- agents -------------------------------------------------------------------------
-
       // ---- sign-in with Zendesk (sessions.hpp) ---------------------------------------------
 
       Reply oauth_callback(Call&) {
@@ -668,9 +666,11 @@ class Api::Impl final {
          return Reply{204, "", {}};
       }
 
+      // ---- agents -------------------------------------------------------------------------
+
       Reply put_agent(Call& call) {
          if(!call.req.body.empty() && !parse_body(call).empty()) {
-            bad_request("the agent is identified by the token (sub, email, role); send no body or {}");
+            bad_request("the agent is the caller (their session, or the token's claims); send no body or {}");
          }
          const Identity& who = *call.who;
          Agent agent;
@@ -1213,7 +1213,7 @@ class Api::Impl final {
               {"jobs", "deleted at once when completed; 7 days after being stopped or last updated"},
               {"sessions", "deleted at sign-out, when Zendesk no longer confirms the user, or 8 hours after sign-in"}}},
             {"categories",
-             {{"agents", category("Zendesk user id, email (from the token), role", json::array({"email"}), agents)},
+             {{"agents", category("Zendesk user id, email and role (as Zendesk said at sign-in)", json::array({"email"}), agents)},
               {"tokens", category("per agent: name, value, expiry", json::array({"value"}), tokens)},
               {"shared_tokens", category("per installation: name, value, expiry", json::array({"value"}), shared)},
               {"settings", category("per app: the settings document and its version", json::array({"settings"}),
