@@ -16,7 +16,7 @@ constexpr std::array<std::string_view, k_quota_categories> k_names = {"agents", 
 
 // Sized for a large Zendesk account (thousands of agents, a few apps, a year of daily
 // counters) with room to spare, and small enough that a few hundred tenants at their quota
-// fit on one disk: a tenant at every quota holds about 420 MiB.
+// fit on one disk: a tenant at every quota holds about 176 MiB.
 Quotas::Quotas() :
    m_quotas{{
       {10000, 8 * k_mib},     // agents: one row per agent, the sealed email
@@ -24,7 +24,7 @@ Quotas::Quotas() :
       {1000, 16 * k_mib},     // shared_tokens
       {100, 8 * k_mib},       // settings: one row per app, at most 64 KiB each
       {500000, 16 * k_mib},   // stats: one row per app, day and counter
-      {100, 300 * k_mib},     // jobs: at most 10,000 ids each
+      {100, 32 * k_mib},      // jobs: at most 10,000 ids each (about 210 KB sealed at 19 digits)
       {20000, 32 * k_mib},    // sessions: a few per agent, sealed Zendesk tokens
    }} {}
 
