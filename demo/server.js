@@ -2,10 +2,12 @@
 //   http://localhost:PORT   the agent workspace (demo/workspace/), the fake Zendesk REST API
 //                            (/api/v2/…), Zendesk's OAuth provider (/oauth/…, zendesk/oauth.js)
 //                            and the ZAF request proxy (/__zaf/request);
-//   http://127.0.0.1:PORT   the sidebar app (demo/app/) under a strict CSP, the package
-//                            (/dist/), the ZAF SDK bundle and Zendesk Garden CSS.
+//   http://127.0.0.1:PORT   the sidebar app's assets, served from its uploadable folder
+//                            (apps/ticket-summary/assets/ at /<app guid>/assets/, as Zendesk
+//                            serves an app's assets from their own origin), under a strict CSP.
 // `node demo/server.js` runs the whole demo (endpoint included) through demo/launch.js;
 // `createDemoServer()` is the server alone, for launch.js and the e2e test.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +21,10 @@ import { createZafProxy } from './zaf-proxy.js';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const APP_GUID = 'de300a99-1ea5-7da7-a000-000000000042';
 export const APP_NAME = 'ticket-summary';
+// Where the app's location page is, as its manifest says (assets/iframe.html).
+const appFolder = (root) => join(root, 'apps', APP_NAME);
+const sidebarUrl = (root) =>
+  JSON.parse(readFileSync(join(appFolder(root), 'manifest.json'), 'utf8')).location.support.ticket_sidebar.url;
 
 const GARDEN = ['bedrock', 'buttons', 'forms', 'tags', 'utilities'];
 
@@ -93,7 +99,7 @@ export async function createDemoServer(options) {
     if (path === '/__zaf/request') return proxy(req, res);
     if (path === '/__demo/config.json') {
       return sendJson(res, 200, {
-        appUrl: `${appOrigin}/app/index.html`,
+        appUrl: `${appOrigin}/${APP_GUID}/${sidebarUrl(root)}`,
         appOrigin,
         appGuid: APP_GUID,
         ticketId: OPEN_TICKET_ID,
@@ -114,16 +120,14 @@ export async function createDemoServer(options) {
 
   async function app(req, res, url) {
     const path = url.pathname;
-    if (path.startsWith('/app/')) {
-      const file = inside(join(demoDir, 'app'), decodeURIComponent(path.slice('/app/'.length)));
+    // Only the folder's assets/ are served, as Zendesk serves them; never the manifest or
+    // the translations.
+    const prefix = `/${APP_GUID}/assets/`;
+    if (path.startsWith(prefix)) {
+      const file = inside(join(appFolder(root), 'assets'), decodeURIComponent(path.slice(prefix.length)));
       if (file) return sendFile(res, file, file.endsWith('.html') ? { 'content-security-policy': appCsp() } : {});
     }
-    if (path.startsWith('/dist/')) {
-      const file = inside(join(root, 'dist'), decodeURIComponent(path.slice('/dist/'.length)));
-      if (file) return sendFile(res, file);
-    }
-    if (path === '/vendor/zaf_sdk.js') return sendFile(res, join(root, 'build', 'zaf-sdk', 'zaf_sdk.js'));
-    if (!(await serveShared(res, path))) notFound(res);
+    notFound(res);
   }
 
   const handler = (req, res) => {

@@ -14,11 +14,12 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { ENDPOINT_BIN, launchDemo } from '../../demo/launch.js';
+import { APP_GUID } from '../../demo/server.js';
 import { EXCLUDED_MARKER } from '../../demo/zendesk/data.js';
 import { load } from '../../dist/node.js';
 import { ROOT, launchChromium, watchPage } from '../browser/harness.js';
 
-for (const file of [ENDPOINT_BIN, join(ROOT, 'dist/browser.js'), join(ROOT, 'build/zaf-sdk/zaf_sdk.js')]) {
+for (const file of [ENDPOINT_BIN, join(ROOT, 'apps/ticket-summary/assets/leastdata/browser.js'), join(ROOT, 'apps/ticket-summary/assets/zaf_sdk.js')]) {
   if (!existsSync(file)) throw new Error(`${file} is missing: run scripts/build all`);
 }
 
@@ -97,15 +98,22 @@ after(async () => {
 test('the app loads inside the cross-origin iframe with the real ZAF SDK', async () => {
   await page.goto(demo.url);
   const frame = await appFrame();
-  assert.ok(frame.url().startsWith(`${demo.appOrigin}/app/index.html?origin=`), frame.url());
+  // The app runs from its uploadable folder (apps/ticket-summary/), at the URL its manifest names.
+  assert.ok(frame.url().startsWith(`${demo.appOrigin}/${APP_GUID}/assets/iframe.html?origin=`), frame.url());
   assert.notEqual(new URL(frame.url()).origin, new URL(page.url()).origin);
   assert.equal(await frame.evaluate(() => typeof window.ZAFClient), 'object');
-  const sdk = appResponses.find((response) => response.url.endsWith('/vendor/zaf_sdk.js'));
+  const sdk = appResponses.find((response) => response.url.endsWith('/assets/zaf_sdk.js'));
   assert.ok(sdk?.body.includes('ZAFClient'), 'the SDK bundle was loaded by the app page');
   const log = await parentLog();
   assert.ok(log.received.some((message) => message.key === 'iframe.handshake'), 'the SDK sent its handshake');
   assert.ok(log.sent.some((message) => message.key === 'zaf.app.registered'));
   await shot('1-workspace');
+  // As Zendesk serves an app: its assets, nothing else of the folder; the wasm as application/wasm.
+  for (const path of ['manifest.json', 'translations/en.json', 'assets/../manifest.json', '.zcliignore']) {
+    assert.equal((await fetch(`${demo.appOrigin}/${APP_GUID}/${path}`)).status, 404, path);
+  }
+  const wasm = await fetch(`${demo.appOrigin}/${APP_GUID}/assets/leastdata/leastdata.wasm`);
+  assert.equal(wasm.headers.get('content-type'), 'application/wasm');
 });
 
 test('the ticket summary shows the minimal fields, the description masked', async () => {

@@ -1,11 +1,11 @@
-// The demo's ticket sidebar app, built on leastdata's public API only. It reads the ticket
+// The ticket sidebar app, built on leastdata's public API only. It reads the ticket
 // through ld.zaf() (ZAF get for the fields it lists, REST requests filtered by its policy,
 // the description masked by the policy's redaction rules), shows the session's access
 // report, keeps its settings and a usage counter on the leastdata endpoint (through the
 // ZAF proxy, which signs the JWT with the secure setting), shows the endpoint's report of
 // what it stores, and deletes everything on request, verifying the signed certificate here.
 // Nothing is written to any browser storage.
-import { load } from '/dist/browser.js';
+import { load } from './leastdata/browser.js';
 import { APP_NAME, FIELD_TITLES, POLICY } from './policy.js';
 import { accessChart } from './chart.js';
 

@@ -1,0 +1,122 @@
+// `npm run apps:package`: each app folder as the zip Zendesk takes for upload, laid out as
+// `zcli apps:package` lays it out: the folder's files at the zip's root (manifest.json,
+// translations/, assets/), without what .zcliignore names. Written to build/apps/<app>.zip.
+// The folders are assembled first (apps/tools/assemble.js), so the zip holds the package and
+// the SDK. The zip is plain PKZIP: deflated entries, CRC-32, no extras, fixed timestamps (the
+// same folder gives the same bytes).
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deflateRawSync } from 'node:zlib';
+
+import { appFolders, assemble } from './assemble.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+const DOS_TIME = 0; // 00:00:00
+const DOS_DATE = (2020 - 1980) << 9 | 1 << 5 | 1; // 2020-01-01
+
+function crc32(bytes) {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+// .zcliignore: one glob per line (`*` within a name, `**` across folders, a trailing `/` for
+// folders), `#` comments; the file itself is never uploaded.
+function ignoreMatcher(folder) {
+  let lines = [];
+  try {
+    lines = readFileSync(join(folder, '.zcliignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  } catch {
+    // no .zcliignore: nothing ignored but the defaults
+  }
+  const patterns = lines.map((glob) => {
+    const dir = glob.endsWith('/');
+    const body = glob.replace(/\/$/, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*');
+    return new RegExp(`(^|/)${body}${dir ? '(/|$)' : '$'}`);
+  });
+  return (path) => path === '.zcliignore' || patterns.some((p) => p.test(path));
+}
+
+/** The files of an app folder that go into its zip, as folder-relative paths with `/`. */
+export function packagedFiles(folder) {
+  const ignored = ignoreMatcher(folder);
+  const out = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      const rel = relative(folder, path).split(sep).join('/');
+      if (ignored(rel)) continue;
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) out.push(rel);
+    }
+  };
+  walk(folder);
+  return out;
+}
+
+/** The zip of `files` (folder-relative paths) read from `folder`. */
+export function zip(folder, files) {
+  const locals = [];
+  const centrals = [];
+  let offset = 0;
+  for (const name of files) {
+    const data = readFileSync(join(folder, name));
+    const packed = deflateRawSync(data, { level: 9 });
+    const nameBytes = Buffer.from(name, 'utf8');
+    const crc = crc32(data);
+    const header = Buffer.alloc(30);
+    header.writeUInt32LE(0x04034b50, 0);
+    header.writeUInt16LE(20, 4); // version needed: 2.0 (deflate)
+    header.writeUInt16LE(0x0800, 6); // UTF-8 names
+    header.writeUInt16LE(8, 8); // deflate
+    header.writeUInt16LE(DOS_TIME, 10);
+    header.writeUInt16LE(DOS_DATE, 12);
+    header.writeUInt32LE(crc, 14);
+    header.writeUInt32LE(packed.length, 18);
+    header.writeUInt32LE(data.length, 22);
+    header.writeUInt16LE(nameBytes.length, 26);
+    locals.push(header, nameBytes, packed);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(0x0314, 4); // made by: Unix, 2.0
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(DOS_TIME, 12);
+    central.writeUInt16LE(DOS_DATE, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(packed.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE((0o100644 << 16) >>> 0, 38); // a regular file, rw-r--r--
+    central.writeUInt32LE(offset, 42);
+    centrals.push(central, nameBytes);
+    offset += header.length + nameBytes.length + packed.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const out = join(ROOT, 'build', 'apps');
+  mkdirSync(out, { recursive: true });
+  for (const folder of appFolders()) {
+    assemble(folder);
+    const files = packagedFiles(folder);
+    const target = join(out, `${basename(folder)}.zip`);
+    writeFileSync(target, zip(folder, files));
+    console.log(`apps: ${relative(ROOT, target)}: ${files.length} files, ${Math.round(statSync(target).size / 1024)} KB; upload it in Admin Center (Apps and integrations → Zendesk Support apps → Upload private app)`);
+  }
+}
