@@ -1,9 +1,10 @@
 // The ZAF adapter (DESIGN §4): wraps a Zendesk Apps Framework client so that an app reads
 // only what its policy allows. `get` refuses a path the policy's `zaf` list does not name
 // before any message leaves the iframe, and prunes object results to listed paths;
-// `request` asks ZAF for the response as text and hands back only the policy's filtered
-// output, so a 20-digit ID is never rounded and no unfiltered body reaches the app —
-// error bodies included. Both record to the session access report. See docs/zaf.md.
+// `request` asks ZAF for the complete response (`httpCompleteResponse`: status, headers and
+// `responseText`, the body as the server sent it, whatever `dataType` made of it) and hands
+// back only the policy's filtered output, so a 20-digit ID is never rounded and no unfiltered
+// body reaches the app — error bodies included. Both record to the session access report. See docs/zaf.md.
 import { LeastDataError } from './errors.js';
 
 const RESULT_FORMS = ['json', 'text'];
@@ -118,28 +119,30 @@ function requestOptions(options) {
   if (!RESULT_FORMS.includes(as)) {
     throw new LeastDataError('invalid_argument', `request(options): leastdata.as must be 'json' or 'text', not ${JSON.stringify(as)}`);
   }
-  // Text, whatever the caller asked for: parsed JSON would have rounded large IDs and
-  // would have to be serialised again to be filtered.
-  return { zafOptions: { ...rest, dataType: 'text' }, as };
+  // The complete response, whatever the caller asked for: its responseText is the body as
+  // sent, which the filter reads; a parsed body would have rounded large IDs. dataType
+  // 'text' keeps the framework from parsing at all where it honours it.
+  return { zafOptions: { ...rest, dataType: 'text', httpCompleteResponse: true }, complete: rest.httpCompleteResponse === true, as };
 }
 
 async function request(client, policy, options) {
   policy.checkAlive();
-  const { zafOptions, as } = requestOptions(options);
+  const { zafOptions, complete, as } = requestOptions(options);
   let response;
   try {
     response = await client.request(zafOptions);
   } catch (error) {
     throw withoutBody(policy, error);
   }
-  if (zafOptions.httpCompleteResponse && response !== null && typeof response === 'object') {
-    const { status, headers } = response;
-    const body = filterBody(policy, response.responseText, as);
-    const complete = { status, headers, responseText: body.text };
-    if (as === 'json') complete.responseJSON = body.value;
-    return complete;
+  if (response === null || typeof response !== 'object' || typeof response.responseText !== 'string') {
+    throw new LeastDataError('invalid_response', 'ZAF did not return the complete response (status, headers, responseText) it was asked for; refused unfiltered');
   }
-  const body = filterBody(policy, response, as);
+  const body = filterBody(policy, response.responseText, as);
+  if (complete) {
+    const out = { status: response.status, headers: response.headers, responseText: body.text };
+    if (as === 'json') out.responseJSON = body.value;
+    return out;
+  }
   return as === 'json' ? body.value : body.text;
 }
 
@@ -147,13 +150,6 @@ function filterBody(policy, body, as) {
   if (body === undefined || body === null || body === '') {
     // 204 No Content and the like: nothing was read.
     return { text: '', value: null };
-  }
-  if (typeof body !== 'string') {
-    throw new LeastDataError(
-      'invalid_response',
-      'ZAF returned a parsed body although dataType "text" was requested; it is refused unfiltered ' +
-        '(its numbers may already have lost precision)',
-    );
   }
   const { output } = policy.filterWithLedger(body);
   return { text: output, value: as === 'json' ? parseKeepingIds(output) : undefined };

@@ -30,7 +30,11 @@ const TICKET = `{"ticket":{"id":${BIG_ID},"subject":"Printer on fire","descripti
 const TICKET_FILTERED = `{"ticket":{"id":${BIG_ID},"subject":"Printer on fire",` +
   `"custom_fields":[{"id":360001234,"value":"gold"}]},"users":[{"id":501,"name":"Ana"}]}`;
 
-/** A ZAF client double: `answers.get(paths)` / `answers.request(options)` decide the replies. */
+/**
+ * A ZAF client double: `answers.get(paths)` / `answers.request(options)` decide the replies.
+ * A string answer is the body; asked for httpCompleteResponse, the double wraps it as ZAF
+ * does ({ status, headers, responseText }).
+ */
 function fakeClient(answers = {}) {
   const calls = [];
   return {
@@ -41,7 +45,9 @@ function fakeClient(answers = {}) {
     },
     request(options) {
       calls.push({ method: 'request', options });
-      return new Promise((resolve) => resolve(answers.request ? answers.request(options) : TICKET));
+      const answer = answers.request ? answers.request(options) : TICKET;
+      return Promise.resolve(answer).then((body) =>
+        (options.httpCompleteResponse && typeof body === 'string' ? { status: 200, headers: {}, responseText: body } : body));
     },
   };
 }
@@ -171,7 +177,7 @@ test('a ZAF get error propagates unchanged', async () => {
 
 // --- request --------------------------------------------------------------------------
 
-test('request forces dataType text, drops the leastdata option and keeps the others', async () => {
+test('request asks for the complete response as text, drops the leastdata option and keeps the others', async () => {
   const { zaf, client } = await setup();
   const options = {
     url: '/api/v2/tickets/1.json',
@@ -185,8 +191,8 @@ test('request forces dataType text, drops the leastdata option and keeps the oth
   await zaf.request(options);
   await zaf.request('/api/v2/tickets/2.json');
   assert.deepEqual(client.calls.map((call) => call.options), [
-    { url: '/api/v2/tickets/1.json', type: 'GET', dataType: 'text', secure: true, headers: { Authorization: 'Bearer {{setting.token}}' } },
-    { url: '/api/v2/tickets/2.json', dataType: 'text' },
+    { url: '/api/v2/tickets/1.json', type: 'GET', dataType: 'text', httpCompleteResponse: true, secure: true, headers: { Authorization: 'Bearer {{setting.token}}' } },
+    { url: '/api/v2/tickets/2.json', dataType: 'text', httpCompleteResponse: true },
   ]);
   assert.deepEqual(options, snapshot, "the caller's options are not changed");
 });
@@ -231,9 +237,16 @@ test('a filter error propagates as LeastDataError and nothing is returned', asyn
   }));
 });
 
-test('a parsed body (a parent that ignored dataType text) is refused, not passed on', async () => {
-  const { zaf } = await setup({ request: () => JSON.parse(TICKET) });
-  await assert.rejects(zaf.request('/x'), assertLeastDataError('invalid_response'));
+test('a parent that parses despite dataType text: responseText (the body as sent) is what gets filtered', async () => {
+  const { zaf } = await setup({ request: () => ({ status: 200, headers: {}, responseText: TICKET, responseJSON: JSON.parse(TICKET) }) });
+  assert.equal(await zaf.request({ url: '/x', leastdata: { as: 'text' } }), TICKET_FILTERED);
+});
+
+test('an answer that is not the complete response (a parsed body, no responseText) is refused, not passed on', async () => {
+  for (const answer of [JSON.parse(TICKET), { status: 200, headers: {} }, { status: 200, responseText: { ticket: {} } }, null]) {
+    const { zaf } = await setup({ request: () => answer });
+    await assert.rejects(zaf.request('/x'), assertLeastDataError('invalid_response'));
+  }
 });
 
 test('an empty body (204) gives null, or an empty text', async () => {
