@@ -229,14 +229,19 @@ export class EndpointClient {
     return { body: text.length > 0 ? JSON.parse(text) : null, etag: response?.headers?.etag ?? response?.headers?.ETag ?? null };
   }
 
+  // The JWT's claims, read through ZAF as leaf paths only (not the whole user and account
+  // objects), and recorded in the access report like the app's own reads. The account's
+  // subdomain names the tenant; with sign-in with Zendesk the endpoint ignores the user claims.
   async zafIdentity() {
     this.identity ??= (async () => {
-      const { currentUser, currentAccount } = await this.zaf.get(['currentUser', 'currentAccount']);
+      const paths = ['currentAccount.subdomain', 'currentUser.id', 'currentUser.email', 'currentUser.role'];
+      for (const path of paths) this.engine.report.addZafGet(path, true);
+      const read = await this.zaf.get(paths);
       return {
-        subdomain: currentAccount.subdomain,
-        userId: currentUser.id,
-        email: currentUser.email,
-        role: currentUser.role === 'admin' ? 'admin' : 'agent',
+        subdomain: read['currentAccount.subdomain'],
+        userId: read['currentUser.id'],
+        email: read['currentUser.email'],
+        role: read['currentUser.role'] === 'admin' ? 'admin' : 'agent',
       };
     })();
     return this.identity;

@@ -88,8 +88,15 @@ test('endpoint errors become LeastDataError with the endpoint’s code and statu
 
 test('through ZAF: the secure setting and the JWT are placeholders Zendesk fills in', async () => {
   const requests = [];
+  const asked = [];
   const zaf = {
-    get: async () => ({ currentUser: { id: 42, email: 'agent@example.com', role: 'admin' }, currentAccount: { subdomain: 'acme' } }),
+    // As ZAF answers leaf paths; the client asks for nothing else (a whole currentUser would
+    // carry name, photo, locale, groups…).
+    get: async (paths) => {
+      asked.push(...paths);
+      const values = { 'currentUser.id': 42, 'currentUser.email': 'agent@example.com', 'currentUser.role': 'admin', 'currentAccount.subdomain': 'acme' };
+      return Object.fromEntries(paths.map((p) => [p, values[p]]));
+    },
     request: async (options) => {
       requests.push(options);
       return { responseText: JSON.stringify({ settings: { a: 1 }, version: 1 }), headers: { etag: '"1"' } };
@@ -104,6 +111,10 @@ test('through ZAF: the secure setting and the JWT are placeholders Zendesk fills
   assert.equal(options.jwt.secret_key, '{{setting.shared_secret}}');
   assert.deepEqual(options.jwt.claims, { iss: 'acme.zendesk.com', aud: 'leastdata', sub: '42', email: 'agent@example.com', role: 'admin' });
   assert.equal(options.headers.Authorization, 'Bearer {{jwt.token}}');
+  assert.deepEqual(asked.sort(), ['currentAccount.subdomain', 'currentUser.email', 'currentUser.id', 'currentUser.role']);
+  // The package's own reads are in the access report, like the app's.
+  const { read } = ld.accessReport().zaf;
+  for (const path of asked) assert.ok(read[path] >= 1, `${path} in ${JSON.stringify(read)}`);
   assert.throws(() => ld.endpoint({ baseUrl: 'https://ep.example.eu', zaf, secretSetting: '}}{{x' }), (e) => e.code === 'invalid_argument');
 });
 
