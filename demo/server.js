@@ -23,8 +23,8 @@ export const APP_GUID = 'de300a99-1ea5-7da7-a000-000000000042';
 export const APP_NAME = 'ticket-summary';
 // Where the app's location page is, as its manifest says (assets/iframe.html).
 const appFolder = (root) => join(root, 'apps', APP_NAME);
-const sidebarUrl = (root) =>
-  JSON.parse(readFileSync(join(appFolder(root), 'manifest.json'), 'utf8')).location.support.ticket_sidebar.url;
+const appManifest = (root) => JSON.parse(readFileSync(join(appFolder(root), 'manifest.json'), 'utf8'));
+const sidebarUrl = (root) => appManifest(root).location.support.ticket_sidebar.url;
 
 const GARDEN = ['bedrock', 'buttons', 'forms', 'tags', 'utilities'];
 
@@ -168,6 +168,7 @@ export async function createDemoServer(options) {
     workspaceOrigin,
     endpointOrigin: options.endpointOrigin,
     secureSettings: () => ({ shared_secret: options.tenantSecret() }),
+    settingScopes: Object.fromEntries(appManifest(root).parameters.filter((p) => p.secure && p.scopes).map((p) => [p.name, p.scopes])),
     zendesk,
   });
 

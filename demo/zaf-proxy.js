@@ -5,6 +5,12 @@
 // (claims from the app, plus iat/exp) and puts it where `{{jwt.token}}` stands. The secure
 // settings never leave this process: the browser only ever sees the placeholders.
 //
+// A secure parameter with `scopes` in the manifest is substituted only where they allow:
+// `header` (request headers), `body` (the data), `url`, `jwt_secret_key` (jwt.secret_key),
+// `jwt_claim` (jwt.claims values); elsewhere the placeholder stays as written, so the value
+// cannot be sent anywhere else (zendesk_apps_support's manifest rules name these scopes; a
+// parameter without scopes is substituted everywhere, as before scopes existed).
+//
 // Targets: the fake Zendesk API (relative /api/ URLs, answered in-process) and the
 // leastdata endpoint's loopback origin. Everything else is refused, and so is any
 // non-loopback URL whatever the allow-list says.
@@ -40,7 +46,7 @@ function substitute(text, pattern, lookup) {
 
 /**
  * @param {{ workspaceOrigin: string, endpointOrigin: string,
- *           secureSettings: () => Record<string, string>,
+ *           secureSettings: () => Record<string, string>, settingScopes?: Record<string, string[]>,
  *           zendesk: { handle(method: string, url: URL): { status: number, headers: object, body: string } } }} config
  */
 export function createZafProxy(config) {
@@ -77,25 +83,33 @@ export function createZafProxy(config) {
     if (options.secure === true) {
       if (kind !== 'endpoint') throw new ProxyRefusal(403, 'secure requests may only go to the endpoint host');
       const settings = config.secureSettings();
-      const setting = (name) => (Object.hasOwn(settings, name) ? settings[name] : undefined);
+      const scopes = config.settingScopes ?? {};
+      // The value of a setting for a place of the request, or undefined where its scopes
+      // do not allow it there (the placeholder is then left unchanged).
+      const settingIn = (place) => (name) => {
+        if (!Object.hasOwn(settings, name)) return undefined;
+        return !scopes[name] || scopes[name].includes(place) ? settings[name] : undefined;
+      };
       const settingPattern = /\{\{setting\.([A-Za-z0-9_]+)\}\}/g;
       let token;
       if (options.jwt) {
         const { algorithm = 'HS256', secret_key: secretKey, claims = {}, expiry } = options.jwt;
         if (algorithm !== 'HS256') throw new ProxyRefusal(400, `jwt.algorithm ${algorithm} is not supported by the demo proxy`);
-        const secret = substitute(secretKey, settingPattern, setting);
+        const secret = substitute(secretKey, settingPattern, settingIn('jwt_secret_key'));
         if (typeof secret !== 'string' || secret === '' || secret.includes('{{setting.')) {
-          throw new ProxyRefusal(400, 'jwt.secret_key must name a secure setting of the app');
+          throw new ProxyRefusal(400, 'jwt.secret_key must name a secure setting of the app whose scopes include jwt_secret_key');
         }
-        token = signHs256(claims, secret, expiry);
+        const filledClaims = Object.fromEntries(Object.entries(claims).map(([name, value]) =>
+          [name, substitute(value, settingPattern, settingIn('jwt_claim'))]));
+        token = signHs256(filledClaims, secret, expiry);
       }
-      const fill = (text) => {
-        const withSettings = substitute(text, settingPattern, setting);
+      const fill = (text, place) => {
+        const withSettings = substitute(text, settingPattern, settingIn(place));
         return token ? substitute(withSettings, /\{\{(jwt\.token)\}\}/g, () => token) : withSettings;
       };
-      headers = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, fill(String(value))]));
-      data = fill(data);
-      url = new URL(fill(url.href));
+      headers = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, fill(String(value), 'header')]));
+      data = fill(data, 'body');
+      url = new URL(fill(url.href, 'url'));
     }
 
     if (kind === 'zendesk') {
