@@ -1,6 +1,6 @@
 // `npm run apps:package`: each app folder as the zip Zendesk takes for upload, laid out as
 // `zcli apps:package` lays it out: the folder's files at the zip's root (manifest.json,
-// translations/, assets/), without what .zcliignore names. Written to build/apps/<app>.zip.
+// translations/, assets/), without what zcli leaves out (ignoreMatcher). Written to build/apps/<app>.zip.
 // The folders are assembled first (apps/tools/assemble.js), so the zip holds the package and
 // the SDK. The zip is plain PKZIP: deflated entries, CRC-32, no extras, fixed timestamps (the
 // same folder gives the same bytes).
@@ -26,21 +26,25 @@ function crc32(bytes) {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-// .zcliignore: one glob per line (`*` within a name, `**` across folders, a trailing `/` for
-// folders), `#` comments; the file itself is never uploaded.
+// What zcli leaves out of the zip (zendesk/zcli packages/zcli-apps/src/lib/package.ts: archiver's
+// glob '**' with 'tmp/**' and the .zcliignore lines as ignore patterns): every path with a
+// segment starting with '.', tmp/, and each file whose whole folder-relative path matches a
+// line. A line is a glob (`*` and `?` within a segment, `**` across segments) matched from the
+// folder's root: `*.map` is top-level files only, `**/*.map` every depth, `notes/**` a folder's
+// contents. Matching zcli exactly keeps this zip the one zcli would upload.
 function ignoreMatcher(folder) {
   let lines = [];
   try {
-    lines = readFileSync(join(folder, '.zcliignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    lines = readFileSync(join(folder, '.zcliignore'), 'utf8').replace(/\r\n/g, '\n').split('\n')
+      .filter((l) => l.trim() && !l.trim().startsWith('#'));
   } catch {
-    // no .zcliignore: nothing ignored but the defaults
+    // no .zcliignore: only the defaults
   }
-  const patterns = lines.map((glob) => {
-    const dir = glob.endsWith('/');
-    const body = glob.replace(/\/$/, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*');
-    return new RegExp(`(^|/)${body}${dir ? '(/|$)' : '$'}`);
-  });
-  return (path) => path === '.zcliignore' || patterns.some((p) => p.test(path));
+  const glob = (pattern) => new RegExp(`^${pattern.split('/').map((segment) => (segment === '**' ? '\u0000' :
+    segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]'))).join('/')
+    .replace(/\u0000\//g, '(?:[^/]+/)*').replace(/\/\u0000$/, '(?:/.*)?').replace(/^\u0000$/, '.*')}$`);
+  const patterns = ['tmp/**', ...lines].map(glob);
+  return (path) => path.split('/').some((segment) => segment.startsWith('.')) || patterns.some((p) => p.test(path));
 }
 
 /** The files of an app folder that go into its zip, as folder-relative paths with `/`. */
@@ -51,9 +55,10 @@ export function packagedFiles(folder) {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, entry.name);
       const rel = relative(folder, path).split(sep).join('/');
-      if (ignored(rel)) continue;
+      // Patterns are matched against each file's path, as zcli does: naming a folder alone
+      // leaves its files in.
       if (entry.isDirectory()) walk(path);
-      else if (entry.isFile()) out.push(rel);
+      else if (entry.isFile() && !ignored(rel)) out.push(rel);
     }
   };
   walk(folder);

@@ -11,6 +11,7 @@ import { crc32 as zlibCrc32, inflateRawSync } from 'node:zlib';
 
 import { appFolders, assemble } from '../../apps/tools/assemble.js';
 import { packagedFiles, zip } from '../../apps/tools/package.js';
+import { readAppPackage } from './app-package.js';
 
 function unzip(bytes) {
   const end = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
@@ -56,6 +57,7 @@ test('every app folder zips to exactly its files at the root, .zcliignore honour
       assert.ok(files.includes(needed), `${folder}: ${needed}`);
     }
     assert.ok(!files.includes('.zcliignore'));
+    assert.deepEqual([...files].sort(), readAppPackage(folder).files, 'the files zcli would zip');
     const bytes = zip(folder, files);
     assert.ok(bytes.equals(zip(folder, files)), 'the same folder gives the same zip');
     const entries = unzip(bytes);
@@ -67,7 +69,7 @@ test('every app folder zips to exactly its files at the root, .zcliignore honour
   }
 });
 
-test('.zcliignore: names, globs and folders are left out (negative control: without it they are in)', () => {
+test('.zcliignore as zcli reads it: globs from the root, ** across folders, dot-files out (negative control: without it all are in)', () => {
   const work = mkdtempSync(join(tmpdir(), 'leastdata-zcliignore-'));
   try {
     cpSync(join(appFolders()[0], 'manifest.json'), join(work, 'manifest.json'));
@@ -76,8 +78,15 @@ test('.zcliignore: names, globs and folders are left out (negative control: with
     }
     const all = packagedFiles(work);
     assert.deepEqual(all.sort(), ['README.md', 'assets/app.js', 'assets/app.js.map', 'assets/deep/x.map', 'manifest.json', 'notes/draft.md']);
+    // As zcli matches: from the root (`*.map` is top-level only), `**` across folders, a folder
+    // named alone keeps its files; dot-files always out.
+    cpSync(join(appFolders()[0], 'manifest.json'), join(work, '.env'));
     writeFileSync(join(work, '.zcliignore'), '# comment\n*.map\nnotes/\nREADME.md\n');
+    assert.deepEqual(packagedFiles(work).sort(), ['assets/app.js', 'assets/app.js.map', 'assets/deep/x.map', 'manifest.json', 'notes/draft.md']);
+    writeFileSync(join(work, '.zcliignore'), '**/*.map\nnotes/**\nREADME.md\n');
     assert.deepEqual(packagedFiles(work).sort(), ['assets/app.js', 'manifest.json']);
+    // And the same list as the independent reading of zcli's packaging the rules test uses.
+    assert.deepEqual(packagedFiles(work).sort(), readAppPackage(work).files);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
