@@ -4,6 +4,8 @@
 
 #include "redact_corpus_entities.hpp"
 
+#include "redact_iban_examples.hpp"
+
 namespace redact_test {
 
 // ---- entities ------------------------------------------------------------------------
@@ -152,38 +154,50 @@ std::string make_card(Rng& rng) {
 
 namespace {
 
-struct IbanCountry {
-      std::string_view code;
-      std::size_t length;
-      std::size_t bank_letters;  // leading letters of the BBAN (bank code)
-};
-
-constexpr std::array<IbanCountry, 12> iban_countries = {{
-   {"DE", 22, 0},
-   {"AT", 20, 0},
-   {"CH", 21, 0},
-   {"FR", 27, 0},
-   {"ES", 24, 0},
-   {"IT", 27, 0},
-   {"NL", 18, 4},
-   {"GB", 22, 4},
-   {"BE", 16, 0},
-   {"PL", 28, 0},
-   {"NO", 15, 0},
-   {"IE", 22, 4},
-}};
-
+/// An IBAN of a random registry country: the country's example with every digit and letter
+/// replaced by a random one of the same kind (so the BBAN structure holds), and check digits
+/// that pass — or, when `valid` is false, that fail.
 std::string iban_number(Rng& rng, bool valid) {
-   const IbanCountry& country = rng.pick(iban_countries);
-   const std::string bban =
-      (Cat() << letters(rng, country.bank_letters, true) << digits(rng, country.length - 4 - country.bank_letters)).str();
-   unsigned check = 98 - mod97((Cat() << bban << country.code << "00").str());
+   const std::string_view example = iban_registry_examples[rng.below(std::size(iban_registry_examples))];
+   const std::string_view country = example.substr(0, 2);
+   std::string bban;
+   for(char c : example.substr(4)) {
+      bban += c >= '0' && c <= '9' ? digits(rng, 1) : letters(rng, 1, true);
+   }
+   unsigned check = 98 - mod97((Cat() << bban << country << "00").str());
    if(!valid) {
       check = (check + rng.between(1, 9)) % 100;
    }
-   return (Cat() << country.code << (check < 10 ? "0" : "") << check << bban).str();
+   return (Cat() << country << (check < 10 ? "0" : "") << check << bban).str();
 }
 
+/// A valid-checksum IBAN with a character of the wrong class for its country: a letter in a
+/// German or Polish account number (BBAN all digits), digits for a Dutch or British bank code
+/// (four letters).
+std::string iban_off_structure(Rng& rng) {
+   std::string bban;
+   std::string_view country;
+   switch(rng.below(4)) {
+      case 0:
+         country = "DE";
+         bban = (Cat() << digits(rng, 17) << letters(rng, 1, true)).str();
+         break;
+      case 1:
+         country = "PL";
+         bban = (Cat() << digits(rng, 10) << letters(rng, 1, true) << digits(rng, 13)).str();
+         break;
+      case 2:
+         country = "NL";
+         bban = digits(rng, 14);
+         break;
+      default:
+         country = "GB";
+         bban = digits(rng, 18);
+         break;
+   }
+   const unsigned check = 98 - mod97((Cat() << bban << country << "00").str());
+   return (Cat() << country << (check < 10 ? "0" : "") << check << bban).str();
+}
 }  // namespace
 
 std::string make_iban(Rng& rng) {
@@ -291,7 +305,7 @@ std::string two(unsigned v) { return (Cat() << (v < 10 ? "0" : "") << v).str(); 
 
 std::string make_negative(Rng& rng) {
    Cat out;
-   switch(rng.below(16)) {
+   switch(rng.below(17)) {
       case 0:  // ISO date
          out << rng.between(2000, 2030) << "-" << two(rng.between(1, 12)) << "-" << two(rng.between(1, 28));
          break;
@@ -351,6 +365,11 @@ std::string make_negative(Rng& rng) {
       case 14:
          out << "ticket " << digits(rng, rng.between(4, 7), true);
          break;
+      case 15: {  // IBAN with a valid checksum and a character its country's structure refuses
+         const std::string number = iban_off_structure(rng);
+         out << (rng.chance(50) ? number : group4(number, ' '));
+         break;
+      }
       default:
          out << "ISO " << rng.between(1000, 99999);
          break;

@@ -19,7 +19,7 @@ std::string make_url_secret(Rng& rng, std::size_t& secret_at, std::size_t& secre
 std::string make_jwt(Rng& rng);
 
 /// Something no detector may report: a date, time, version, order or ticket number, price,
-/// percentage, Luhn-failing card number, IBAN with a wrong checksum, ...
+/// percentage, Luhn-failing card number, IBAN with a wrong checksum or structure, ...
 std::string make_negative(Rng& rng);
 
 }  // namespace redact_test
