@@ -45,7 +45,15 @@ std::string make_email(Rng& rng) {
    if(rng.chance(30)) {
       domain << letters(rng, 3) << ".";
    }
-   domain << rng.pick(domains) << "." << rng.pick(tlds);
+   if(rng.chance(15)) {
+      // Internationalised domains, as punycode and as written.
+      static constexpr std::array<std::string_view, 10> idn = {
+         "xn--d1acufc.xn--p1ai", "xn--80a1acny.xn--p1ai", "xn--bcher-kva.de", "xn--mller-kva.ch",
+         "xn--hxajbheg2az3al.xn--qxam", "почта.рф", "пример.бг", "bücher.de", "müller-bau.at", "παράδειγμα.ελ"};
+      domain << rng.pick(idn);
+   } else {
+      domain << rng.pick(domains) << "." << rng.pick(tlds);
+   }
    return (Cat() << address << "@" << domain.str()).str();
 }
 

@@ -107,6 +107,15 @@ TEST_CASE("redact/detectors: email", "[redact][email]") {
                       {"1234@numbers.io", "1234@numbers.io"},
                       {"UPPER.Case@Example.COM", "UPPER.Case@Example.COM"},
                       {"user@xn--bcher-kva.de", "user@xn--bcher-kva.de"},
+                      {"a@xn--d1acufc.xn--p1ai", "a@xn--d1acufc.xn--p1ai"},
+                      {"info@XN--80A1ACNY.XN--P1AI", "info@XN--80A1ACNY.XN--P1AI"},
+                      {"ivan@почта.рф", "ivan@почта.рф"},
+                      {"user@bücher.de", "user@bücher.de"},
+                      {"kontakt@müller-bau.at", "kontakt@müller-bau.at"},
+                      {"info@παράδειγμα.ελ", "info@παράδειγμα.ελ"},
+                      {"a@пример.испытание", "a@пример.испытание"},
+                      {"nguyen@việtnam.vn", "nguyen@việtnam.vn"},
+                      {"mail ivan@почта.рф, спасибо", "ivan@почта.рф"},
                       {"mailto:jane@example.net", "jane@example.net"},
                       {"https://x.io/form?email=jane@example.com&x=1", "jane@example.com"},
                       {"Reply to ...john@example.com", "john@example.com"},
@@ -130,6 +139,12 @@ TEST_CASE("redact/detectors: email", "[redact][email]") {
                       "https://user:secret@example.com/path",
                       "a@b",
                       "foo@bar.baz1",
+                      "a@example.xn--",
+                      "a@example.рф1",
+                      "иван@почта.рф",
+                      "user@例子.中国",
+                      "user@ตัวอย่าง.ไทย",
+                      "user@例子.com",
                    });
 }
 
