@@ -1,12 +1,12 @@
 // A generated, labelled corpus for the redaction detectors: a deterministic generator (fixed
 // seed, its own PRNG, so every platform builds the same texts) writes support-ticket-like
 // sentences with known entities of every type — in varied formats (IBANs of every registry
-// country, internationalised e-mail domains among them) and surrounded by punctuation, CJK text and emoji — mixed with hard negatives
-// (dates, times, versions, order numbers, prices, Luhn-failing card numbers, IBANs with a
-// wrong checksum or structure, out-of-range quads).
-// Every finding must match a labelled span exactly (type, start, end) to count; the test
-// reports precision and recall and requires both to be at least 0.99. The entity makers are
-// in redact_corpus_entities.cpp.
+// country, internationalised e-mail domains, lists of cards, UATP cards, ...) and surrounded
+// by punctuation, CJK text and emoji — mixed with hard negatives (dates, times, versions, order
+// numbers, prices, Luhn-failing card numbers, Luhn-valid numbers starting with 1, IBANs with a
+// wrong checksum or structure, out-of-range quads). Every finding must match a labelled span
+// exactly (type, start, end) to count; the test reports precision and recall and requires
+// both to be at least 0.99. The entity makers are in redact_corpus_entities.cpp.
 
 #include "redact_corpus_entities.hpp"
 
@@ -84,6 +84,13 @@ void add_sentence(Rng& rng, Corpus& corpus) {
             break;
          case Detector::credit_card:
             entity = make_card(rng);
+            // Sometimes a list of cards, one space apart, in mixed forms; each is a label.
+            for(std::size_t more = rng.chance(10) ? rng.between(1, 2) : 0; more > 0; --more) {
+               corpus.labels.push_back(Label{type, corpus.text.size(), corpus.text.size() + entity.size()});
+               corpus.text += entity;
+               corpus.text.push_back(' ');
+               entity = make_card(rng);
+            }
             break;
          case Detector::iban:
             entity = make_iban(rng);

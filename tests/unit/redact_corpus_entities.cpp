@@ -105,7 +105,7 @@ std::string make_phone(Rng& rng) {
 namespace {
 
 std::string card_number(Rng& rng, std::size_t& network) {
-   network = rng.below(8);
+   network = rng.below(9);
    Cat payload;
    switch(network) {
       case 0:  // Visa 16
@@ -129,8 +129,11 @@ std::string card_number(Rng& rng, std::size_t& network) {
       case 6:  // JCB
          payload << rng.between(3528, 3589) << digits(rng, 11);
          break;
-      default:  // Diners 14
+      case 7:  // Diners 14
          payload << "36" << digits(rng, 11);
+         break;
+      default:  // UATP 15
+         payload << "1" << digits(rng, 13);
          break;
    }
    const std::string number = payload.str();
@@ -149,9 +152,11 @@ std::string format_card(Rng& rng, const std::string& number, std::size_t network
    if(network == 7) {
       return group(number, {4, 6, 4}, separator);
    }
+   if(network == 8) {
+      return group(number, {4, 5, 6}, separator);
+   }
    return group4(number, separator);
 }
-
 }  // namespace
 
 std::string make_card(Rng& rng) {
@@ -313,7 +318,7 @@ std::string two(unsigned v) { return (Cat() << (v < 10 ? "0" : "") << v).str(); 
 
 std::string make_negative(Rng& rng) {
    Cat out;
-   switch(rng.below(17)) {
+   switch(rng.below(18)) {
       case 0:  // ISO date
          out << rng.between(2000, 2030) << "-" << two(rng.between(1, 12)) << "-" << two(rng.between(1, 28));
          break;
@@ -376,6 +381,11 @@ std::string make_negative(Rng& rng) {
       case 15: {  // IBAN with a valid checksum and a character its country's structure refuses
          const std::string number = iban_off_structure(rng);
          out << (rng.chance(50) ? number : group4(number, ' '));
+         break;
+      }
+      case 16: {  // Luhn-valid, first digit 1, but not of UATP's length
+         const std::string payload = (Cat() << "1" << digits(rng, rng.chance(50) ? 14 : 12)).str();
+         out << payload << luhn_check_digit(payload);
          break;
       }
       default:
