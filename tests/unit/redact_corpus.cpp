@@ -1,7 +1,7 @@
 // A generated, labelled corpus for the redaction detectors: a deterministic generator (fixed
 // seed, its own PRNG, so every platform builds the same texts) writes support-ticket-like
 // sentences with known entities of every type — in varied formats (IBANs of every registry
-// country, internationalised e-mail domains, lists of cards, UATP cards, ...) and surrounded
+// country, internationalised e-mail domains, lists of cards, UATP cards, CIDR blocks) and surrounded
 // by punctuation, CJK text and emoji — mixed with hard negatives (dates, times, versions, order
 // numbers, prices, Luhn-failing card numbers, Luhn-valid numbers starting with 1, IBANs with a
 // wrong checksum or structure, out-of-range quads). Every finding must match a labelled span

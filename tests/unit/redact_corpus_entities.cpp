@@ -243,7 +243,13 @@ std::string quad(Rng& rng) {
 
 std::string make_ip(Rng& rng) {
    Cat ip;
-   switch(rng.below(6)) {
+   switch(rng.below(8)) {
+      case 6:  // an IPv4 block
+         ip << quad(rng) << "/" << rng.between(0, 32);
+         break;
+      case 7:  // an IPv6 block
+         ip << "2001:db8:" << hex_group(rng) << "::/" << rng.between(16, 128);
+         break;
       case 0:
       case 1:
       case 2:
@@ -318,7 +324,7 @@ std::string two(unsigned v) { return (Cat() << (v < 10 ? "0" : "") << v).str(); 
 
 std::string make_negative(Rng& rng) {
    Cat out;
-   switch(rng.below(18)) {
+   switch(rng.below(19)) {
       case 0:  // ISO date
          out << rng.between(2000, 2030) << "-" << two(rng.between(1, 12)) << "-" << two(rng.between(1, 28));
          break;
@@ -386,6 +392,11 @@ std::string make_negative(Rng& rng) {
       case 16: {  // Luhn-valid, first digit 1, but not of UATP's length
          const std::string payload = (Cat() << "1" << digits(rng, rng.chance(50) ? 14 : 12)).str();
          out << payload << luhn_check_digit(payload);
+         break;
+      }
+      case 17: {  // colons that are no IPv6 address
+         static constexpr std::array<std::string_view, 4> colons = {":::", "::::", "a ::: b", "fe80:::1"};
+         out << rng.pick(colons);
          break;
       }
       default:
