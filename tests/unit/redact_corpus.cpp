@@ -1,12 +1,13 @@
 // A generated, labelled corpus for the redaction detectors: a deterministic generator (fixed
 // seed, its own PRNG, so every platform builds the same texts) writes support-ticket-like
 // sentences with known entities of every type — in varied formats (IBANs of every registry
-// country, internationalised e-mail domains, lists of cards, UATP cards, CIDR blocks) and surrounded
-// by punctuation, CJK text and emoji — mixed with hard negatives (dates, times, versions, order
-// numbers, prices, Luhn-failing card numbers, Luhn-valid numbers starting with 1, IBANs with a
-// wrong checksum or structure, out-of-range quads). Every finding must match a labelled span
-// exactly (type, start, end) to count; the test reports precision and recall and requires
-// both to be at least 0.99. The entity makers are in redact_corpus_entities.cpp.
+// country, internationalised e-mail domains, UATP cards and lists of cards, CIDR blocks, ...)
+// and surrounded by punctuation, CJK text and emoji — mixed with hard negatives (dates,
+// times, versions, order numbers, prices, Luhn-failing card numbers, Luhn-valid numbers
+// starting with 1, IBANs with a wrong checksum or structure, out-of-range quads, runs of
+// colons). Every finding must match a labelled span exactly (type, start, end) to count; the
+// test reports precision and recall and requires both to be at least 0.99. The entity makers
+// are in redact_corpus_entities.cpp.
 
 #include "redact_corpus_entities.hpp"
 
