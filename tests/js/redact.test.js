@@ -35,6 +35,26 @@ test('every detector is found, with UTF-16 offsets through emoji and CJK text', 
   ]);
 });
 
+test('the shapes of issue 20: registry IBANs, IDN e-mail, card lists, CIDR blocks, UATP; not ":::"', () => {
+  const text =
+    'Пишите на ivan@почта.рф или a@xn--d1acufc.xn--p1ai; IBAN TR33 0006 1005 1978 6457 8413 26 ' +
+    'cards 4012888888881881 4012-8888-8888-1881 4012 8888 8888 1881 and 1220 00000 000003, ' +
+    'net 10.0.0.0/24 — not ::: nor a ::: b';
+  const { text: out, findings } = ld.redact(text, { action: 'label' });
+  assert.deepEqual(findings.map((f) => [f.type, text.slice(f.start, f.end)]), [
+    ['email', 'ivan@почта.рф'],
+    ['email', 'a@xn--d1acufc.xn--p1ai'],
+    ['iban', 'TR33 0006 1005 1978 6457 8413 26'],
+    ['credit_card', '4012888888881881'],
+    ['credit_card', '4012-8888-8888-1881'],
+    ['credit_card', '4012 8888 8888 1881'],
+    ['credit_card', '1220 00000 000003'],
+    ['ip', '10.0.0.0/24'],
+  ]);
+  assert.equal(out, 'Пишите на <EMAIL> или <EMAIL>; IBAN <IBAN> cards <CREDIT_CARD> <CREDIT_CARD> <CREDIT_CARD> ' +
+    'and <CREDIT_CARD>, net <IP> — not ::: nor a ::: b');
+});
+
 test('hard negatives stay untouched', () => {
   const text =
     'On 2024-03-15 at 12:30:45 (15.03.2024) version 10.0.19045 shipped order #123456 ' +

@@ -71,6 +71,8 @@ TEST_CASE("redact/actions: mask", "[redact][actions]") {
       {"GB82WEST12345698765432", "******************5432"},
       {"192.168.0.1", "***.***.*.*"},
       {"2001:db8::1", "****:***::*"},
+      {"route 10.0.0.0/24 up", "route **.*.*.*/** up"},
+      {"Mail ivan@почта.рф now", "Mail i***@почта.рф now"},
       {"https://x.io/?token=abc123&n=1", "https://x.io/?token=******&n=1"},
       {"https://user:pass@x.io", "https://*********@x.io"},
       {"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln", "********************.***************.****"},

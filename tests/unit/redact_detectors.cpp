@@ -107,6 +107,15 @@ TEST_CASE("redact/detectors: email", "[redact][email]") {
                       {"1234@numbers.io", "1234@numbers.io"},
                       {"UPPER.Case@Example.COM", "UPPER.Case@Example.COM"},
                       {"user@xn--bcher-kva.de", "user@xn--bcher-kva.de"},
+                      {"a@xn--d1acufc.xn--p1ai", "a@xn--d1acufc.xn--p1ai"},
+                      {"info@XN--80A1ACNY.XN--P1AI", "info@XN--80A1ACNY.XN--P1AI"},
+                      {"ivan@почта.рф", "ivan@почта.рф"},
+                      {"user@bücher.de", "user@bücher.de"},
+                      {"kontakt@müller-bau.at", "kontakt@müller-bau.at"},
+                      {"info@παράδειγμα.ελ", "info@παράδειγμα.ελ"},
+                      {"a@пример.испытание", "a@пример.испытание"},
+                      {"nguyen@việtnam.vn", "nguyen@việtnam.vn"},
+                      {"mail ivan@почта.рф, спасибо", "ivan@почта.рф"},
                       {"mailto:jane@example.net", "jane@example.net"},
                       {"https://x.io/form?email=jane@example.com&x=1", "jane@example.com"},
                       {"Reply to ...john@example.com", "john@example.com"},
@@ -130,6 +139,12 @@ TEST_CASE("redact/detectors: email", "[redact][email]") {
                       "https://user:secret@example.com/path",
                       "a@b",
                       "foo@bar.baz1",
+                      "a@example.xn--",
+                      "a@example.рф1",
+                      "иван@почта.рф",
+                      "user@例子.中国",
+                      "user@ตัวอย่าง.ไทย",
+                      "user@例子.com",
                    });
 }
 
@@ -166,6 +181,8 @@ TEST_CASE("redact/detectors: phone", "[redact][phone]") {
                       {"0171 1234567 15.03.2024", "0171 1234567"},
                       {"order 12345678 0171-1234567", "0171-1234567"},
                       {"ticket 4711 030/1234567", "030/1234567"},
+                      {"0171 1234567 25%", "0171 1234567"},
+                      {"+49 30 1234567 5 %", "+49 30 1234567 5"},
                    });
    check_negatives(Detector::phone,
                    {
@@ -230,12 +247,17 @@ TEST_CASE("redact/detectors: credit_card", "[redact][credit_card]") {
                       {"Visa 4012888888881881 exp 12/25", "4012888888881881"},
                       {"order 12345678 4111111111111111", "4111111111111111"},
                       {"ticket 4711 4111-1111-1111-1111", "4111-1111-1111-1111"},
+                      {"122000000000003", "122000000000003"},
+                      {"1220 00000 000003", "1220 00000 000003"},
+                      {"UATP 1220-00000-000003", "1220-00000-000003"},
                    });
    check_negatives(Detector::credit_card,
                    {
                       "4111111111111112",
                       "4111 1111 1111 1112",
                       "1234567812345670",
+                      "12345678901237",
+                      "1234 5678 9012 37",
                       "411111111111",
                       "41111111111111111111",
                       "44111111111111111111",
@@ -328,6 +350,22 @@ TEST_CASE("redact/detectors: ip", "[redact][ip]") {
                       {"[2001:db8::1]:443", "2001:db8::1"},
                       {"fe80::1%eth0", "fe80::1"},
                       {"client 203.0.113.7 connected", "203.0.113.7"},
+                      {"10.0.0.0/24", "10.0.0.0/24"},
+                      {"192.168.0.0/16", "192.168.0.0/16"},
+                      {"0.0.0.0/0", "0.0.0.0/0"},
+                      {"2001:db8::/32", "2001:db8::/32"},
+                      {"fe80::1/128", "fe80::1/128"},
+                      {"::/0", "::/0"},
+                      {"route 10.1.0.0/16 via eth0", "10.1.0.0/16"},
+                      {"10.0.0.0/33", "10.0.0.0"},
+                      {"10.0.0.0/08", "10.0.0.0"},
+                      {"10.0.0.0/24x", "10.0.0.0"},
+                      {"10.0.0.0/24/x", "10.0.0.0"},
+                      {"1.2.3.4/2024", "1.2.3.4"},
+                      {"1.2.3.4/12.5", "1.2.3.4"},
+                      {"2001:db8::/129", "2001:db8::"},
+                      {"http://10.0.0.1/24", "10.0.0.1"},
+                      {"https://[2001:db8::1]/64", "2001:db8::1"},
                    });
    check_negatives(Detector::ip,
                    {
@@ -352,6 +390,12 @@ TEST_CASE("redact/detectors: ip", "[redact][ip]") {
                       "12345::1",
                       "std::vector<int>",
                       "::g",
+                      ":::",
+                      "::::",
+                      "a ::: b",
+                      ":::1",
+                      "2001:db8:::1",
+                      "fe80:::",
                       "2024-03-15",
                       "15.03.2024",
                    });
@@ -466,6 +510,10 @@ TEST_CASE("redact/detectors: hard negatives stay untouched by every detector", "
       "+5 points",
       "SKU 123-456-789",
       "1234 5678",
+      ":::",
+      "a ::: b",
+      "12345678901237",
+      "DE05 3704 0044 0532 0130 0A",
    };
    for(std::string_view text : negatives) {
       INFO("text: " << text);

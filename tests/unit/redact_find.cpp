@@ -112,6 +112,18 @@ TEST_CASE("redact/find: neighbouring entities separated by one space", "[redact]
          expect({{Detector::credit_card, "4111111111111111"}, {Detector::ip, "10.0.0.1"}}));
    CHECK(typed_spans("a@b.de c@d.de", DetectorSet::all()) ==
          expect({{Detector::email, "a@b.de"}, {Detector::email, "c@d.de"}}));
+   // A list of cards, one space apart: a space-grouped card may follow a whole card (it cannot
+   // be the tail of a number that is a card by itself).
+   CHECK(typed_spans("4012888888881881 4012-8888-8888-1881 4012 8888 8888 1881", DetectorSet::all()) ==
+         expect({{Detector::credit_card, "4012888888881881"},
+                 {Detector::credit_card, "4012-8888-8888-1881"},
+                 {Detector::credit_card, "4012 8888 8888 1881"}}));
+   CHECK(typed_spans("4111 1111 1111 1111 5555 5555 5555 4444 3782 822463 10005", DetectorSet::all()) ==
+         expect({{Detector::credit_card, "4111 1111 1111 1111"},
+                 {Detector::credit_card, "5555 5555 5555 4444"},
+                 {Detector::credit_card, "3782 822463 10005"}}));
+   // ... but not a number that is not a card.
+   CHECK(typed_spans("1234 4111 1111 1111 1111", DetectorSet::all()).empty());
    // A phone ends before a time or date that follows it.
    CHECK(typed_spans("030 1234567 12:30 2024-03-15", DetectorSet::all()) == expect({{Detector::phone, "030 1234567"}}));
 }

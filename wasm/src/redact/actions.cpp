@@ -82,8 +82,8 @@ void append_mask(WipedBuffer& out, Detector type, std::string_view value) {
          mask_keeping_tail(out, value);
          return;
       case Detector::ip:
-         // The address family stays visible, no digit of the address does.
-         mask_all_but(out, value, [](std::uint8_t c) { return c == '.' || c == ':'; });
+         // The address family (and that it is a block) stays visible, no digit of it does.
+         mask_all_but(out, value, [](std::uint8_t c) { return c == '.' || c == ':' || c == '/'; });
          return;
       case Detector::jwt:
          // The token's three-part shape is public; its content is not.

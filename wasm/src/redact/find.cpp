@@ -3,7 +3,7 @@
 // UTF-16 offsets.
 //
 // Triggers: a word start (a letter, digit or '_' not preceded by one) that is a digit
-// (IPv4 when a '.' follows within 3, credit_card for 2–6, phone for '0'), a letter followed
+// (IPv4 when a '.' follows within 3, credit_card for 1–6, phone for '0'), a letter followed
 // by a letter and two digits (iban), "eyJ" (jwt), a hex digit whose group ends in ':' (IPv6);
 // and the punctuation '@' (email), '+' and '(' (phone), '=' (url_secret query values),
 // ':' ("://" for url_secret userinfo, "::" for IPv6). Bytes inside words, spaces, other
@@ -140,8 +140,10 @@ class Scanner final {
                   add(Detector::ip, detail::match_ipv6(m_text, i));
                }
             }
-            if(c >= '2' && c <= '6' && wants(Detector::credit_card, i)) {
-               add(Detector::credit_card, detail::match_credit_card(m_text, i));
+            if(c >= '1' && c <= '6' && wants(Detector::credit_card, i)) {
+               const std::size_t card_end = m_until[static_cast<std::size_t>(Detector::credit_card)];
+               const bool after_card = card_end != 0 && card_end + 1 == i;
+               add(Detector::credit_card, detail::match_credit_card(m_text, i, after_card));
             }
             if(c == '0' && wants(Detector::phone, i)) {
                add(Detector::phone, detail::match_phone(m_text, i));

@@ -1,33 +1,18 @@
-// The `iban` detector: ISO 13616 account numbers of the SEPA countries (plus GB and CH,
-// which are SEPA members anyway), with the registry length of each country and the
+// The `iban` detector: ISO 13616 account numbers of every country in the IBAN registry
+// (iban_registry.cpp), with the registry length and BBAN structure of each country and the
 // ISO 7064 mod-97 check.
 //
 // Accepted forms: the electronic form ("DE89370400440532013000") or the paper form in groups
 // of four separated by single spaces ("DE89 3704 0044 0532 0130 00", last group shorter).
 // Letters may be in either case. Anything else — a different grouping, a wrong length for
-// the country, a failing check — is not an IBAN.
+// the country, a letter where the country's BBAN has digits, a failing check — is not an IBAN.
 
+#include "iban_registry.hpp"
 #include "scan.hpp"
 
 namespace leastdata::redact::detail {
 
 namespace {
-
-struct Country {
-      char code[3];
-      std::uint8_t length;
-};
-
-// SWIFT IBAN registry lengths: the EU and EEA states, CH, GB, the SEPA microstates (AD, GI,
-// MC, SM, VA) and the members admitted in 2024–2025 (AL, MD, ME, MK, RS). Sorted by code.
-constexpr Country registry[] = {
-   {"AD", 24}, {"AL", 28}, {"AT", 20}, {"BE", 16}, {"BG", 22}, {"CH", 21}, {"CY", 28}, {"CZ", 24},
-   {"DE", 22}, {"DK", 18}, {"EE", 20}, {"ES", 24}, {"FI", 18}, {"FR", 27}, {"GB", 22}, {"GI", 23},
-   {"GR", 27}, {"HR", 21}, {"HU", 28}, {"IE", 22}, {"IS", 26}, {"IT", 27}, {"LI", 21}, {"LT", 20},
-   {"LU", 20}, {"LV", 21}, {"MC", 27}, {"MD", 24}, {"ME", 22}, {"MK", 19}, {"MT", 31}, {"NL", 18},
-   {"NO", 15}, {"PL", 28}, {"PT", 25}, {"RO", 24}, {"RS", 22}, {"SE", 24}, {"SI", 19}, {"SK", 24},
-   {"SM", 27}, {"VA", 22},
-};
 
 // ISO 13616 check digits are 02..98; 00, 01 and 99 pass mod-97 only as aliases of 97, 98, 02.
 constexpr unsigned min_check = 2;
@@ -37,13 +22,45 @@ bool is_country_and_check(const Text& text, std::size_t i) noexcept {
    return is_alpha(text.at(i)) && is_alpha(text.at(i + 1)) && is_digit(text.at(i + 2)) && is_digit(text.at(i + 3));
 }
 
-std::size_t registry_length(std::uint8_t a, std::uint8_t b) noexcept {
-   for(const Country& country : registry) {
-      if(static_cast<std::uint8_t>(country.code[0]) == a && static_cast<std::uint8_t>(country.code[1]) == b) {
-         return country.length;
+std::optional<IbanFormat> format_at(const Text& text, std::size_t i) noexcept {
+   return iban_format(to_upper(text.at(i)), to_upper(text.at(i + 1)));
+}
+
+bool fits_class(std::uint8_t c, char cls) noexcept {
+   switch(cls) {
+      case 'n':
+         return is_digit(c);
+      case 'a':
+         return is_alpha(c);
+      default:
+         return is_alnum(c);
+   }
+}
+
+/// Whether the BBAN characters in [begin, end) (spaces of the paper form skipped) have the
+/// classes of the country's structure. The structure is well-formed: the registry is checked
+/// at compile time.
+bool bban_fits(const Text& text, std::size_t begin, std::size_t end, std::string_view structure) noexcept {
+   std::size_t i = begin;
+   std::size_t s = 0;
+   while(s < structure.size()) {
+      std::size_t count = 0;
+      while(is_digit(static_cast<std::uint8_t>(structure[s]))) {
+         count = count * 10 + static_cast<std::size_t>(structure[s] - '0');
+         ++s;
+      }
+      const char cls = structure[s + 1];  // after the '!'
+      s += 2;
+      for(; count > 0; --count, ++i) {
+         while(i < end && text.at(i) == ' ') {
+            ++i;
+         }
+         if(i >= end || !fits_class(text.at(i), cls)) {
+            return false;
+         }
       }
    }
-   return 0;
+   return true;
 }
 
 unsigned mod97_step(unsigned remainder, std::uint8_t c) noexcept {
@@ -86,8 +103,8 @@ bool inside_iban_groups(const Text& text, std::size_t pos) noexcept {
       if(is_country_and_check(text, group)) {
          // Inside only while the country's IBAN is not complete yet: a number right after a
          // whole IBAN is a number of its own.
-         const std::size_t length = registry_length(to_upper(text.at(group)), to_upper(text.at(group + 1)));
-         return 4 * static_cast<std::size_t>(n + 1) < length;
+         const auto format = format_at(text, group);
+         return format && 4 * static_cast<std::size_t>(n + 1) < format->length;
       }
       group_end = group - 1;
    }
@@ -101,13 +118,12 @@ std::optional<Span> match_iban(const Text& text, std::size_t start) noexcept {
    if(!is_country_and_check(text, start)) {
       return std::nullopt;
    }
-   const std::uint8_t a = to_upper(text.at(start));
-   const std::uint8_t b = to_upper(text.at(start + 1));
-   const std::size_t length = registry_length(a, b);
+   const auto format = format_at(text, start);
    const unsigned check = static_cast<unsigned>(text.at(start + 2) - '0') * 10 + static_cast<unsigned>(text.at(start + 3) - '0');
-   if(length == 0 || check < min_check || check > max_check) {
+   if(!format || check < min_check || check > max_check) {
       return std::nullopt;
    }
+   const std::size_t length = format->length;
 
    std::size_t count = 4;
    std::size_t i = start + 4;
@@ -137,7 +153,7 @@ std::optional<Span> match_iban(const Text& text, std::size_t start) noexcept {
          return std::nullopt;
       }
    }
-   if(is_word(text.at(i)) || !mod97_valid(text, start, i)) {
+   if(is_word(text.at(i)) || !bban_fits(text, start + 4, i, format->bban) || !mod97_valid(text, start, i)) {
       return std::nullopt;
    }
    return Span{start, i};

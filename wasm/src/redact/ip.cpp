@@ -8,7 +8,11 @@
 // IPv6: eight groups of 1–4 hex digits, or fewer with one "::" (including "::" and "::1"
 // alone), optionally ending in an embedded IPv4 quad ("::ffff:192.0.2.1"). Zone indices
 // ("%eth0") are not part of the span; brackets and ports around an address are not either.
-// Times ("12:30:45") and MAC addresses (six groups, no "::") do not parse as IPv6.
+// Times ("12:30:45") and MAC addresses (six groups, no "::") do not parse as IPv6, nor does
+// a run of three or more colons (":::").
+// A CIDR prefix length ("10.0.0.0/24", "2001:db8::/32") is part of the span: the address
+// block is the entity, and "<IP>/24" would keep half of it. A host in a URL
+// ("http://10.0.0.1/24") is followed by a path, never by a prefix.
 
 #include "scan.hpp"
 
@@ -65,6 +69,33 @@ std::size_t hex_run(const Text& text, std::size_t i, std::size_t limit) noexcept
    return n;
 }
 
+/// End of the address ending at `end` with its CIDR prefix length ("/0".."/max_prefix", no
+/// leading zero), when one follows; `end` otherwise.
+std::size_t with_prefix(const Text& text, std::size_t start, std::size_t end, unsigned max_prefix) noexcept {
+   if(text.at(end) != '/' || !is_digit(text.at(end + 1))) {
+      return end;
+   }
+   if(text.at(start - 1) == '/' && text.at(start - 2) == '/') {
+      return end;  // a URL's host: what follows is a path
+   }
+   std::size_t i = end + 1;
+   unsigned value = 0;
+   while(is_digit(text.at(i)) && i - end <= 3) {
+      value = value * 10 + static_cast<unsigned>(text.at(i) - '0');
+      ++i;
+   }
+   const bool leading_zero = text.at(end + 1) == '0' && i - end > 2;
+   const std::uint8_t next = text.at(i);
+   if(value > max_prefix || leading_zero || is_word(next) || next == '/' ||
+      (is_number_joiner(next) && is_digit(text.at(i + 1)))) {
+      return end;  // not a prefix length: too large, or joined to more ("/2024", "/24/x", "/12.5")
+   }
+   return i;
+}
+
+constexpr unsigned ipv4_bits = 32;
+constexpr unsigned ipv6_bits = 128;
+
 }  // namespace
 
 std::optional<Span> match_ipv4(const Text& text, std::size_t start) noexcept {
@@ -80,7 +111,7 @@ std::optional<Span> match_ipv4(const Text& text, std::size_t start) noexcept {
    if(is_word(next) || (next == '.' && is_word(text.at(*end + 1)))) {
       return std::nullopt;
    }
-   return Span{start, *end};
+   return Span{start, with_prefix(text, start, *end, ipv4_bits)};
 }
 
 std::optional<Span> match_ipv6(const Text& text, std::size_t start) noexcept {
@@ -150,7 +181,10 @@ std::optional<Span> match_ipv6(const Text& text, std::size_t start) noexcept {
    if(is_word(next) || (next == ':' && (is_hex(after) || after == ':')) || (next == '.' && is_digit(after))) {
       return std::nullopt;
    }
-   return Span{start, *end};
+   if(next == ':' && text.at(*end - 1) == ':') {
+      return std::nullopt;  // ":::" is no address, however it continues
+   }
+   return Span{start, with_prefix(text, start, *end, ipv6_bits)};
 }
 
 }  // namespace leastdata::redact::detail

@@ -12,7 +12,8 @@
 // longer number ("1.0171...", and "12 0171 1234567" — but "12 0171-1234567", written without
 // spaces, is a number of its own); more than 15 digits is not a phone. A number may end at a
 // space when what follows does not fit ("030 1234567 12:30" and "+49 30 1234567 2024-03-15"
-// give the phone without the time or date).
+// give the phone without the time or date), and a number followed by '%' is a percentage, not
+// its last group ("0171 1234567 25%" gives "0171 1234567").
 
 #include "scan.hpp"
 
@@ -156,7 +157,7 @@ std::optional<Span> match_phone(const Text& text, std::size_t start) noexcept {
       const std::size_t end = last.start + last.length;
       const bool whole = g == group_count && !overflow;
       if(!last.closes || (!whole && text.at(end) != ' ') || (after_number && last.spaced_so_far) ||
-         !number_ends_at(text, end)) {
+         !number_ends_at(text, end) || text.at(end) == '%') {
          continue;
       }
       return Span{start, end};

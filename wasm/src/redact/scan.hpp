@@ -83,7 +83,8 @@ inline bool number_starts_at(const Text& text, std::size_t pos) noexcept {
 
 /// Whether `pos` follows a number and one space ("12 |0171 ..."). Only an entity written
 /// without spaces may start there: one grouped with spaces could be the tail of a longer
-/// space-grouped number (digits inside a longer digit run never match).
+/// space-grouped number (digits inside a longer digit run never match). The card matcher
+/// lifts this after a whole card (a list of cards).
 inline bool follows_number(const Text& text, std::size_t pos) noexcept {
    return text.at(pos - 1) == ' ' && is_digit(text.at(pos - 2));
 }
@@ -106,8 +107,9 @@ std::optional<Span> match_email(const Text& text, std::size_t at) noexcept;
 /// `start` is a '+', a '(' or a '0'.
 std::optional<Span> match_phone(const Text& text, std::size_t start) noexcept;
 
-/// `start` is a digit.
-std::optional<Span> match_credit_card(const Text& text, std::size_t start) noexcept;
+/// `start` is a digit; `after_card` says that a card found by this matcher ends at the space
+/// before it (then the number before `start` is a whole card, not the head of this one).
+std::optional<Span> match_credit_card(const Text& text, std::size_t start, bool after_card) noexcept;
 
 /// `start` is a letter at a word start.
 std::optional<Span> match_iban(const Text& text, std::size_t start) noexcept;
