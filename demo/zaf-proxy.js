@@ -18,6 +18,7 @@ import { createHmac } from 'node:crypto';
 
 const MAX_JWT_LIFETIME_S = 3600;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const STATUS_TEXT = { 400: 'Bad Request', 403: 'Forbidden', 405: 'Method Not Allowed', 413: 'Payload Too Large', 502: 'Bad Gateway' };
 
 function base64url(value) {
   return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -66,7 +67,7 @@ export function createZafProxy(config) {
       return { kind: 'zendesk', url };
     }
     if (url.origin === endpointOrigin) return { kind: 'endpoint', url };
-    throw new ProxyRefusal(403, `${url.origin} is not an allowed host of this app (domainWhitelist)`);
+    throw new ProxyRefusal(403, `${url.href} is not a proxyable URI: ${url.host} is not in the app's domainWhitelist`);
   }
 
   /** Performs one ZAF request; returns { status, statusText, headers, body }. */
@@ -149,11 +150,13 @@ export function createZafProxy(config) {
     } catch (error) {
       const status = error instanceof ProxyRefusal ? error.status : 502;
       const message = error instanceof ProxyRefusal ? error.message : `the proxied request failed: ${error.message}`;
+      // Zendesk's proxy answers its own refusals in plain text, not in the JSON error
+      // shape of the API behind it (docs/zaf.md).
       reply = {
         status,
-        statusText: 'Proxy error',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ error: { code: 'zaf_proxy', message } }),
+        statusText: STATUS_TEXT[status] ?? 'Error',
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body: message,
       };
     }
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });

@@ -19,12 +19,24 @@ const SIGN_IN_TIMEOUT_MS = 5 * 60_000;
 // What the endpoint answers when the session is missing or over: sign in again.
 const SESSION_ENDED = new Set(['session_required', 'session_expired']);
 
-function endpointError(status, body) {
+function endpointError(status, body, fallbackMessage) {
   const code = body?.error?.code ?? `http_${status}`;
-  const message = body?.error?.message ?? `the endpoint answered HTTP ${status}`;
+  const message = body?.error?.message ?? fallbackMessage ?? `the endpoint answered HTTP ${status}`;
   const error = new LeastDataError(code, message);
   error.status = status;
   return error;
+}
+
+// A ZAF request that failed without the endpoint's JSON error: Zendesk's proxy refused it
+// (plain text), it timed out, or the endpoint could not be reached.
+function proxyFailure(failure) {
+  const status = Number(failure?.status ?? 0);
+  if (status === 0) {
+    const what = failure?.statusText === 'timeout' ? 'timed out' : 'could not be made';
+    return endpointError(0, null, `the request to the endpoint through Zendesk's proxy ${what}; check the app's endpoint_url setting and that the endpoint is up, then retry`);
+  }
+  const text = String(failure?.responseText ?? '').trim().slice(0, 200);
+  return endpointError(status, null, `Zendesk's proxy answered HTTP ${status}${text ? `: ${text}` : ''}`);
 }
 
 function checkBaseUrl(baseUrl) {
@@ -217,13 +229,13 @@ export class EndpointClient {
     try {
       response = await this.zaf.request(options);
     } catch (failure) {
-      let parsed = null;
+      let parsed;
       try {
         parsed = JSON.parse(failure?.responseText ?? '');
       } catch {
-        // not JSON: the status says enough
+        throw proxyFailure(failure);
       }
-      throw endpointError(failure?.status ?? 0, parsed);
+      throw parsed?.error ? endpointError(failure.status, parsed) : proxyFailure(failure);
     }
     const text = response?.responseText ?? '';
     return { body: text.length > 0 ? JSON.parse(text) : null, etag: response?.headers?.etag ?? response?.headers?.ETag ?? null };

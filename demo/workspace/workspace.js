@@ -1,10 +1,12 @@
 // The simulated agent workspace: renders ticket #1042 from the fake Zendesk API (with
 // everything an agent sees, excluded fields included) and hosts the sidebar app in an
 // iframe from another origin. It plays Zendesk's side of ZAF with ZafParent: `get`
-// answers from the ticket on screen, `request` is forwarded to this server's proxy
-// (POST /__zaf/request), which substitutes secure settings and signs the JWT server-side.
+// answers from the ticket on screen as ZAF's objects (zaf-objects.js), `request` is
+// forwarded to this server's proxy (POST /__zaf/request), which substitutes secure
+// settings and signs the JWT server-side.
 // window.zafParent exposes the message log for the e2e test.
 import { ZafParent, lookupPath } from './zaf-parent.js';
+import { zafAccount, zafTicket, zafUser } from './zaf-objects.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -75,38 +77,27 @@ function render(ticket, users, organizations, comments) {
     }
     list.append(item);
   }
-  return { requester, assignee, organization };
 }
 
 // What ZAF `get` can read on this page: the ticket as the workspace holds it (everything,
-// as in Zendesk — the app's policy decides what it asks for), the agent and the account.
-function zafData(config, ticket, people, currentUser) {
-  const data = {
-    ticket: {
-      id: ticket.id,
-      subject: ticket.subject,
-      description: ticket.description,
-      status: ticket.status,
-      priority: ticket.priority,
-      type: ticket.type,
-      tags: ticket.tags,
-      createdAt: ticket.created_at,
-      requester: people.requester,
-      assignee: { user: people.assignee, group: { id: ticket.group_id, name: 'Billing' } },
-      organization: people.organization,
-    },
-    currentUser: { id: currentUser.id, name: currentUser.name, email: currentUser.email, role: currentUser.role, locale: 'en-US' },
-    currentAccount: { subdomain: config.subdomain, planName: 'Suite Professional' },
+// as in Zendesk — the app's policy decides what it asks for), the agent and the account,
+// as ZAF's own objects (zaf-objects.js), not the REST records.
+function zafData(config, ticket, related, currentUser) {
+  return {
+    ticket: zafTicket(ticket, related),
+    currentUser: zafUser(currentUser, { ...related, memberships: related.memberships(currentUser.id) }),
+    currentAccount: zafAccount({ subdomain: config.subdomain, planName: 'Suite Professional', timeZone: 'Berlin', ianaTimeZone: 'Europe/Berlin' }),
   };
-  for (const field of ticket.custom_fields) data.ticket[`customField:custom_field_${field.id}`] = field.value;
-  return data;
 }
 
-async function proxy(options) {
+// Zendesk's proxy, played by the demo server. `signal` aborts the attempt on the
+// request's `timeout` (zaf-parent.js).
+async function proxy(options, signal) {
   const response = await fetch('/__zaf/request', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(options),
+    signal,
   });
   if (!response.ok) throw new Error(`proxy: HTTP ${response.status}`);
   return response.json();
@@ -118,11 +109,22 @@ async function main() {
     getJson(`/api/v2/tickets/${config.ticketId}.json?include=users,organizations`),
     getJson(`/api/v2/tickets/${config.ticketId}/comments.json?include=users`),
   ]);
-  const people = render(ticket, users, organizations, comments);
+  render(ticket, users, organizations, comments);
   // The signed-in agent: the account's admin (they may change settings and delete data).
-  const { users: staff } = await getJson('/api/v2/users.json?per_page=4');
+  const [{ users: staff }, { groups }, { group_memberships: memberships }] = await Promise.all([
+    getJson('/api/v2/users.json?per_page=4'),
+    getJson('/api/v2/groups.json'),
+    getJson('/api/v2/group_memberships.json'),
+  ]);
   const currentUser = staff.find((user) => user.role === 'admin');
-  const data = zafData(config, ticket, people, currentUser);
+  const byId = (records) => new Map(records.map((record) => [record.id, record]));
+  const related = {
+    users: byId([...users, ...staff]),
+    organizations: byId(organizations),
+    groups: byId(groups),
+    memberships: (userId) => memberships.filter((m) => m.user_id === userId).map((m) => m.group_id),
+  };
+  const data = zafData(config, ticket, related, currentUser);
 
   const iframe = $('app');
   const parent = new ZafParent({

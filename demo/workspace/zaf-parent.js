@@ -12,6 +12,18 @@
 //
 // Iframe messages also carry appGuid and instanceGuid. The SDK accepts a message only
 // from window.parent with the origin it was given in its URL (?origin=…&app_guid=…).
+//
+// The SDK only posts `request:<n>` and waits; what happens to the request is Zendesk's
+// side, played here as docs/zaf.md describes ("What the demo's simulated Zendesk follows"):
+// a 429 is retried after its Retry-After (at most MAX_AUTO_RETRIES times) unless the
+// options say `autoRetry: false`; `timeout`
+// (milliseconds, as jQuery's) fails an attempt with textStatus 'timeout'; a failure of a
+// request with `httpCompleteResponse` carries its headers, so an app can read Retry-After.
+
+/** Retries of one request that keeps answering 429, when `autoRetry` is not false. */
+export const MAX_AUTO_RETRIES = 3;
+/** The longest Retry-After the parent waits for; a longer one is handed to the app. */
+const MAX_RETRY_WAIT_S = 60;
 
 /**
  * @typedef {{ status: number, statusText?: string, headers?: Record<string, string>, body: string }} ParentResponse
@@ -19,7 +31,7 @@
  *   iframe: HTMLIFrameElement, appOrigin: string, appGuid: string,
  *   context: object, metadata?: object,
  *   get: (path: string) => { value: any } | undefined,
- *   request: (options: object) => Promise<ParentResponse>,
+ *   request: (options: object, signal: AbortSignal) => Promise<ParentResponse>,
  * }} ZafParentOptions
  */
 
@@ -31,6 +43,8 @@ export class ZafParent {
     this.received = [];
     /** Every message this parent posted to the iframe, parsed. */
     this.sent = [];
+    /** Every automatic retry after a 429: { key, url, wait } (seconds). */
+    this.retries = [];
     this.onMessage = (event) => this.handle(event);
   }
 
@@ -97,11 +111,17 @@ export class ZafParent {
 
   async answerRequest(key, options) {
     let response;
-    try {
-      response = await this.options.request(options);
-    } catch (error) {
-      response = { status: 0, statusText: 'error', body: '', headers: {} };
-      console.warn(`zaf parent: request to ${options.url} failed: ${error.message}`);
+    for (let attempt = 0; ; attempt++) {
+      response = await this.attempt(options);
+      const wait = retryAfterSeconds(response);
+      if (response.status !== 429 || options.autoRetry === false || attempt === MAX_AUTO_RETRIES ||
+          wait === undefined || wait > MAX_RETRY_WAIT_S) break;
+      this.retries.push({ key, url: options.url, wait });
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+    }
+    if (response.timedOut) {
+      this.post({ key: `zaf.${key}.fail`, message: { responseArgs: [{ readyState: 0, status: 0, statusText: 'timeout', responseText: '' }, 'timeout', 'timeout'] } });
+      return;
     }
     const { status, statusText = '', headers = {}, body } = response;
     const json = parseJson(body);
@@ -114,6 +134,7 @@ export class ZafParent {
     if (!ok) {
       const failure = { ...xhr, responseText: body };
       if (json !== undefined) failure.responseJSON = json;
+      if (options.httpCompleteResponse) failure.headers = headers;
       this.post({ key: `zaf.${key}.fail`, message: { responseArgs: [failure, 'error', statusText] } });
       return;
     }
@@ -128,6 +149,32 @@ export class ZafParent {
     }
     this.post({ key: `zaf.${key}.done`, message: { responseArgs: [data, 'success', xhr] } });
   }
+
+  // One attempt: the response, { timedOut: true } when `timeout` ms passed first, or a
+  // status-0 response when the request could not be made at all.
+  async attempt(options) {
+    const controller = new AbortController();
+    const timeout = Number(options.timeout);
+    const timer = timeout > 0 ? setTimeout(() => controller.abort(), timeout) : undefined;
+    try {
+      return await this.options.request(options, controller.signal);
+    } catch (error) {
+      if (controller.signal.aborted) return { timedOut: true };
+      console.warn(`zaf parent: request to ${options.url} failed: ${error.message}`);
+      return { status: 0, statusText: 'error', body: '', headers: {} };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+// Retry-After in whole seconds (delta-seconds or an HTTP date), undefined when absent.
+function retryAfterSeconds(response) {
+  const value = Object.entries(response.headers ?? {}).find(([name]) => name.toLowerCase() === 'retry-after')?.[1];
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
 function parseJson(text) {

@@ -2,12 +2,21 @@
 // (demo/zendesk/data.js) with the response shapes the app framework's proxy would hand an
 // app — envelopes (`ticket`, `tickets`, `results`…), sideloads (`include=users,organizations`),
 // offset pagination (`page`, `per_page`, `next_page`, `count`) and cursor pagination
-// (`page[size]`, `page[after]`, `page[before]`, `meta`, `links`), and search.
+// (`page[size]`, `page[after]`, `page[before]`, `meta`, `links`), search, and the
+// account's rate limit (rate-limit.js: 429 with Retry-After when called too fast).
 // `handle()` answers one request as { status, headers, body } with the body as text.
+
+import { createRateLimiter } from './rate-limit.js';
 
 const MAX_PAGE = 100;
 
-export function createZendeskApi(account) {
+/**
+ * @param {ReturnType<import('./data.js').generateAccount>} account
+ * @param {{ rateLimit?: { limit?: number, windowMs?: number } }} [options] the account's rate
+ *   limit (rate-limit.js); every handled request counts, as every API call counts in Zendesk
+ */
+export function createZendeskApi(account, options = {}) {
+  const limiter = createRateLimiter(options.rateLimit);
   const byId = (list) => new Map(list.map((item) => [item.id, item]));
   const tickets = byId(account.tickets);
   const users = byId(account.users);
@@ -156,18 +165,27 @@ export function createZendeskApi(account) {
     [/^\/api\/v2\/organizations\/(\d+)\/tickets\.json$/, (url, id) =>
       (organizations.has(id) ? list(url, account.tickets.filter((t) => t.organization_id === id), 'tickets') : notFound())],
     [/^\/api\/v2\/search\.json$/, (url) => search(url)],
+    [/^\/api\/v2\/groups\.json$/, (url) => list(url, account.groups, 'groups')],
+    [/^\/api\/v2\/group_memberships\.json$/, (url) => list(url, account.groupMemberships, 'group_memberships')],
   ];
 
+  function route(method, url) {
+    for (const [pattern, answer] of routes) {
+      const match = pattern.exec(url.pathname);
+      if (!match) continue;
+      if (method !== 'GET') return json(405, { error: 'MethodNotAllowed', description: 'the demo API is read-only' });
+      return answer(url, match[1] === undefined ? undefined : Number(match[1]));
+    }
+    return json(404, { error: 'InvalidEndpoint', description: 'Not found' });
+  }
+
   return {
-    /** @param {string} method @param {URL} url */
+    /** Answers one request, or 429 when the account is over its rate limit. @param {string} method @param {URL} url */
     handle(method, url) {
-      for (const [pattern, route] of routes) {
-        const match = pattern.exec(url.pathname);
-        if (!match) continue;
-        if (method !== 'GET') return json(405, { error: 'MethodNotAllowed', description: 'the demo API is read-only' });
-        return route(url, match[1] === undefined ? undefined : Number(match[1]));
-      }
-      return json(404, { error: 'InvalidEndpoint', description: 'Not found' });
+      const rate = limiter.take();
+      if (rate.status) return rate;
+      const response = route(method, url);
+      return { ...response, headers: { ...response.headers, ...rate.headers } };
     },
     tickets,
     users,

@@ -35,6 +35,12 @@ const REGIONS = ['emea', 'amer', 'apac'];
 const STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const CHANNELS = ['email', 'web', 'api', 'chat'];
+// Zendesk's display names with the IANA zone each stands for (REST `time_zone`, `iana_time_zone`).
+const TIME_ZONES = [['Berlin', 'Europe/Berlin'], ['Lisbon', 'Europe/Lisbon'], ['Warsaw', 'Europe/Warsaw'],
+  ['Eastern Time (US & Canada)', 'America/New_York']];
+const timeZone = ([name, iana]) => ({ time_zone: name, iana_time_zone: iana });
+/** The account's agent groups; every ticket is in the first. */
+const GROUPS = [[360000900, 'Billing'], [360000901, 'Tier 2']];
 
 // mulberry32: a tiny deterministic PRNG; Math.random would change the data every run.
 function prng(seed) {
@@ -95,8 +101,7 @@ export function generateAccount(seed = 20240508) {
       email: role === 'end-user' ? `${handle}@${org.domain_names[0]}` : `${handle}@${SUBDOMAIN}-support.example.com`,
       created_at: iso(START - (30 + i) * 24 * HOUR),
       updated_at: iso(START - i * HOUR),
-      time_zone: pick(['Berlin', 'Lisbon', 'Warsaw', 'Eastern Time (US & Canada)']),
-      iana_time_zone: 'Europe/Berlin',
+      ...timeZone(pick(TIME_ZONES)),
       phone: `+1 555 01${String(10 + users.length).padStart(2, '0')}`,
       shared_phone_number: false,
       photo: null,
@@ -117,6 +122,15 @@ export function generateAccount(seed = 20240508) {
     return users[users.length - 1];
   };
   const agents = Array.from({ length: 4 }, (_, i) => addUser(i === 0 ? 'admin' : 'agent', i));
+  const groups = GROUPS.map(([id, name], i) => ({
+    url: `${base}/groups/${id}.json`, id, name, description: '', default: i === 0, deleted: false, is_public: true,
+    created_at: iso(START - 60 * 24 * HOUR), updated_at: iso(START - 60 * 24 * HOUR),
+  }));
+  // Every agent is in Billing; the admin and the second agent also in Tier 2.
+  const groupMemberships = agents.flatMap((agent, i) => [GROUPS[0][0], ...(i < 2 ? [GROUPS[1][0]] : [])].map((groupId, n) => ({
+    url: `${base}/group_memberships/${agent.id * 10 + n}.json`, id: agent.id * 10 + n, user_id: agent.id, group_id: groupId,
+    default: n === 0, created_at: iso(START - 50 * 24 * HOUR), updated_at: iso(START - 50 * 24 * HOUR),
+  })));
   const endUsers = Array.from({ length: 36 }, (_, i) => addUser('end-user', i + 4));
 
   const tickets = [];
@@ -151,7 +165,7 @@ export function generateAccount(seed = 20240508) {
       submitter_id: requester.id,
       assignee_id: assignee.id,
       organization_id: requester.organization_id,
-      group_id: 360000900,
+      group_id: GROUPS[0][0],
       collaborator_ids: [],
       follower_ids: [],
       email_cc_ids: [],
@@ -206,5 +220,5 @@ export function generateAccount(seed = 20240508) {
     comments.set(id, thread);
   }
 
-  return { organizations, users, agents, tickets, comments };
+  return { organizations, users, agents, groups, groupMemberships, tickets, comments };
 }

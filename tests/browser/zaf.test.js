@@ -8,8 +8,10 @@ import { after, before, test } from 'node:test';
 
 import { ROOT, launchChromium, startServer, watchPage } from './harness.js';
 import {
-  API_ROUTES, BIG_TICKET_ID, MARKERS, NOT_FOUND_FILTERED, TICKET_FILTERED,
+  API_ROUTES, BIG_TICKET_ID, MARKERS, NOT_FOUND_FILTERED, TICKET_FILTERED, TICKET_JSON,
 } from './zaf/fixtures.js';
+import { RATE_LIMITED_BODY, createRateLimiter } from '../../demo/zendesk/rate-limit.js';
+import { MAX_AUTO_RETRIES } from '../../demo/workspace/zaf-parent.js';
 
 const APP_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 
@@ -28,6 +30,22 @@ const apiRoutes = Object.fromEntries(
     },
   ]),
 );
+// The demo's Zendesk rate limit (429, plain text, Retry-After), one request per second.
+const limiter = createRateLimiter({ limit: 1, windowMs: 1000 });
+const limitedCalls = [];
+apiRoutes['/api/v2/limited/tickets/1.json'] = (req, res) => {
+  const rate = limiter.take();
+  limitedCalls.push(rate.status ?? 200);
+  res.writeHead(rate.status ?? 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...rate.headers });
+  res.end(rate.status ? rate.body : TICKET_JSON);
+};
+let slowCalls = 0;
+apiRoutes['/api/v2/slow/tickets/1.json'] = (req, res) => {
+  slowCalls += 1;
+  setTimeout(() => {
+    if (!res.destroyed) res.writeHead(200, { 'content-type': 'application/json' }).end(TICKET_JSON);
+  }, 3000);
+};
 
 let parentServer;
 let appServer;
@@ -50,7 +68,8 @@ before(async () => {
   pageErrors = watchPage(page);
   // The fake API's 404 is logged by Chromium as a failed resource load: expected, once.
   page.on('console', (message) => {
-    if (message.type() === 'error' && message.location().url === `${parentServer.origin}/api/v2/tickets/404.json`) {
+    const expected = ['/api/v2/tickets/404.json', '/api/v2/limited/tickets/1.json'].map((path) => `${parentServer.origin}${path}`);
+    if (message.type() === 'error' && expected.includes(message.location().url)) {
       expectedConsoleErrors.push(`console: ${message.text()}`);
     }
   });
@@ -69,7 +88,7 @@ before(async () => {
     html: document.documentElement.outerHTML,
     url: location.href,
   }));
-  parent = await page.evaluate(() => ({ received: window.zafParent.received, sent: window.zafParent.sent }));
+  parent = await page.evaluate(() => ({ received: window.zafParent.received, sent: window.zafParent.sent, retries: window.zafParent.retries }));
 });
 
 after(async () => {
@@ -132,6 +151,11 @@ test('request asks ZAF for text and returns only the policy fields, the 20-digit
       ['/api/v2/tickets/1.json', 'text', false],
       ['/api/v2/tickets/1.json', 'text', false],
       ['/api/v2/tickets/404.json', 'text', false],
+      // Zendesk's side, after the report (below): one message each, whatever the retries.
+      ['/api/v2/limited/tickets/1.json', 'text', false],
+      ['/api/v2/limited/tickets/1.json', 'text', false],
+      ['/api/v2/limited/tickets/1.json', 'text', false],
+      ['/api/v2/slow/tickets/1.json', 'text', false],
     ],
   );
   const { ticket, ticketText } = app.results;
@@ -189,8 +213,32 @@ test('the access report shows the ZAF reads and refusals and the requests ledger
   });
 });
 
+test('a 429 is retried after Retry-After (autoRetry), and handed to the app with its headers when autoRetry is false', () => {
+  const { limitedFirst, limitedRetried, limitedNoRetry } = app.results;
+  assert.equal(limitedFirst.ok, true);
+  assert.equal(limitedRetried.ok, true, JSON.stringify(limitedRetried));
+  assert.equal(limitedRetried.value.ticket.id, BIG_TICKET_ID);
+  assert.deepEqual(parent.retries.map(({ url, wait }) => [url, wait]), [['/api/v2/limited/tickets/1.json', 1]]);
+  assert.ok(MAX_AUTO_RETRIES >= 1);
+  assert.equal(limitedNoRetry.ok, false);
+  assert.equal(limitedNoRetry.error.status, 429);
+  assert.equal(limitedNoRetry.error.headers['retry-after'], '1');
+  assert.equal(limitedNoRetry.error.responseText, '', 'the plain-text body is not JSON the policy can read');
+  assert.ok(!JSON.stringify(app.results).includes(RATE_LIMITED_BODY));
+  assert.deepEqual(limitedCalls, [200, 429, 200, 429]);
+});
+
+test('a request that takes longer than its timeout fails with textStatus timeout, and is not retried', () => {
+  const { timedOut } = app.results;
+  assert.equal(timedOut.ok, false);
+  assert.equal(timedOut.error.status, 0);
+  assert.equal(timedOut.error.statusText, 'timeout');
+  assert.equal(slowCalls, 1);
+});
+
 test('no page errors in the parent or the app', () => {
-  assert.equal(expectedConsoleErrors.length, 1);
+  assert.equal(expectedConsoleErrors.length, 3); // the 404 and the two 429s
+
   assert.deepEqual(pageErrors.filter((error) => !expectedConsoleErrors.includes(error)), []);
   assert.deepEqual(app.errors, []);
 });

@@ -90,3 +90,16 @@ test('a JWT secret_key naming a setting whose scopes do not include jwt_secret_k
   assert.match(reply.body, /jwt_secret_key/);
   assert.equal(received.length, 0, 'nothing was sent');
 });
+
+test('the proxy refuses in plain text, as Zendesk\'s proxy does, never in the API\'s JSON error shape', async () => {
+  const elsewhere = await perform({ url: 'http://127.0.0.1:9/v1/x', type: 'GET' });
+  assert.equal(elsewhere.status, 403);
+  assert.equal(elsewhere.statusText, 'Forbidden');
+  assert.equal(elsewhere.headers['content-type'], 'text/plain; charset=utf-8');
+  assert.match(elsewhere.body, /^http:\/\/127\.0\.0\.1:9\/v1\/x is not a proxyable URI/);
+  assert.throws(() => JSON.parse(elsewhere.body));
+  const remote = await perform({ url: 'https://api.example.com/', type: 'GET' });
+  assert.equal(remote.status, 403);
+  assert.match(remote.body, /only reaches loopback hosts/);
+  assert.equal(received.length, 0, 'nothing reached the endpoint');
+});

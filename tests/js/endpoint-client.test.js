@@ -118,6 +118,28 @@ test('through ZAF: the secure setting and the JWT are placeholders Zendesk fills
   assert.throws(() => ld.endpoint({ baseUrl: 'https://ep.example.eu', zaf, secretSetting: '}}{{x' }), (e) => e.code === 'invalid_argument');
 });
 
+test('through ZAF: a failure without the endpoint\'s JSON error says it came from Zendesk\'s proxy, and what to do', async () => {
+  const failures = [
+    { status: 403, statusText: 'Forbidden', responseText: 'https://ep.example.eu/v1/settings/a is not a proxyable URI' },
+    { status: 0, statusText: 'timeout', responseText: '' },
+    { status: 0, statusText: 'error', responseText: '' },
+    { status: 409, responseText: JSON.stringify({ error: { code: 'version_conflict', message: 'settings changed' } }) },
+    { status: 502, responseText: '{"not":"an endpoint error"}' },
+  ];
+  const zaf = {
+    get: async (paths) => Object.fromEntries(paths.map((p) => [p, p === 'currentUser.id' ? 1 : 'x'])),
+    request: async () => { throw failures.shift(); },
+  };
+  const ep = ld.endpoint({ baseUrl: 'https://ep.example.eu', zaf, secretSetting: 'shared_secret' });
+  const rejects = (code, pattern) => assert.rejects(ep.getSettings('a'), (e) =>
+    e instanceof LeastDataError && e.code === code && pattern.test(e.message));
+  await rejects('http_403', /^Zendesk's proxy answered HTTP 403: https:\/\/ep\.example\.eu\/v1\/settings\/a is not a proxyable URI$/);
+  await rejects('http_0', /timed out; check the app's endpoint_url setting/);
+  await rejects('http_0', /could not be made/);
+  await rejects('version_conflict', /^settings changed$/);
+  await rejects('http_502', /^Zendesk's proxy answered HTTP 502/);
+});
+
 test('verifyCertificate rejects malformed certificates with invalid_certificate', () => {
   assert.throws(() => ld.verifyCertificate({}, { keys: [] }), (e) => e.code === 'invalid_certificate');
   assert.throws(() => ld.verifyCertificate('{', '{"keys":[]}'), (e) => e instanceof LeastDataError);

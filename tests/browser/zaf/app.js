@@ -22,6 +22,8 @@ async function settle(promise) {
     if (error !== null && typeof error === 'object' && !(error instanceof Error)) {
       described.members = Object.keys(error);
       described.status = error.status;
+      described.statusText = error.statusText;
+      described.headers = error.headers;
       described.responseText = error.responseText;
     }
     return { ok: false, error: described };
@@ -62,6 +64,14 @@ async function main() {
   results.ticketText = await settle(zaf.request({ url: '/api/v2/tickets/1.json', leastdata: { as: 'text' } }));
   results.notFound = await settle(zaf.request('/api/v2/tickets/404.json'));
   results.report = ld.accessReport();
+
+  // Zendesk's side of a request (after the report, which counts the calls above): a 429
+  // is retried by the parent after Retry-After unless autoRetry is false; `timeout` fails
+  // an attempt that takes longer. The limited route allows one request per second.
+  results.limitedFirst = await settle(zaf.request('/api/v2/limited/tickets/1.json'));
+  results.limitedRetried = await settle(zaf.request('/api/v2/limited/tickets/1.json'));
+  results.limitedNoRetry = await settle(zaf.request({ url: '/api/v2/limited/tickets/1.json', autoRetry: false }));
+  results.timedOut = await settle(zaf.request({ url: '/api/v2/slow/tickets/1.json', timeout: 300 }));
 
   const fields = results.fields.value;
   addTerm('Subject', results.subject.value['ticket.subject']);

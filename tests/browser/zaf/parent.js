@@ -9,7 +9,7 @@ const appOrigin = new URL(location.href).searchParams.get('app') ?? location.ori
 const iframe = document.getElementById('app');
 
 // Like Zendesk's proxy: relative and same-origin /api/ URLs reach "Zendesk"; nothing else does.
-async function proxy(options) {
+async function proxy(options, signal) {
   const url = new URL(options.url, location.origin);
   if (url.origin !== location.origin || !url.pathname.startsWith('/api/')) {
     return { status: 403, statusText: 'Forbidden', headers: {}, body: '' };
@@ -18,6 +18,7 @@ async function proxy(options) {
     method: options.type ?? 'GET',
     headers: options.contentType ? { 'content-type': options.contentType } : {},
     body: options.data,
+    signal,
   });
   return {
     status: response.status,
