@@ -16,6 +16,8 @@ std::string_view error_code_name(ErrorCode code) noexcept {
       case ErrorCode::invalid_argument: return "invalid_argument";
       case ErrorCode::invalid_certificate: return "invalid_certificate";
       case ErrorCode::personal_data: return "personal_data";
+      case ErrorCode::request_not_allowed: return "request_not_allowed";
+      case ErrorCode::write_not_allowed: return "write_not_allowed";
    }
    return "internal_error";
 }

@@ -8,6 +8,7 @@
 #include <leastdata/filter.hpp>
 
 #include "filter_output.hpp"
+#include "filter_plan.hpp"
 #include "json_text.hpp"
 #include "path_counter.hpp"
 #include "plan.hpp"
@@ -65,16 +66,17 @@ struct PredicateValue {
 
 class FilterRun final {
    public:
-      FilterRun(const Policy& policy, std::span<const std::uint8_t> input, WipedBuffer& output, Ledger* ledger,
+      FilterRun(const detail::Plan& plan, const Limits& limits, const std::vector<RedactRule>& redact_rules,
+                std::span<const std::uint8_t> input, WipedBuffer& output, Ledger* ledger,
                 const redact::PseudonymKey* pseudonym_key) :
          m_begin(input.data()),
          m_p(input.data()),
          m_end(input.data() + input.size()),
          m_output(output, m_begin, m_end, m_p),
-         m_max_depth(policy.limits().max_depth),
-         m_root(policy.plan().root()),
+         m_max_depth(limits.max_depth),
+         m_root(plan.root()),
          m_ledger(ledger),
-         m_redact_rules(policy.redact_rules()),
+         m_redact_rules(redact_rules),
          m_pseudonym_key(pseudonym_key) {}
 
       Status run() {
@@ -113,6 +115,37 @@ class FilterRun final {
 
       void put(std::uint8_t byte) { m_output.put(byte); }
       void put(const std::uint8_t* from, const std::uint8_t* to) { m_output.put(from, to); }
+
+      // ---- what was dropped (counts and names for the ledger, never values) -----------
+
+      void note_dropped_member(std::string_view name) {
+         ++m_dropped;
+         if(m_ledger != nullptr && m_dropped == 1) {
+            const std::string_view parent = m_paths.path();
+            m_ledger->first_dropped.assign(parent);
+            if(!parent.empty()) {
+               m_ledger->first_dropped.push_back('.');
+            }
+            m_ledger->first_dropped.append(name);
+         }
+      }
+
+      // An array element (its path is the array's, `tickets[]`), or a top-level scalar ("").
+      void note_dropped_element() {
+         ++m_dropped;
+         if(m_ledger != nullptr && m_dropped == 1) {
+            m_ledger->first_dropped.assign(m_paths.path());
+         }
+      }
+
+      void note_unmatched(std::string_view name) {
+         if(m_ledger == nullptr || m_ledger->unmatched.size() == max_unmatched_names()) {
+            return;
+         }
+         if(std::find(m_ledger->unmatched.begin(), m_ledger->unmatched.end(), name) == m_ledger->unmatched.end()) {
+            m_ledger->unmatched.emplace_back(name);
+         }
+      }
 
       // ---- grammar --------------------------------------------------------------------
 
@@ -591,7 +624,10 @@ class FilterRun final {
                return false;
             }
             if(plan == nullptr) {
-               ++m_dropped;
+               note_dropped_member(name);
+               if(m_depth == 1) {
+                  note_unmatched(name);  // a member of the top-level object
+               }
                return walk_value<false>();
             }
             return project_member(*plan, name, first, raw_name, raw_name_end);
@@ -638,7 +674,7 @@ class FilterRun final {
             return false;
          }
          if(!survives(action)) {
-            ++m_dropped;
+            note_dropped_member(name);
             return skip_rejected(plan);
          }
          put_name(first, raw_name, raw_name_end);
@@ -664,7 +700,7 @@ class FilterRun final {
                return false;
             }
             if(!survives(action)) {
-               ++m_dropped;
+               note_dropped_element();
                return skip_rejected(plan);
             }
             put_separator(first);
@@ -692,7 +728,7 @@ class FilterRun final {
             } else {
                // A top-level scalar the selection does not keep: the output must still
                // be JSON, so it is `null`.
-               ++m_dropped;
+               note_dropped_element();
                ok = walk_value<false>();
                if(ok) {
                   m_output.put_null();
@@ -729,19 +765,30 @@ class FilterRun final {
 
 }  // namespace
 
-Status filter(const Policy& policy, std::span<const std::uint8_t> input, WipedBuffer& output, Ledger* ledger,
-              const redact::PseudonymKey* pseudonym_key) {
-   if(input.size() > policy.limits().max_input_bytes) {
+namespace detail {
+
+Status filter_with_plan(const Plan& plan, const Limits& limits, const std::vector<RedactRule>& redact_rules,
+                        std::span<const std::uint8_t> input, WipedBuffer& output, Ledger* ledger,
+                        const redact::PseudonymKey* pseudonym_key) {
+   if(input.size() > limits.max_input_bytes) {
       output.clear();
       return Error(ErrorCode::size_limit,
                    "input of " + std::to_string(input.size()) + " bytes exceeds the policy's max_input_bytes (" +
-                      std::to_string(policy.limits().max_input_bytes) + ")",
-                   policy.limits().max_input_bytes);
+                      std::to_string(limits.max_input_bytes) + ")",
+                   limits.max_input_bytes);
    }
    if(ledger != nullptr) {
       *ledger = Ledger{};
    }
-   return FilterRun(policy, input, output, ledger, pseudonym_key).run();
+   return FilterRun(plan, limits, redact_rules, input, output, ledger, pseudonym_key).run();
+}
+
+}  // namespace detail
+
+Status filter(const Policy& policy, std::span<const std::uint8_t> input, WipedBuffer& output, Ledger* ledger,
+              const redact::PseudonymKey* pseudonym_key) {
+   return detail::filter_with_plan(policy.plan(), policy.limits(), policy.redact_rules(), input, output, ledger,
+                                   pseudonym_key);
 }
 
 }  // namespace leastdata

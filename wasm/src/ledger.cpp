@@ -53,7 +53,14 @@ std::string Ledger::to_json() const {
       out.push_back(':');
       out += std::to_string(count);
    }
-   out += "}}";
+   out += "},\"unmatched\":[";
+   for(std::size_t i = 0; i < unmatched.size(); ++i) {
+      if(i != 0) {
+         out.push_back(',');
+      }
+      append_json_string(out, unmatched[i]);
+   }
+   out += "]}";
    return out;
 }
 

@@ -1,10 +1,13 @@
 // Policy documents: validation, resource expansion and compilation (see policy.hpp).
 #include <leastdata/policy.hpp>
 
+#include <leastdata/jcs.hpp>
+#include <leastdata/resources.hpp>
+
 #include "json_document.hpp"
 #include "plan.hpp"
 
-#include <array>
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -19,26 +22,13 @@ Error policy_error(std::string message, std::optional<std::size_t> offset = std:
    return Error(ErrorCode::invalid_policy, std::move(message), offset);
 }
 
-struct ResourceEnvelope {
-      std::string_view resource;
-      std::string_view singular;
-      std::string_view plural;
-      bool in_search_results;
-};
-
-// DESIGN §2.2: every envelope Zendesk wraps each resource in.
-constexpr std::array<ResourceEnvelope, 4> resource_envelopes{{
-   {"ticket", "ticket", "tickets", true},
-   {"user", "user", "users", true},
-   {"organization", "organization", "organizations", true},
-   {"comment", "comment", "comments", false},
-}};
-
-// Kept whole whenever `resources` is used, so pagination keeps working.
-constexpr std::array<std::string_view, 10> pagination_members{
-   "next_page",  "previous_page", "count",         "meta",           "links",
-   "after_url",  "after_cursor",  "before_cursor", "end_of_stream", "end_time",
-};
+std::string known_resources() {
+   std::string list;
+   for(const ResourceEnvelope& envelope : resource_envelopes()) {
+      list += (list.empty() ? "" : ", ") + std::string(envelope.resource);
+   }
+   return list;
+}
 
 Result<Selection> parse_named_selection(const json& value, const std::string& where) {
    if(!value.is_string()) {
@@ -59,27 +49,25 @@ Rule member_rule(std::string_view name, const std::vector<Rule>& children) {
    return rule;
 }
 
-Status expand_resources(const json& resources, Selection& out) {
+// `for_reading` adds the pagination envelope; a write body has none (DESIGN §2.5).
+Status expand_resources(const json& resources, Selection& out, std::string_view where, bool for_reading) {
    if(!resources.is_object()) {
-      return policy_error("resources must be an object mapping resource names to selections");
+      return policy_error(std::string(where) + " must be an object mapping resource names to selections");
    }
    for(const auto& [name, value] : resources.items()) {
-      const ResourceEnvelope* envelope = nullptr;
-      for(const ResourceEnvelope& candidate : resource_envelopes) {
-         if(candidate.resource == name) {
-            envelope = &candidate;
-         }
-      }
+      const ResourceEnvelope* envelope = find_resource(name);
       if(envelope == nullptr) {
-         return policy_error("resources: unknown resource " + json(name).dump() +
-                             " (known: ticket, user, organization, comment)");
+         return policy_error(std::string(where) + ": unknown resource " + json(name).dump() + " (known: " +
+                             known_resources() + ")");
       }
-      auto selection = parse_named_selection(value, "resources." + name);
+      auto selection = parse_named_selection(value, std::string(where) + "." + name);
       if(!selection) {
          return selection.error();
       }
       const std::vector<Rule>& children = selection.value().rules;
-      out.rules.push_back(member_rule(envelope->singular, children));
+      if(!envelope->singular.empty()) {
+         out.rules.push_back(member_rule(envelope->singular, children));
+      }
       out.rules.push_back(member_rule(envelope->plural, children));
       if(envelope->in_search_results) {
          Rule results = member_rule("results", children);
@@ -87,10 +75,60 @@ Status expand_resources(const json& resources, Selection& out) {
          out.rules.push_back(std::move(results));
       }
    }
-   for(std::string_view member : pagination_members) {
-      Rule rule;
-      rule.name = std::string(member);
-      out.rules.push_back(std::move(rule));
+   if(for_reading) {
+      for(std::string_view member : pagination_members()) {
+         Rule rule;
+         rule.name = std::string(member);
+         out.rules.push_back(std::move(rule));
+      }
+   }
+   return {};
+}
+
+// `write`: {"resources": {...}, "select": "..."} in the reading language, without the
+// pagination envelope (DESIGN §2.5).
+Status parse_write(const json& write, Selection& out) {
+   if(!write.is_object()) {
+      return policy_error("write must be an object with resources and/or select");
+   }
+   bool has_selection = false;
+   for(const auto& [key, value] : write.items()) {
+      if(key == "resources") {
+         Status status = expand_resources(value, out, "write.resources", false);
+         if(!status) {
+            return status;
+         }
+      } else if(key == "select") {
+         auto raw = parse_named_selection(value, "write.select");
+         if(!raw) {
+            return raw.error();
+         }
+         for(Rule& rule : raw.value().rules) {
+            out.rules.push_back(std::move(rule));
+         }
+      } else {
+         return policy_error("write: unknown member " + json(key).dump() + " (known: resources, select)");
+      }
+      has_selection = true;
+   }
+   if(!has_selection) {
+      return policy_error("write needs resources or select");
+   }
+   return {};
+}
+
+Status parse_requests(const json& requests, RequestRules& out) {
+   if(!requests.is_array()) {
+      return policy_error("requests must be an array of \"METHOD PATH\" strings");
+   }
+   for(const json& entry : requests) {
+      if(!entry.is_string()) {
+         return policy_error("requests: " + entry.dump() + " is not a \"METHOD PATH\" string");
+      }
+      Status status = out.add(entry.get_ref<const std::string&>());
+      if(!status) {
+         return status;
+      }
    }
    return {};
 }
@@ -235,7 +273,7 @@ Result<Policy> Policy::compile(std::string_view json_text) {
          }
          policy.m_name = value.get<std::string>();
       } else if(key == "resources") {
-         status = expand_resources(value, selection);
+         status = expand_resources(value, selection, "resources", true);
          has_selection = true;
       } else if(key == "select") {
          auto raw = parse_named_selection(value, "select");
@@ -252,9 +290,21 @@ Result<Policy> Policy::compile(std::string_view json_text) {
          status = parse_redact(value, policy.m_redact_rules);
       } else if(key == "limits") {
          status = parse_limits(value, policy.m_limits);
+      } else if(key == "requests") {
+         status = parse_requests(value, policy.m_requests);
+      } else if(key == "write") {
+         Selection write;
+         status = parse_write(value, write);
+         if(status) {
+            auto plan = detail::Plan::build(std::move(write));
+            if(!plan) {
+               return plan.error();
+            }
+            policy.m_write_plan = std::move(plan).value();
+         }
       } else {
          return policy_error("policy: unknown member " + json(key).dump() +
-                             " (known: version, name, resources, select, zaf, redact, limits)");
+                             " (known: version, name, resources, select, requests, write, zaf, redact, limits)");
       }
       if(!status) {
          return status.error();
@@ -276,6 +326,40 @@ Result<Policy> Policy::compile(std::string_view json_text) {
 
 std::string Policy::normalized_selection() const {
    return to_string(m_plan->selection());
+}
+
+std::string Policy::declaration() const {
+   nlohmann::json redact = nlohmann::json::array();
+   for(const RedactRule& rule : m_redact_rules) {
+      nlohmann::json detect = nlohmann::json::array();
+      for(std::size_t i = 0; i < redact::detector_count(); ++i) {
+         const auto detector = static_cast<redact::Detector>(i);
+         if(rule.detect.contains(detector)) {
+            detect.push_back(redact::detector_name(detector));
+         }
+      }
+      redact.push_back({{"path", rule.path}, {"detect", detect}, {"action", redact::action_name(rule.action)}});
+   }
+   // Order in the document says nothing about what is allowed: lists are sorted.
+   std::vector<std::string> requests = m_requests.entries();
+   std::sort(requests.begin(), requests.end());
+   requests.erase(std::unique(requests.begin(), requests.end()), requests.end());
+   std::vector<std::string> zaf = m_zaf_paths;
+   std::sort(zaf.begin(), zaf.end());
+   zaf.erase(std::unique(zaf.begin(), zaf.end()), zaf.end());
+   const nlohmann::json document = {
+      {"name", m_name},
+      {"read", normalized_selection()},
+      {"write", m_write_plan ? nlohmann::json(to_string(m_write_plan->selection())) : nlohmann::json()},
+      {"requests", requests},
+      {"zaf", zaf},
+      {"redact", redact},
+      {"limits", {{"max_depth", m_limits.max_depth}, {"max_input_bytes", m_limits.max_input_bytes}}},
+   };
+   // Every member is a string, an array of strings or an integer below 2^53, all of which
+   // JCS accepts: a failure here is a bug, not an input.
+   auto canonical = jcs::canonicalize(document);
+   return canonical ? std::move(canonical).value() : std::string();
 }
 
 bool Policy::allows_zaf_path(std::string_view path) const {

@@ -25,6 +25,8 @@ enum class ErrorCode {
    invalid_argument,
    invalid_certificate,  // malformed, or not signed by a published key
    personal_data,        // something other than bare numeric IDs where only IDs may go
+   request_not_allowed,  // a request no entry of the policy's `requests` matches (DESIGN §2.5)
+   write_not_allowed,    // a request body not entirely inside the policy's `write` selection
 };
 
 /// The stable wire name of a code, e.g. "invalid_json".

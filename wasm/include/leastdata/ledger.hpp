@@ -2,12 +2,17 @@
 // paths, never values.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace leastdata {
+
+/// The most names `Ledger::unmatched` lists: an input with more unnamed top-level members
+/// than this is not a Zendesk envelope someone forgot, and the ledger stays small.
+constexpr std::size_t max_unmatched_names() noexcept { return 64; }
 
 struct Ledger {
       std::uint64_t bytes_in = 0;
@@ -16,8 +21,14 @@ struct Ledger {
       std::uint64_t fields_dropped = 0;  // object members and array elements removed
       /// Scalars kept per path (`tickets[].custom_fields[].value`), in first-seen order.
       std::vector<std::pair<std::string, std::uint64_t>> kept_paths;
+      /// For an object input: names of top-level members no rule named, in input order
+      /// (a forgotten envelope shows up here rather than as a silent `{}`).
+      std::vector<std::string> unmatched;
+      /// The path of the first member or element removed (`ticket.priority`,
+      /// `tickets[]`), empty when nothing was: what a refused write names. Not serialised.
+      std::string first_dropped;
 
-      /// `{"bytes_in":..,"bytes_out":..,"fields_kept":..,"fields_dropped":..,"kept_paths":{..}}`
+      /// `{"bytes_in":..,"bytes_out":..,"fields_kept":..,"fields_dropped":..,"kept_paths":{..},"unmatched":[..]}`
       std::string to_json() const;
 };
 

@@ -1,5 +1,6 @@
 // The field policy document of DESIGN §2: which Zendesk fields an app may see, which
-// ZAF paths it may read, which kept strings are redacted, and the input limits.
+// ZAF paths it may read, which API requests it may make and what it may write (§2.5),
+// which kept strings are redacted, and the input limits.
 //
 // `Policy::compile` validates the document and compiles its selection once; a Policy
 // is then applied to any number of payloads (filter.hpp). Compiled policies are
@@ -8,6 +9,7 @@
 
 #include <leastdata/error.hpp>
 #include <leastdata/redact.hpp>
+#include <leastdata/request_rules.hpp>
 #include <leastdata/selection.hpp>
 
 #include <cstddef>
@@ -56,9 +58,19 @@ class Policy final {
       const Limits& limits() const noexcept { return m_limits; }
       const std::vector<std::string>& zaf_paths() const noexcept { return m_zaf_paths; }
       const std::vector<RedactRule>& redact_rules() const noexcept { return m_redact_rules; }
+      const RequestRules& requests() const noexcept { return m_requests; }
 
       /// The effective selection (resources expanded, `select` merged), normalised.
       std::string normalized_selection() const;
+
+      /// The compiled `write` selection, or null when the policy allows no request body.
+      const detail::Plan* write_plan() const noexcept { return m_write_plan.get(); }
+
+      /// What the policy allows, as one canonical JSON object (JCS, RFC 8785): `name`,
+      /// `read` and `write` (normalised selections; `write` null when absent), `requests`,
+      /// `zaf`, `redact` and `limits`. Two documents that allow the same get the same text;
+      /// this is what an app declares to the endpoint and what its hash names.
+      std::string declaration() const;
 
       /// True when a ZAF path (`ticket.requester.name`) matches an entry of `zaf`;
       /// `*` in an entry matches exactly one segment.
@@ -73,8 +85,9 @@ class Policy final {
       Limits m_limits;
       std::vector<std::string> m_zaf_paths;
       std::vector<RedactRule> m_redact_rules;
+      RequestRules m_requests;
       std::shared_ptr<detail::Plan> m_plan;
+      std::shared_ptr<detail::Plan> m_write_plan;
 };
-
 
 }  // namespace leastdata
