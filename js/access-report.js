@@ -1,23 +1,22 @@
 // The session access report: every ledger of this session, aggregated by path and by
-// resource. Counts only — a ledger never holds values, and neither does this.
-
-// Top-level members Zendesk uses, by the resource they carry (DESIGN §2.2).
-const RESOURCE_OF_MEMBER = {
-  ticket: 'ticket', tickets: 'ticket',
-  user: 'user', users: 'user',
-  organization: 'organization', organizations: 'organization',
-  comment: 'comment', comments: 'comment',
-  results: 'search_results',
-};
-
-function resourceOf(path) {
-  const first = path.replace(/^\[\]\.?/, '').split(/[.[]/, 1)[0];
-  return RESOURCE_OF_MEMBER[first] ?? 'other';
-}
+// resource, and every request the app made or was refused, by pattern. Counts, paths and
+// patterns only — a ledger never holds values, a pattern never holds IDs or parameter
+// values, and neither does this.
 
 export class AccessReport {
-  constructor() {
+  /**
+   * @param {Record<string, string>} resourceOfMember the core's table of Zendesk envelopes
+   *   (`tickets` → `ticket`), so paths are grouped as the policy compiler expands resources
+   */
+  constructor(resourceOfMember) {
+    this.resourceOfMember = resourceOfMember;
     this.reset();
+  }
+
+  resourceOf(path) {
+    const first = path.replace(/^\[\]\.?/, '').split(/[.[]/, 1)[0];
+    if (first === 'results') return 'search_results';
+    return this.resourceOfMember[first] ?? 'other';
   }
 
   reset() {
@@ -27,8 +26,11 @@ export class AccessReport {
     this.fieldsKept = 0;
     this.fieldsDropped = 0;
     this.paths = new Map();
+    this.unmatched = new Map();
     this.zafGets = new Map();
     this.zafRefused = new Map();
+    this.requestsMade = new Map();
+    this.requestsRefused = new Map();
   }
 
   /** @param {{bytes_in:number,bytes_out:number,fields_kept:number,fields_dropped:number,kept_paths:Record<string,number>}} ledger */
@@ -41,18 +43,23 @@ export class AccessReport {
     for (const [path, count] of Object.entries(ledger.kept_paths)) {
       this.paths.set(path, (this.paths.get(path) ?? 0) + count);
     }
+    for (const name of ledger.unmatched ?? []) add(this.unmatched, name);
+  }
+
+  /** A request through the ZAF adapter, by its pattern (RequestRules::pattern_of), made or refused. */
+  addRequest(pattern, allowed) {
+    add(allowed ? this.requestsMade : this.requestsRefused, pattern);
   }
 
   /** A ZAF `get` path, allowed (read) or refused. */
   addZafGet(path, allowed) {
-    const map = allowed ? this.zafGets : this.zafRefused;
-    map.set(path, (map.get(path) ?? 0) + 1);
+    add(allowed ? this.zafGets : this.zafRefused, path);
   }
 
   toJSON() {
     const byResource = {};
     for (const [path, count] of this.paths) {
-      const resource = resourceOf(path);
+      const resource = this.resourceOf(path);
       byResource[resource] ??= { fields_kept: 0, paths: {} };
       byResource[resource].fields_kept += count;
       byResource[resource].paths[path] = count;
@@ -65,7 +72,13 @@ export class AccessReport {
       fields_dropped: this.fieldsDropped,
       kept_paths: Object.fromEntries(this.paths),
       by_resource: byResource,
+      unmatched: Object.fromEntries(this.unmatched),
       zaf: { read: Object.fromEntries(this.zafGets), refused: Object.fromEntries(this.zafRefused) },
+      requests: { made: Object.fromEntries(this.requestsMade), refused: Object.fromEntries(this.requestsRefused) },
     };
   }
+}
+
+function add(map, key) {
+  map.set(key, (map.get(key) ?? 0) + 1);
 }

@@ -9,7 +9,7 @@ import { load, LeastDataError } from './node.js';
 const USAGE =
   'leastdata filter --policy FILE [--ledger FILE] [INPUT] | leastdata check-policy FILE | ' +
   'leastdata redact [--detect all|TYPE,...] [--action remove|label|mask|pseudonym] [--key-file FILE] [--findings FILE] [INPUT] | ' +
-  'leastdata verify-certificate CERT --keys JWKS';
+  'leastdata verify-certificate CERT --keys JWKS | leastdata check-request --policy FILE METHOD URL [BODY]';
 
 // Errors are one line on stderr, so the usage goes into the message.
 function usageError(message) {
@@ -91,6 +91,20 @@ const commands = {
       `valid: ${summary.certificate_id} for ${summary.subdomain} (${summary.trigger}), completed ${summary.completed_at}, ` +
         `signed by key ${summary.key_id} of ${summary.issuer}, region ${summary.storage_region}; deleted: ${counts}\n`,
     );
+  },
+
+  // Exit 0 when the policy allows the request (and its JSON body, read from the file BODY),
+  // printing the pattern it was matched as; otherwise the error line and exit 2.
+  async 'check-request'(args) {
+    const { options, positional } = parseArgs(args, ['policy']);
+    if (options.policy === undefined) throw usageError('check-request needs --policy FILE');
+    if (positional.length < 2 || positional.length > 3) throw usageError('check-request takes METHOD URL [BODY]');
+    const [method, url, bodyFile] = positional;
+    const ld = await load();
+    const policy = ld.compile((await readInput(options.policy)).toString('utf8'));
+    const body = bodyFile === undefined ? undefined : await readInput(bodyFile);
+    policy.checkRequest(method, url, body);
+    process.stdout.write(`allowed: ${ld.engine.requestPattern(method, url)}\n`);
   },
 
   async 'check-policy'(args) {

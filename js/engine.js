@@ -30,7 +30,7 @@ export class Engine {
   constructor(module, decodeUtf8 = decodeWithTextDecoder) {
     this.module = module;
     this.decodeUtf8 = decodeUtf8;
-    this.report = new AccessReport();
+    this.report = new AccessReport(JSON.parse(module.resourceMembers()));
     this.policies = new Set();
     this.disposed = false;
   }
@@ -185,6 +185,16 @@ export class Engine {
     return JSON.parse(summary);
   }
 
+  /** The pattern a request is recorded under: method, path with IDs as {id}, parameter names; no value. */
+  requestPattern(method, url) {
+    this.checkAlive();
+    return this.guarded(() =>
+      this.withInput(String(url), Number.MAX_SAFE_INTEGER, false, (ptr, length) =>
+        this.module.requestPattern(String(method), ptr, length),
+      ),
+    );
+  }
+
   /** Throws LeastDataError 'personal_data' unless `ids` holds only bare numeric IDs. */
   checkJobIds(ids) {
     this.checkAlive();
@@ -244,6 +254,39 @@ export class CompiledPolicy {
   allowsZafPath(path) {
     this.checkAlive();
     return this.handle.allowsZafPath(String(path));
+  }
+
+  /**
+   * What the policy allows, as the core's canonical JSON text (JCS): name, read, write,
+   * requests, zaf, redact, limits. What an app declares to the endpoint.
+   */
+  get declaration() {
+    this.checkAlive();
+    return this.handle.declaration();
+  }
+
+  /**
+   * Throws 'request_not_allowed' unless an entry of the policy's `requests` matches
+   * `method` and `url` exactly, and, when `body` is given (JSON text or UTF-8 bytes),
+   * 'write_not_allowed' unless the body lies entirely inside the policy's `write`
+   * selection (or the filter's own code when it is not valid JSON). DESIGN §2.5.
+   */
+  checkRequest(method, url, body) {
+    this.checkAlive();
+    if (typeof method !== 'string' || typeof url !== 'string') {
+      throw new LeastDataError('invalid_argument', 'checkRequest(method, url, body?): method and url must be strings');
+    }
+    const engine = this.engine;
+    const ok = engine.guarded(() =>
+      engine.withInput(url, Number.MAX_SAFE_INTEGER, false, (urlPtr, urlLength) =>
+        body === undefined || body === null
+          ? this.handle.checkRequest(method, urlPtr, urlLength, 0, 0, false)
+          : engine.withInput(body, this.maxInputBytes, false, (bodyPtr, bodyLength) =>
+              this.handle.checkRequest(method, urlPtr, urlLength, bodyPtr, bodyLength, true),
+            ),
+      ),
+    );
+    if (!ok) throw engine.lastError();
   }
 
   filter(input) {

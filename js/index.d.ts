@@ -18,6 +18,8 @@ export type LeastDataErrorCode =
   | 'duplicate_key'
   | 'invalid_argument'
   | 'path_not_allowed'
+  | 'request_not_allowed'
+  | 'write_not_allowed'
   | 'invalid_response'
   | 'invalid_certificate'
   | 'personal_data'
@@ -38,12 +40,32 @@ export interface LoadOptions {
 
 export declare function load(options?: LoadOptions): Promise<LeastData>;
 
+/** The Zendesk resources a policy can name (DESIGN §2.2; docs/policy-language.md lists their envelopes). */
+export type ZendeskResource =
+  | 'ticket'
+  | 'user'
+  | 'organization'
+  | 'comment'
+  | 'audit'
+  | 'group'
+  | 'ticket_field'
+  | 'user_field'
+  | 'organization_field'
+  | 'identity'
+  | 'ticket_event'
+  | 'job_status'
+  | 'satisfaction_rating';
+
 /** A policy document (DESIGN §2); see docs/policy-language.md. */
 export interface PolicyDocument {
   version: 1;
   name?: string;
-  resources?: Partial<Record<'ticket' | 'user' | 'organization' | 'comment', string>>;
+  resources?: Partial<Record<ZendeskResource, string>>;
   select?: string;
+  /** The API requests the app may make: `METHOD PATH[?param&param...]`, `{id}` for 1–20 digits, `*` for a segment. */
+  requests?: string[];
+  /** What a request body may contain; a body outside it is refused whole. */
+  write?: { resources?: Partial<Record<ZendeskResource, string>>; select?: string };
   zaf?: string[];
   redact?: {
     rules: Array<{
@@ -64,6 +86,8 @@ export interface Ledger {
   fields_kept: number;
   fields_dropped: number;
   kept_paths: Record<string, number>;
+  /** For an object input: top-level members no rule named (at most 64), e.g. a forgotten envelope. */
+  unmatched: string[];
 }
 
 /** Every ledger of the session, aggregated; never values. */
@@ -75,7 +99,11 @@ export interface AccessReport {
   fields_dropped: number;
   kept_paths: Record<string, number>;
   by_resource: Record<string, { fields_kept: number; paths: Record<string, number> }>;
+  /** Top-level members no rule named, with how many responses had them. */
+  unmatched: Record<string, number>;
   zaf: { read: Record<string, number>; refused: Record<string, number> };
+  /** Requests through the ZAF adapter by pattern (`PUT /api/v2/tickets/{id}.json`): made, and refused before sending. */
+  requests: { made: Record<string, number>; refused: Record<string, number> };
 }
 
 export interface FilterOptions {
@@ -90,6 +118,13 @@ export declare class CompiledPolicy {
   /** The effective selection: resources expanded, normalised. */
   readonly selection: string;
   allowsZafPath(path: string): boolean;
+  /** What the policy allows, as canonical JSON text (JCS): name, read, write, requests, zaf, redact, limits. */
+  readonly declaration: string;
+  /**
+   * Throws 'request_not_allowed' unless `requests` lists the request, and 'write_not_allowed'
+   * unless `body` (JSON text or UTF-8 bytes) lies entirely inside `write`.
+   */
+  checkRequest(method: string, url: string, body?: FilterInput): void;
   filter(input: FilterInput): string;
   filterWithLedger(input: FilterInput, options?: FilterOptions): { output: string; ledger: Ledger };
   /** As filterWithLedger, plus the ledger as JSON text in first-seen path order. */
@@ -113,6 +148,10 @@ export type ZafRequestOptions = Record<string, unknown> & {
 export interface ZafAdapter {
   /** Rejects with 'path_not_allowed' before anything is sent when the policy's zaf list does not allow a path. */
   get(paths: string | string[]): Promise<Record<string, unknown>>;
+  /**
+   * Rejects with 'request_not_allowed' or 'write_not_allowed' before anything is sent (data
+   * must be JSON text); otherwise the response comes back filtered through the policy.
+   */
   request(options: ZafRequestOptions & { leastdata: { as: 'text' } }): Promise<string>;
   request(options: string | ZafRequestOptions): Promise<unknown>;
 }

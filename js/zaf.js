@@ -1,7 +1,9 @@
 // The ZAF adapter (DESIGN §4): wraps a Zendesk Apps Framework client so that an app reads
 // only what its policy allows. `get` refuses a path the policy's `zaf` list does not name
 // before any message leaves the iframe, and prunes object results to listed paths;
-// `request` asks ZAF for the complete response (`httpCompleteResponse`: status, headers and
+// `request` refuses, before any message leaves the iframe, a request the policy's
+// `requests` do not list or a body outside its `write` selection (DESIGN §2.5), then asks
+// ZAF for the complete response (`httpCompleteResponse`: status, headers and
 // `responseText`, the body as the server sent it, whatever `dataType` made of it) and hands
 // back only the policy's filtered output, so a 20-digit ID is never rounded and no unfiltered
 // body reaches the app — error bodies included. Both record to the session access report. See docs/zaf.md.
@@ -33,7 +35,7 @@ export function createZafAdapter(engine, client, policy) {
   engine.checkAlive();
   return {
     get: (paths) => get(engine, client, policy, paths),
-    request: (options) => request(client, policy, options),
+    request: (options) => request(engine, client, policy, options),
   };
 }
 
@@ -125,9 +127,44 @@ function requestOptions(options) {
   return { zafOptions: { ...rest, dataType: 'text', httpCompleteResponse: true }, complete: rest.httpCompleteResponse === true, as };
 }
 
-async function request(client, policy, options) {
+// The method and body as ZAF will send them. ZAF hands the options to jQuery.ajax, which
+// takes `method` over `type`, appends `data` to the URL of a GET or HEAD, and form-encodes
+// an object: only a JSON text body is sent as it is checked, so anything else is refused.
+function requestShape(options) {
+  if (typeof options.url !== 'string') {
+    throw new LeastDataError('invalid_argument', 'request(options): options.url must be a string');
+  }
+  const { method: byMethod, type: byType, data } = options;
+  if (byMethod !== undefined && byType !== undefined && String(byMethod).toUpperCase() !== String(byType).toUpperCase()) {
+    throw new LeastDataError('invalid_argument', `request(options): method ${JSON.stringify(byMethod)} and type ${JSON.stringify(byType)} disagree; give one`);
+  }
+  const method = String(byMethod ?? byType ?? 'GET').toUpperCase();
+  if (data === undefined || data === null || data === '') return { method, body: undefined };
+  if (method === 'GET' || method === 'HEAD') {
+    throw new LeastDataError('invalid_argument', `request(options): a ${method} has no body; write its query parameters into url, where the policy's requests can check them`);
+  }
+  if (typeof data !== 'string') {
+    throw new LeastDataError('invalid_argument', "request(options): data must be JSON text (JSON.stringify(body)) with contentType 'application/json', so the body is checked exactly as it is sent");
+  }
+  return { method, body: data };
+}
+
+async function request(engine, client, policy, options) {
   policy.checkAlive();
   const { zafOptions, complete, as } = requestOptions(options);
+  // Everything up to the first await runs inside the caller's request() call: a refused
+  // request is decided, and recorded, before client.request could post anything.
+  const { method, body: requestBody } = requestShape(zafOptions);
+  const pattern = engine.requestPattern(method, zafOptions.url);
+  try {
+    policy.checkRequest(method, zafOptions.url, requestBody);
+  } catch (error) {
+    if (error instanceof LeastDataError && error.code !== 'disposed' && error.code !== 'internal_error') {
+      engine.report.addRequest(pattern, false);
+    }
+    throw error;
+  }
+  engine.report.addRequest(pattern, true);
   let response;
   try {
     response = await client.request(zafOptions);

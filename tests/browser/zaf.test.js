@@ -166,6 +166,25 @@ test('request asks ZAF for text and returns only the policy fields, the 20-digit
   assert.equal(ticketText.value, TICKET_FILTERED);
 });
 
+test('refused requests and writes reject in the iframe and post nothing to the parent', () => {
+  const { refusedRequest, refusedWrite, report } = app.results;
+  assert.equal(refusedRequest.ok, false);
+  assert.equal(refusedRequest.error.code, 'request_not_allowed');
+  assert.equal(refusedRequest.error.message, "GET /api/v2/users/{id}.json is not in the policy's requests");
+  assert.equal(refusedWrite.ok, false);
+  assert.equal(refusedWrite.error.code, 'write_not_allowed');
+  assert.match(refusedWrite.error.message, /^"ticket\.description" is outside the policy's write selection/);
+  // The parent's message log: no request message for either, and the body never crossed.
+  const everything = JSON.stringify(parent.received);
+  assert.ok(!everything.includes('/api/v2/users/7.json'), 'the refused request was never posted');
+  assert.ok(!everything.includes('"PUT"'), 'the refused write was never posted');
+  assert.ok(!everything.includes(MARKERS.refusedWrite), 'no byte of the refused body left the iframe');
+  assert.deepEqual(report.requests, {
+    made: { 'GET /api/v2/tickets/{id}.json': 3 },
+    refused: { 'GET /api/v2/users/{id}.json': 1, 'PUT /api/v2/tickets/{id}.json': 1 },
+  });
+});
+
 test('a failed request rejects with the ZAF error, its body filtered', () => {
   const { notFound } = app.results;
   assert.equal(notFound.ok, false);

@@ -33,6 +33,7 @@ function(leastdata_fuzzer name)
 endfunction()
 
 leastdata_fuzzer(selection)
+leastdata_fuzzer(request)
 leastdata_fuzzer(policy)
 leastdata_fuzzer(filter)
 leastdata_fuzzer(redact)

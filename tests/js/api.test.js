@@ -61,6 +61,7 @@ test('filterWithLedger returns the exact ledger', () => {
       'users[].name': 1,
       next_page: 1,
     },
+    unmatched: [],
   });
   policy.dispose();
 });

@@ -134,7 +134,7 @@ describe('leastdata CLI', { concurrency: 4 }, () => {
     `user(${user})`, `users(${user})`, `results[result_type=user](${user})`,
     `organization(${organization})`, `organizations(${organization})`, `results[result_type=organization](${organization})`,
     `comment(${comment})`, `comments(${comment})`,
-    'next_page,previous_page,count,meta,links,after_url,after_cursor,before_cursor,end_of_stream,end_time',
+    'next_page,previous_page,count,meta,links,after_url,before_url,after_cursor,before_cursor,end_of_stream,end_time',
   ].join(',');
 
   it('check-policy prints the normalised selection', async () => {
@@ -256,6 +256,37 @@ describe('leastdata CLI', { concurrency: 4 }, () => {
     assertFails(await leastdata(['filter', '--policy', policyFile, missing]), 'invalid_argument');
     assertFails(await leastdata(['filter', '--policy', policyFile, fixtures]), 'invalid_argument'); // a directory
     assertFails(await leastdata(['check-policy', missing]), 'invalid_argument');
+  });
+
+  // ---- check-request (DESIGN §2.5) --------------------------------------------------------
+
+  it('check-request: exit 0 and the pattern when the policy allows the request and its body', async () => {
+    const policy = policyWith({
+      requests: ['PUT /api/v2/tickets/{id}.json', 'GET /api/v2/search/export.json?query&filter[type]'],
+      write: { resources: { ticket: 'status' } },
+    });
+    const body = scratchFile('body-ok.json', '{"ticket":{"status":"solved"}}');
+    const put = await leastdata(['check-request', '--policy', policy, 'PUT', '/api/v2/tickets/42.json', body]);
+    assert.equal(put.status, 0, put.stderr);
+    assert.equal(put.stdout.toString(), 'allowed: PUT /api/v2/tickets/{id}.json\n');
+    const get = await leastdata(['check-request', '--policy', policy, 'GET', '/api/v2/search/export.json?query=type%3Aticket&filter[type]=ticket']);
+    assert.equal(get.status, 0, get.stderr);
+    assert.equal(get.stdout.toString(), 'allowed: GET /api/v2/search/export.json?query&filter[type]\n');
+  });
+
+  it('check-request: exit 2 with request_not_allowed or write_not_allowed', async () => {
+    const policy = policyWith({ requests: ['PUT /api/v2/tickets/{id}.json'], write: { resources: { ticket: 'status' } } });
+    assertFails(await leastdata(['check-request', '--policy', policy, 'DELETE', '/api/v2/tickets/42.json']), 'request_not_allowed');
+    assertFails(await leastdata(['check-request', '--policy', policy, 'PUT', '/api/v2/tickets/42.json?x=1']), 'request_not_allowed');
+    assertFails(await leastdata(['check-request', '--policy', policy, 'PUT', '/api/v2/tickets/..%2F42.json']), 'request_not_allowed');
+    const outside = scratchFile('body-outside.json', '{"ticket":{"status":"open","assignee_id":7}}');
+    assertFails(await leastdata(['check-request', '--policy', policy, 'PUT', '/api/v2/tickets/42.json', outside]), 'write_not_allowed');
+    const broken = scratchFile('body-broken.json', '{"ticket":');
+    assertFails(await leastdata(['check-request', '--policy', policy, 'PUT', '/api/v2/tickets/42.json', broken]), 'invalid_json', 10);
+    assertFails(await leastdata(['check-request', '--policy', policy, 'PUT']), 'invalid_argument');
+    assertFails(await leastdata(['check-request', 'PUT', '/a']), 'invalid_argument');
+    const noRequests = policyWith({});
+    assertFails(await leastdata(['check-request', '--policy', noRequests, 'GET', '/api/v2/tickets/1.json']), 'request_not_allowed');
   });
 
   it('--ledger to an unwritable path fails with nothing on stdout', async () => {

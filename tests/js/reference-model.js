@@ -145,6 +145,15 @@ export function parseSelection(text) {
 // Policy documents (DESIGN §2, §2.2)
 
 const RESOURCES = {
+  audit: ['audit', 'audits', false],
+  group: ['group', 'groups', true],
+  ticket_field: ['ticket_field', 'ticket_fields', false],
+  user_field: ['user_field', 'user_fields', false],
+  organization_field: ['organization_field', 'organization_fields', false],
+  identity: ['identity', 'identities', false],
+  ticket_event: [null, 'ticket_events', false],
+  job_status: ['job_status', 'job_statuses', false],
+  satisfaction_rating: ['satisfaction_rating', 'satisfaction_ratings', false],
   ticket: ['ticket', 'tickets', true],
   user: ['user', 'users', true],
   organization: ['organization', 'organizations', true],
@@ -152,9 +161,12 @@ const RESOURCES = {
 };
 const PAGINATION = [
   'next_page', 'previous_page', 'count', 'meta', 'links',
-  'after_url', 'after_cursor', 'before_cursor', 'end_of_stream', 'end_time',
+  'after_url', 'before_url', 'after_cursor', 'before_cursor', 'end_of_stream', 'end_time',
 ];
-const POLICY_KEYS = ['version', 'name', 'resources', 'select', 'zaf', 'redact', 'limits'];
+// `requests` and `write` decide what an app may send, not what a response keeps: the model
+// accepts them and leaves them to the request tests.
+const POLICY_KEYS = ['version', 'name', 'resources', 'select', 'requests', 'write', 'zaf', 'redact', 'limits'];
+const MAX_UNMATCHED = 64;
 
 const member = (name, children) => ({ name, pred: null, whole: false, children });
 
@@ -182,7 +194,8 @@ export function compilePolicy(doc) {
       const envelope = RESOURCES[resource];
       if (envelope === undefined) invalid(`unknown resource ${resource}`);
       const children = selection(text);
-      rules.push(member(envelope[0], children), member(envelope[1], children));
+      if (envelope[0] !== null) rules.push(member(envelope[0], children));
+      rules.push(member(envelope[1], children));
       if (envelope[2]) {
         rules.push({ name: 'results', pred: { key: 'result_type', values: [resource] }, whole: false, children });
       }
@@ -450,6 +463,15 @@ export function filter(policy, input) {
     return { error: faults[0] };
   }
 
+  // Top-level members of an object input that no rule names (a wildcard names them all).
+  const unmatched = [];
+  if (parsed.root.t === 'o') {
+    for (const { name } of parsed.root.members) {
+      const named = policy.rules.some((r) => r.name === null || r.name === name);
+      if (!named && !unmatched.includes(name) && unmatched.length < MAX_UNMATCHED) unmatched.push(name);
+    }
+  }
+
   const output = Buffer.concat(out);
   const keptPaths = {};
   let fieldsKept = 0;
@@ -465,6 +487,7 @@ export function filter(policy, input) {
       fields_kept: fieldsKept,
       fields_dropped: run.dropped,
       kept_paths: keptPaths,
+      unmatched,
     },
     // kept_paths in first-seen order (a plain object would move integer-like keys first).
     keptPathOrder: [...run.paths.keys()],

@@ -10,6 +10,14 @@ const POLICY = {
   name: 'zaf-unit',
   resources: { ticket: 'id,subject,custom_fields[id=360001234](id,value)', user: 'id,name' },
   select: 'error,description',
+  requests: [
+    'GET /api/v2/tickets/{id}.json',
+    'PUT /api/v2/tickets/{id}.json',
+    'GET /api/v2/search.json?query&per_page',
+    'GET /x',
+    'DELETE /x',
+  ],
+  write: { resources: { ticket: 'status,custom_fields[id=360001234](id,value)' } },
   zaf: [
     'ticket.id',
     'ticket.subject',
@@ -333,4 +341,106 @@ test('a disposed policy refuses both calls', async () => {
   await assert.rejects(zaf.get('ticket.id'), assertLeastDataError('disposed'));
   await assert.rejects(zaf.request('/x'), assertLeastDataError('disposed'));
   assert.deepEqual(client.calls, []);
+});
+
+// --- requests and writes (DESIGN §2.5) ----------------------------------------------------
+
+test('a request the policy does not list is refused before ZAF is called, and counted by pattern', async () => {
+  const { zaf, client, ld } = await setup();
+  const refusals = [
+    { url: '/api/v2/tickets/1.json', type: 'DELETE' },
+    { url: '/api/v2/users/1234567.json' },
+    { url: '/api/v2/tickets%2F1.json' },
+    { url: '/api/v2/tickets/1.json?include=users' },
+    { url: 'https://acme.zendesk.com/api/v2/tickets/1.json' },
+    { url: '/api/v2/search.json?query=requester:jane@example.com&query=x' },
+  ];
+  for (const options of refusals) {
+    const pending = zaf.request(options);
+    // Decided inside the call: nothing was handed to the client, even before awaiting.
+    assert.equal(client.calls.length, 0, JSON.stringify(options));
+    await assert.rejects(pending, assertLeastDataError('request_not_allowed'));
+  }
+  const { requests } = ld.accessReport();
+  assert.deepEqual(requests.made, {});
+  assert.deepEqual(requests.refused, {
+    'DELETE /api/v2/tickets/{id}.json': 1,
+    'GET /api/v2/users/{id}.json': 1,
+    'GET (a URL that is not plainly one path)': 2,
+    'GET /api/v2/tickets/{id}.json?include': 1,
+    'GET https://acme.zendesk.com/api/v2/tickets/{id}.json': 1,
+  });
+  assert.doesNotMatch(JSON.stringify(ld.accessReport()), /jane|1234567/);
+});
+
+test('allowed requests are counted by pattern, never with their IDs or query values', async () => {
+  const { zaf, client, ld } = await setup({ request: () => '{"results":[],"count":0}' });
+  await zaf.request('/api/v2/search.json?query=requester%3Ajane%40example.com&per_page=5');
+  await zaf.request({ url: '/api/v2/tickets/987654.json', method: 'get' });
+  assert.equal(client.calls.length, 2);
+  assert.deepEqual(ld.accessReport().requests, {
+    made: { 'GET /api/v2/search.json?query&per_page': 1, 'GET /api/v2/tickets/{id}.json': 1 },
+    refused: {},
+  });
+  assert.doesNotMatch(JSON.stringify(ld.accessReport()), /jane|987654/);
+});
+
+test('a JSON body inside the write selection is sent exactly as checked', async () => {
+  const { zaf, client } = await setup({ request: () => '' });
+  const data = JSON.stringify({ ticket: { status: 'solved', custom_fields: [{ id: 360001234, value: 'gold' }] } });
+  await zaf.request({ url: '/api/v2/tickets/1.json', type: 'PUT', data, contentType: 'application/json' });
+  assert.equal(client.calls.length, 1);
+  assert.equal(client.calls[0].options.data, data);
+});
+
+test('a body reaching outside write is refused whole, naming the first path and no value', async () => {
+  const { zaf, client, ld } = await setup();
+  const data = JSON.stringify({ ticket: { status: 'open', comment: { body: 'call jane@example.com' } } });
+  const pending = zaf.request({ url: '/api/v2/tickets/1.json', type: 'PUT', data, contentType: 'application/json' });
+  assert.equal(client.calls.length, 0);
+  await assert.rejects(pending, assertLeastDataError('write_not_allowed', (error) => {
+    assert.match(error.message, /^"ticket\.comment" is outside the policy's write selection/);
+    assert.doesNotMatch(error.message, /jane/);
+  }));
+  assert.deepEqual(ld.accessReport().requests.refused, { 'PUT /api/v2/tickets/{id}.json': 1 });
+  await assert.rejects(zaf.request({ url: '/api/v2/tickets/1.json', type: 'PUT', data: '{"ticket":' }), assertLeastDataError('invalid_json'));
+  await assert.rejects(zaf.request({ url: '/x', type: 'DELETE', data: '{"ids":[1]}' }), assertLeastDataError('write_not_allowed'));
+  assert.equal(client.calls.length, 0);
+});
+
+test('bodies that would not be sent as checked are refused with what to write instead', async () => {
+  const { zaf, client } = await setup();
+  await assert.rejects(
+    zaf.request({ url: '/api/v2/tickets/1.json', type: 'PUT', data: { ticket: { status: 'open' } } }),
+    assertLeastDataError('invalid_argument', (error) => assert.match(error.message, /JSON\.stringify/)),
+  );
+  await assert.rejects(
+    zaf.request({ url: '/api/v2/tickets/1.json', data: 'include=users' }),
+    assertLeastDataError('invalid_argument', (error) => assert.match(error.message, /query parameters into url/)),
+  );
+  await assert.rejects(
+    zaf.request({ url: '/api/v2/tickets/1.json', method: 'GET', type: 'PUT', data: '{}' }),
+    assertLeastDataError('invalid_argument', (error) => assert.match(error.message, /disagree/)),
+  );
+  await assert.rejects(zaf.request({ type: 'GET' }), assertLeastDataError('invalid_argument'));
+  assert.equal(client.calls.length, 0);
+});
+
+test('checkRequest and the declaration are on the compiled policy', async () => {
+  const ld = await load();
+  const policy = ld.compile(POLICY);
+  policy.checkRequest('PUT', '/api/v2/tickets/5.json', new TextEncoder().encode('{"ticket":{"status":"open"}}'));
+  assert.throws(() => policy.checkRequest('POST', '/api/v2/tickets.json'), assertLeastDataError('request_not_allowed'));
+  assert.throws(() => policy.checkRequest('GET', 42), assertLeastDataError('invalid_argument'));
+  const declaration = JSON.parse(policy.declaration);
+  assert.deepEqual(Object.keys(declaration), ['limits', 'name', 'read', 'redact', 'requests', 'write', 'zaf']);
+  assert.deepEqual(declaration.requests, [...POLICY.requests].sort());
+  assert.equal(declaration.write, 'ticket(status,custom_fields[id=360001234](id,value)),tickets(status,custom_fields[id=360001234](id,value)),results[result_type=ticket](status,custom_fields[id=360001234](id,value))');
+});
+
+test('the access report counts the top-level members no rule named', async () => {
+  const { zaf, ld } = await setup({ request: () => '{"audit":{"id":1},"ticket":{"id":2},"groups":[]}' });
+  assert.deepEqual(await zaf.request('/api/v2/tickets/2.json'), { ticket: { id: 2 } });
+  await zaf.request('/api/v2/tickets/3.json');
+  assert.deepEqual(ld.accessReport().unmatched, { audit: 2, groups: 2 });
 });

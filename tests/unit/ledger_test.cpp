@@ -182,7 +182,7 @@ TEST_CASE("ledger: a Zendesk payload with resources", "[ledger][zendesk]") {
          "{\"bytes_in\":" + std::to_string(input.size()) + ",\"bytes_out\":" + std::to_string(o.output.size()) +
             R"(,"fields_kept":14,"fields_dropped":8,"kept_paths":{"ticket.id":1,"ticket.subject":1,"ticket.description":1,)"
             R"("ticket.requester_id":1,"ticket.assignee_id":1,"ticket.custom_fields[].id":2,"ticket.custom_fields[].value":2,)"
-            R"("users[].id":1,"users[].name":1,"users[].email":1,"next_page":1,"count":1}})");
+            R"("users[].id":1,"users[].name":1,"users[].email":1,"next_page":1,"count":1},"unmatched":["facets"]})");
 }
 
 TEST_CASE("ledger: invariants hold across many selections and inputs", "[ledger]") {
@@ -241,12 +241,13 @@ TEST_CASE("ledger: asking for no ledger changes nothing in the output", "[ledger
 }
 
 TEST_CASE("ledger: to_json format", "[ledger]") {
-   CHECK(Ledger{}.to_json() == R"({"bytes_in":0,"bytes_out":0,"fields_kept":0,"fields_dropped":0,"kept_paths":{}})");
+   CHECK(Ledger{}.to_json() ==
+         R"({"bytes_in":0,"bytes_out":0,"fields_kept":0,"fields_dropped":0,"kept_paths":{},"unmatched":[]})");
 
    const Outcome o = run(select("a(b),c"), R"({"a":{"b":1,"x":2},"c":[1,null,"s"],"d":{"e":{"f":1}}})");
    REQUIRE(o.ok);
    CHECK(o.ledger.to_json() ==
-         R"({"bytes_in":54,"bytes_out":30,"fields_kept":4,"fields_dropped":2,"kept_paths":{"a.b":1,"c[]":3}})");
+         R"({"bytes_in":54,"bytes_out":30,"fields_kept":4,"fields_dropped":2,"kept_paths":{"a.b":1,"c[]":3},"unmatched":["d"]})");
 
    Ledger ledger;
    ledger.bytes_in = std::numeric_limits<std::uint64_t>::max();
@@ -257,7 +258,7 @@ TEST_CASE("ledger: to_json format", "[ledger]") {
    // Quotes and backslashes are escaped, control characters written as \u00XX, UTF-8 as is.
    CHECK(ledger.to_json() ==
          R"({"bytes_in":18446744073709551615,"bytes_out":1,"fields_kept":7,"fields_dropped":0,)"
-         R"("kept_paths":{"z":1,"a":2,"q\"x\\y\u000a\u0001":3,"":1,)" "\"\xC3\xA9\x7F/\":1}}");
+         R"("kept_paths":{"z":1,"a":2,"q\"x\\y\u000a\u0001":3,"":1,)" "\"\xC3\xA9\x7F/\":1},\"unmatched\":[]}");
 }
 
 TEST_CASE("ledger: to_json writes lone surrogates back as escapes", "[ledger]") {
@@ -271,7 +272,7 @@ TEST_CASE("ledger: to_json writes lone surrogates back as escapes", "[ledger]") 
    CHECK(o.ledger.to_json() == "{\"bytes_in\":" + std::to_string(input.size()) + ",\"bytes_out\":" +
                                   std::to_string(input.size()) +
                                   R"(,"fields_kept":3,"fields_dropped":0,"kept_paths":{"\ud800":1,"a\udc00b":1,)"
-                                  "\"c\xF0\x9F\x98\x80\":1}}");
+                                  "\"c\xF0\x9F\x98\x80\":1},\"unmatched\":[]}");
 }
 
 }  // namespace leastdata::test

@@ -44,7 +44,7 @@ std::string with_limits(std::string_view limits_json) {
    return std::string(R"({"version":1,"select":"a","limits":)") + std::string(limits_json) + "}";
 }
 
-const char* const pagination = "next_page,previous_page,count,meta,links,after_url,after_cursor,before_cursor,end_of_stream,end_time";
+const std::string pagination = pagination_text();
 
 }  // namespace
 
@@ -224,7 +224,7 @@ TEST_CASE("policy: a malformed resource selection names the resource", "[policy]
 }
 
 TEST_CASE("policy: resources must be an object of known resource names", "[policy]") {
-   for(const char* name : {"article", "tickets", "Ticket", "users", "group", "", "search"}) {
+   for(const char* name : {"article", "tickets", "Ticket", "users", "groups", "", "search", "ticket_events", "audits"}) {
       check_rejected(std::string(R"({"version":1,"resources":{")") + name + R"(":"id"}})", "unknown resource");
    }
    check_rejected(R"({"version":1,"resources":[]})", "resources must be an object");
@@ -262,6 +262,15 @@ TEST_CASE("policy: each resource expands to its envelopes plus the pagination en
       {"organization",
        "organization(id,subject),organizations(id,subject),results[result_type=organization](id,subject)"},
       {"comment", "comment(id,subject),comments(id,subject)"},
+      {"audit", "audit(id,subject),audits(id,subject)"},
+      {"group", "group(id,subject),groups(id,subject),results[result_type=group](id,subject)"},
+      {"ticket_field", "ticket_field(id,subject),ticket_fields(id,subject)"},
+      {"user_field", "user_field(id,subject),user_fields(id,subject)"},
+      {"organization_field", "organization_field(id,subject),organization_fields(id,subject)"},
+      {"identity", "identity(id,subject),identities(id,subject)"},
+      {"ticket_event", "ticket_events(id,subject)"},
+      {"job_status", "job_status(id,subject),job_statuses(id,subject)"},
+      {"satisfaction_rating", "satisfaction_rating(id,subject),satisfaction_ratings(id,subject)"},
    };
    for(const Case& c : cases) {
       INFO(c.resource);
@@ -304,13 +313,13 @@ TEST_CASE("policy: the pagination envelope is kept whole only when resources are
    const std::string envelope =
       R"({"next_page":"https://x.zendesk.com/api/v2/tickets.json?page=2","previous_page":null,"count":1234,)"
       R"("meta":{"has_more":true,"after_cursor":"xA","before_cursor":"xB"},"links":{"prev":"p","next":"n"},)"
-      R"("after_url":"https://x/a","after_cursor":"MTU3NjYxMzUzOS4wfHw0Njd8","before_cursor":null,"end_of_stream":false,)"
-      R"("end_time":1601357503,"facets":{"type":{"ticket":3}},"sort_by":"id","tickets":[]})";
+      R"("after_url":"https://x/a","before_url":"https://x/b","after_cursor":"MTU3NjYxMzUzOS4wfHw0Njd8","before_cursor":null,)"
+      R"("end_of_stream":false,"end_time":1601357503,"facets":{"type":{"ticket":3}},"sort_by":"id","tickets":[]})";
    const std::string kept =
       R"({"next_page":"https://x.zendesk.com/api/v2/tickets.json?page=2","previous_page":null,"count":1234,)"
       R"("meta":{"has_more":true,"after_cursor":"xA","before_cursor":"xB"},"links":{"prev":"p","next":"n"},)"
-      R"("after_url":"https://x/a","after_cursor":"MTU3NjYxMzUzOS4wfHw0Njd8","before_cursor":null,"end_of_stream":false,)"
-      R"("end_time":1601357503,"tickets":[]})";
+      R"("after_url":"https://x/a","before_url":"https://x/b","after_cursor":"MTU3NjYxMzUzOS4wfHw0Njd8","before_cursor":null,)"
+      R"("end_of_stream":false,"end_time":1601357503,"tickets":[]})";
    CHECK(filtered(compile_or_fail(R"({"version":1,"resources":{"ticket":"id"}})"), envelope) == kept);
    // With select only, nothing is kept that the selection does not name.
    CHECK(filtered(compile_or_fail(R"~({"version":1,"select":"tickets(id)"})~"), envelope) == R"({"tickets":[]})");

@@ -67,4 +67,9 @@ inline std::string filtered(std::string_view selection, std::string_view input) 
    return filtered(select(selection), input);
 }
 
+/// The pagination envelope as the normalised selection of a `resources` policy ends.
+inline std::string pagination_text() {
+   return "next_page,previous_page,count,meta,links,after_url,before_url,after_cursor,before_cursor,end_of_stream,end_time";
+}
+
 }  // namespace leastdata::test

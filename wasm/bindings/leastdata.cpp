@@ -11,6 +11,8 @@
 #include <leastdata/job_ids.hpp>
 #include <leastdata/policy.hpp>
 #include <leastdata/redact.hpp>
+#include <leastdata/request_check.hpp>
+#include <leastdata/resources.hpp>
 #include <leastdata/wipe.hpp>
 
 #include <emscripten/bind.h>
@@ -19,6 +21,8 @@
 
 #include <cstdlib>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 
 namespace {
@@ -59,6 +63,26 @@ class PolicyBinding final {
       std::string normalized_selection() const { return m_policy.normalized_selection(); }
       bool allows_zaf_path(const std::string& path) const { return m_policy.allows_zaf_path(path); }
       double max_input_bytes() const { return static_cast<double>(m_policy.limits().max_input_bytes); }
+      std::string declaration() const { return m_policy.declaration(); }
+
+      // Checks a request before it is sent (DESIGN §2.5). The URL (its query may hold a
+      // search for a requester's address) and the body, when `has_body`, are UTF-8 in linear
+      // memory, written there and wiped as filter inputs are.
+      bool check_request(const std::string& method, std::uintptr_t url, std::size_t url_length, std::uintptr_t body,
+                         std::size_t body_length, bool has_body) const {
+         last_call().error.reset();
+         std::optional<std::span<const std::uint8_t>> bytes;
+         if(has_body) {
+            bytes.emplace(reinterpret_cast<const std::uint8_t*>(body), body_length);
+         }
+         const std::string_view url_text(reinterpret_cast<const char*>(url), url_length);
+         Status status = leastdata::check_request(m_policy, method, url_text, bytes);
+         if(!status) {
+            set_error(status.error());
+            return false;
+         }
+         return true;
+      }
 
       // Filters [input, input + length). True on success: output (and ledger, when
       // asked) are then in the last-call buffers; false leaves the error there.
@@ -219,6 +243,25 @@ bool check_job_ids_text(const std::string& ids_json) {
    return true;
 }
 
+// The pattern a request is recorded under in the access report: no value of it, so it
+// may cross back as a JS string. The URL comes in as wiped linear memory.
+std::string request_pattern(const std::string& method, std::uintptr_t url, std::size_t url_length) {
+   return RequestRules::pattern_of(method, std::string_view(reinterpret_cast<const char*>(url), url_length));
+}
+
+// The resource table of DESIGN §2.2 as JSON, so the JS access report groups paths by the
+// same envelopes the policy compiler expands: {"tickets":"ticket","ticket":"ticket",...}.
+std::string resource_members() {
+   nlohmann::json members = nlohmann::json::object();
+   for(const ResourceEnvelope& row : resource_envelopes()) {
+      if(!row.singular.empty()) {
+         members[std::string(row.singular)] = row.resource;
+      }
+      members[std::string(row.plural)] = row.resource;
+   }
+   return members.dump();
+}
+
 std::size_t max_depth_ceiling_value() { return max_depth_ceiling(); }
 std::size_t max_input_bytes_ceiling_value() { return max_input_bytes_ceiling(); }
 
@@ -231,6 +274,8 @@ EMSCRIPTEN_BINDINGS(leastdata) {
       .function("normalizedSelection", &PolicyBinding::normalized_selection)
       .function("allowsZafPath", &PolicyBinding::allows_zaf_path)
       .function("maxInputBytes", &PolicyBinding::max_input_bytes)
+      .function("declaration", &PolicyBinding::declaration)
+      .function("checkRequest", &PolicyBinding::check_request)
       .function("filter", &PolicyBinding::filter);
    function("compilePolicy", &compile_policy);
    function("lastError", &last_error_json);
@@ -253,4 +298,6 @@ EMSCRIPTEN_BINDINGS(leastdata) {
    function("clearSecrets", &clear_secrets);
    function("maxDepthCeiling", &max_depth_ceiling_value);
    function("maxInputBytesCeiling", &max_input_bytes_ceiling_value);
+   function("requestPattern", &request_pattern);
+   function("resourceMembers", &resource_members);
 }

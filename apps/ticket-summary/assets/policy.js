@@ -18,6 +18,13 @@ export const POLICY = {
   },
   // Zendesk's error members, so a failed request still says what went wrong.
   select: 'error',
+  // The only Zendesk API requests the app makes; anything else is refused before it leaves
+  // the iframe. The app writes nothing, so there is no `write`.
+  requests: [
+    'GET /api/v2/tickets/{id}.json?include',
+    'GET /api/v2/tickets/{id}/comments.json?page[size]',
+    'GET /api/v2/search.json?query&per_page',
+  ],
   zaf: [
     'ticket.id',
     'ticket.subject',

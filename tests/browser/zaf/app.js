@@ -3,7 +3,7 @@
 // through ld.zaf(), shows what it got, and leaves a record for the test in
 // window.appResults (window.appDone when finished, window.appErrors for failures).
 import { load } from '/dist/browser.js';
-import { POLICY } from './fixtures.js';
+import { MARKERS, POLICY } from './fixtures.js';
 
 window.appErrors = [];
 window.addEventListener('error', (event) => window.appErrors.push(`error: ${event.message}`));
@@ -63,6 +63,14 @@ async function main() {
   results.ticket = await settle(zaf.request({ url: '/api/v2/tickets/1.json', type: 'GET', dataType: 'json' }));
   results.ticketText = await settle(zaf.request({ url: '/api/v2/tickets/1.json', leastdata: { as: 'text' } }));
   results.notFound = await settle(zaf.request('/api/v2/tickets/404.json'));
+  // Requests the policy does not allow: refused before anything reaches the parent.
+  results.refusedRequest = await settle(zaf.request({ url: '/api/v2/users/7.json' }));
+  results.refusedWrite = await settle(zaf.request({
+    url: '/api/v2/tickets/1.json',
+    type: 'PUT',
+    contentType: 'application/json',
+    data: JSON.stringify({ ticket: { status: 'solved', description: MARKERS.refusedWrite } }),
+  }));
   results.report = ld.accessReport();
 
   // Zendesk's side of a request (after the report, which counts the calls above): a 429

@@ -14,6 +14,8 @@ export const MARKERS = {
   droppedField: 'DROPPED-FIELD-MARKER',
   // In an API error body, in a member the policy drops.
   errorBody: 'ERROR-BODY-MARKER',
+  // In the body of a write the policy refuses: must never leave the iframe.
+  refusedWrite: 'REFUSED-WRITE-MARKER',
 };
 
 export const BIG_TICKET_ID = '36000123456789012345'; // 20 digits: beyond 2^53
@@ -27,6 +29,13 @@ export const POLICY = {
   },
   // Zendesk's error members, so a failed request still says what went wrong.
   select: 'error,description',
+  requests: [
+    'GET /api/v2/tickets/{id}.json',
+    'GET /api/v2/limited/tickets/{id}.json',
+    'GET /api/v2/slow/tickets/{id}.json',
+    'PUT /api/v2/tickets/{id}.json',
+  ],
+  write: { resources: { ticket: 'status' } },
   zaf: [
     'ticket.id',
     'ticket.subject',
