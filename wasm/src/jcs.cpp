@@ -1,6 +1,8 @@
 // RFC 8785 (JCS): strict I-JSON parsing on nlohmann's SAX parser, and the canonical writer.
 #include "leastdata/jcs.hpp"
 
+#include "utf8_sequence.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -26,43 +28,17 @@ constexpr std::size_t k_max_depth = 64;
 // ---------------------------------------------------------------------------------------
 // UTF-8
 
-// Length of the well-formed UTF-8 sequence starting at text[i] (RFC 3629: shortest form,
-// no surrogates, at most U+10FFFF), or 0 if there is none. Stores the code point.
+// Length of the well-formed UTF-8 sequence starting at text[i], or 0 if there is none.
+// Stores the code point.
 std::size_t utf8_sequence(std::string_view text, std::size_t i, char32_t& code_point) noexcept {
-   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-   const unsigned char b0 = byte(i);
-   if(b0 < 0x80) {
-      code_point = b0;
+   const auto* p = reinterpret_cast<const std::uint8_t*>(text.data()) + i;
+   if(p[0] < 0x80) {
+      code_point = p[0];
       return 1;
    }
-   std::size_t length = 0;
-   unsigned char low = 0x80;
-   unsigned char high = 0xBF;
-   if(b0 >= 0xC2 && b0 <= 0xDF) {
-      length = 2;
-      code_point = b0 & 0x1F;
-   } else if(b0 >= 0xE0 && b0 <= 0xEF) {
-      length = 3;
-      code_point = b0 & 0x0F;
-      low = b0 == 0xE0 ? 0xA0 : 0x80;   // no overlong forms
-      high = b0 == 0xED ? 0x9F : 0xBF;  // no surrogates
-   } else if(b0 >= 0xF0 && b0 <= 0xF4) {
-      length = 4;
-      code_point = b0 & 0x07;
-      low = b0 == 0xF0 ? 0x90 : 0x80;   // no overlong forms
-      high = b0 == 0xF4 ? 0x8F : 0xBF;  // nothing above U+10FFFF
-   } else {
-      return 0;
-   }
-   if(text.size() - i < length) {
-      return 0;
-   }
-   for(std::size_t k = 1; k < length; ++k) {
-      const unsigned char b = byte(i + k);
-      if(b < (k == 1 ? low : 0x80) || b > (k == 1 ? high : 0xBF)) {
-         return 0;
-      }
-      code_point = (code_point << 6) | (b & 0x3F);
+   const std::size_t length = detail::utf8_multibyte_length(p, text.size() - i);
+   if(length != 0) {
+      code_point = detail::utf8_decode(p, length);
    }
    return length;
 }

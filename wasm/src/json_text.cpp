@@ -4,6 +4,8 @@
 // the first such byte, which it then handles alone.
 #include "json_text.hpp"
 
+#include "utf8_sequence.hpp"
+
 #include <cstring>
 
 #if defined(__wasm_simd128__)
@@ -78,33 +80,6 @@ inline bool is_hex(std::uint8_t c) noexcept {
 
 inline unsigned hex_value(std::uint8_t c) noexcept {
    return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-}
-
-// Length of the well-formed UTF-8 sequence at p (Unicode Table 3-7), or 0.
-inline std::size_t utf8_sequence(const std::uint8_t* p, const std::uint8_t* end) noexcept {
-   const std::uint8_t b0 = p[0];
-   const auto avail = static_cast<std::size_t>(end - p);
-   auto cont = [](std::uint8_t b) { return (b & 0xC0) == 0x80; };
-   if(b0 >= 0xC2 && b0 <= 0xDF) {
-      return avail >= 2 && cont(p[1]) ? 2 : 0;
-   }
-   if(b0 >= 0xE0 && b0 <= 0xEF) {
-      if(avail < 3 || !cont(p[2])) {
-         return 0;
-      }
-      const std::uint8_t b1 = p[1];
-      const bool ok = b0 == 0xE0 ? (b1 >= 0xA0 && b1 <= 0xBF) : b0 == 0xED ? (b1 >= 0x80 && b1 <= 0x9F) : cont(b1);
-      return ok ? 3 : 0;
-   }
-   if(b0 >= 0xF0 && b0 <= 0xF4) {
-      if(avail < 4 || !cont(p[2]) || !cont(p[3])) {
-         return 0;
-      }
-      const std::uint8_t b1 = p[1];
-      const bool ok = b0 == 0xF0 ? (b1 >= 0x90 && b1 <= 0xBF) : b0 == 0xF4 ? (b1 >= 0x80 && b1 <= 0x8F) : cont(b1);
-      return ok ? 4 : 0;
-   }
-   return 0;
 }
 
 void append_utf8(std::string& out, std::uint32_t cp) {
@@ -183,7 +158,7 @@ ScanStatus scan_string(const std::uint8_t* p, const std::uint8_t* end, StringSpa
          span.error_at = s;
          return ScanStatus::control_character;
       } else if(c >= 0x80) {
-         const std::size_t n = utf8_sequence(s, end);
+         const std::size_t n = detail::utf8_multibyte_length(s, static_cast<std::size_t>(end - s));
          if(n == 0) {
             span.error_at = s;
             return ScanStatus::invalid_utf8;

@@ -3,6 +3,8 @@
 
 #include "utf8.hpp"
 
+#include "../utf8_sequence.hpp"
+
 #include <cstring>
 
 namespace leastdata::redact::detail {
@@ -19,43 +21,6 @@ bool ascii_word(const std::uint8_t* p) noexcept {
 
 constexpr bool is_continuation(std::uint8_t c) noexcept { return (c & 0xC0) == 0x80; }
 
-/// Length of the well-formed multi-byte sequence at `p` (with `left` bytes available), or 0
-/// when it is ill-formed.
-std::size_t sequence_length(const std::uint8_t* p, std::size_t left) noexcept {
-   const std::uint8_t lead = p[0];
-   std::size_t length = 0;
-   std::uint8_t low = 0x80;
-   std::uint8_t high = 0xBF;  // bounds of the second byte
-   if(lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-   } else if(lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      if(lead == 0xE0) {
-         low = 0xA0;
-      } else if(lead == 0xED) {
-         high = 0x9F;
-      }
-   } else if(lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      if(lead == 0xF0) {
-         low = 0x90;
-      } else if(lead == 0xF4) {
-         high = 0x8F;
-      }
-   } else {
-      return 0;
-   }
-   if(left < length || p[1] < low || p[1] > high) {
-      return 0;
-   }
-   for(std::size_t n = 2; n < length; ++n) {
-      if(!is_continuation(p[n])) {
-         return 0;
-      }
-   }
-   return length;
-}
-
 }  // namespace
 
 std::optional<std::size_t> first_invalid_utf8(std::string_view text) noexcept {
@@ -71,7 +36,7 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view text) noexcept {
          ++i;
          continue;
       }
-      const std::size_t length = sequence_length(bytes + i, size - i);
+      const std::size_t length = leastdata::detail::utf8_multibyte_length(bytes + i, size - i);
       if(length == 0) {
          return i;
       }
