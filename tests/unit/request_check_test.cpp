@@ -334,9 +334,16 @@ TEST_CASE("policy: the declaration is canonical and says what is allowed, in any
       "requests":["GET /a","PUT /b"],"resources":{"ticket":"id"},"name":"n","version":1})");
    CHECK(a.declaration() == b.declaration());
    CHECK(a.declaration() ==
-         std::string(R"({"limits":{"max_depth":10,"max_input_bytes":67108864},"name":"n","read":"ticket(id),tickets(id),)"
-                     R"(results[result_type=ticket](id),)") +
-            pagination_text() + R"(","redact":[],"requests":["GET /a","PUT /b"],"write":"text","zaf":["currentUser.id","ticket.id"]})");
+         R"~({"limits":{"max_depth":10,"max_input_bytes":67108864},"name":"n","read":"after_cursor,after_url,before_cursor,)~"
+         R"~(before_url,count,end_of_stream,end_time,links,meta,next_page,previous_page,results[result_type=ticket](id),)~"
+         R"~(ticket(id),tickets(id)","redact":[],"requests":["GET /a","PUT /b"],"write":"text","zaf":["currentUser.id","ticket.id"]})~");
+   // Order inside selections and predicates says nothing either.
+   const Policy ordered = compile_or_fail(
+      R"~({"version":1,"resources":{"ticket":"id,subject,custom_fields[id=1|2](id,value)"},"write":{"select":"b,a"}})~");
+   const Policy reordered = compile_or_fail(
+      R"~({"version":1,"resources":{"ticket":"custom_fields[id=2|1|2](value,id),subject,id"},"write":{"select":"a,b,a"}})~");
+   CHECK(ordered.declaration() == reordered.declaration());
+   CHECK(ordered.declaration() != compile_or_fail(R"({"version":1,"resources":{"ticket":"id,subject"}})").declaration());
    const Policy read_only = select("id");
    CHECK(read_only.declaration() ==
          R"({"limits":{"max_depth":64,"max_input_bytes":67108864},"name":"","read":"id","redact":[],"requests":[],"write":null,"zaf":[]})");

@@ -407,4 +407,19 @@ TEST_CASE("selection: normalize keeps first-occurrence order and is idempotent",
    CHECK(to_string(normalize(once)) == to_string(once));
 }
 
+TEST_CASE("selection: the canonical form takes order away and nothing else", "[selection]") {
+   auto canonical_text = [](std::string_view text) {
+      auto parsed = parse_selection(text);
+      REQUIRE(parsed.ok());
+      return to_string(canonical(std::move(parsed).value()));
+   };
+   CHECK(canonical_text("b,a(y,x),c[k=2|1|2](z)") == "a(x,y),b,c[k=1|2](z)");
+   CHECK(canonical_text("a(x),c,a(y)") == canonical_text("c,a(y,x)"));
+   CHECK(canonical_text("r[t=b](x),r[t=a](y)") == "r[t=a](y),r[t=b](x)");
+   // Values that differ stay apart; a whole rule still absorbs a sub-selection.
+   CHECK(canonical_text("r[t=a|b](x),r[t=b|a](y)") == "r[t=a|b](x,y)");
+   CHECK(canonical_text("a(b),a") == "a");
+   CHECK(canonical_text("*,a(x)") == canonical_text("a(x),*"));
+}
+
 }  // namespace leastdata::test

@@ -349,8 +349,8 @@ std::string Policy::declaration() const {
    zaf.erase(std::unique(zaf.begin(), zaf.end()), zaf.end());
    const nlohmann::json document = {
       {"name", m_name},
-      {"read", normalized_selection()},
-      {"write", m_write_plan ? nlohmann::json(to_string(m_write_plan->selection())) : nlohmann::json()},
+      {"read", to_string(canonical(m_plan->selection()))},
+      {"write", m_write_plan ? nlohmann::json(to_string(canonical(m_write_plan->selection()))) : nlohmann::json()},
       {"requests", requests},
       {"zaf", zaf},
       {"redact", redact},

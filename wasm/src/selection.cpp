@@ -1,6 +1,8 @@
 // Parser and printer for the selection language (see selection.hpp).
 #include <leastdata/selection.hpp>
 
+#include <algorithm>
+
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -273,10 +275,46 @@ std::vector<Rule> merge_rules(std::vector<Rule> rules) {
    return merged;
 }
 
+// Predicate values in order, once each: `[k=b|a|b]` selects what `[k=a|b]` does.
+void sort_predicate_values(std::vector<Rule>& rules) {
+   for(Rule& rule : rules) {
+      if(rule.predicate) {
+         std::vector<std::string>& values = rule.predicate->values;
+         std::sort(values.begin(), values.end());
+         values.erase(std::unique(values.begin(), values.end()), values.end());
+      }
+      sort_predicate_values(rule.children);
+   }
+}
+
+// Rules in the order of their printed text, at every level.
+void sort_rules(std::vector<Rule>& rules) {
+   std::vector<std::pair<std::string, Rule>> keyed;
+   keyed.reserve(rules.size());
+   for(Rule& rule : rules) {
+      sort_rules(rule.children);
+      std::string key;
+      append_rules(key, {rule});
+      keyed.emplace_back(std::move(key), std::move(rule));
+   }
+   std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+   rules.clear();
+   for(auto& [key, rule] : keyed) {
+      rules.push_back(std::move(rule));
+   }
+}
+
 }  // namespace
 
 Selection normalize(Selection selection) {
    selection.rules = merge_rules(std::move(selection.rules));
+   return selection;
+}
+
+Selection canonical(Selection selection) {
+   sort_predicate_values(selection.rules);
+   selection = normalize(std::move(selection));
+   sort_rules(selection.rules);
    return selection;
 }
 

@@ -67,7 +67,8 @@ class Policy final {
       const detail::Plan* write_plan() const noexcept { return m_write_plan.get(); }
 
       /// What the policy allows, as one canonical JSON object (JCS, RFC 8785): `name`,
-      /// `read` and `write` (normalised selections; `write` null when absent), `requests`,
+      /// `read` and `write` (canonical selections, see selection.hpp; `write` null when
+      /// absent), `requests`,
       /// `zaf`, `redact` and `limits`. Two documents that allow the same get the same text;
       /// this is what an app declares to the endpoint and what its hash names.
       std::string declaration() const;

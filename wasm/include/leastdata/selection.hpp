@@ -53,6 +53,12 @@ Result<Selection> parse_selection(std::string_view text);
 /// The result selects exactly what the input selects.
 Selection normalize(Selection selection);
 
+/// The normal form with its order taken away: predicate values sorted and merged, rules
+/// sorted by their printed text at every level. Order never changes what a selection
+/// keeps (output members follow the input), so two selections that differ only in order
+/// have the same canonical form — what a policy's declaration prints.
+Selection canonical(Selection selection);
+
 /// The normalised text of a selection: no whitespace, `/` chains expanded into
 /// parentheses, special characters escaped. Parsing it gives back an equal tree.
 std::string to_string(const Selection& selection);
