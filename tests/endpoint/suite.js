@@ -1413,11 +1413,18 @@ export function endpointSuite(makeBackend) {
     const sweep = ctx.cli(['sweep', '--now', at(31)]);
     assert.equal(sweep.status, 0, sweep.stderr);
     assert.deepEqual([countRows('declared_policies', t.id()), countRows('access_days', t.id())], [1, 1]);
-    // Declared again after its deadline, a policy starts afresh.
-    const again = (await declare(t, t.token(), policyDoc())).json;
-    assert.equal(again.policy_hash, old.policy_hash);
+
+    // Declared again after its deadline but before a sweep, a policy starts afresh (and the
+    // sweep then keeps it).
+    ctx.setOffset(41 * DAY);
+    assert.equal(countRows('declared_policies', t.id()), 1, 'the newer one, past its deadline, not swept yet');
+    const again = (await declare(t, t.token(), policyDoc({ zaf: ['ticket.id'] }))).json;
+    assert.equal(again.policy_hash, newer.policy_hash);
     assert.equal(again.first_declared, again.last_declared);
-    assert.ok(again.first_declared >= at(31).slice(0, 16), again.first_declared);
+    assert.ok(again.first_declared >= at(41).slice(0, 16), again.first_declared);
+    assert.equal(ctx.cli(['sweep', '--now', at(41)]).status, 0);
+    assert.equal(countRows('declared_policies', t.id()), 1);
+    assert.deepEqual((await accessOf(t)).access.declared.map((d) => [d.policy_hash, d.first_declared]), [[newer.policy_hash, again.first_declared]]);
     ctx.setOffset(0);
   });
 
