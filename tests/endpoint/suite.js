@@ -794,11 +794,11 @@ export function endpointSuite(makeBackend) {
     expectError(await call(server, 'POST', '/v1/access/observed', { token: a, rawBody: notUtf8, headers: { 'content-type': 'application/json' } }), 400, 'invalid_json');
     expectError(await call(server, 'POST', '/v1/access/observed', { token: a, rawBody: '{}', headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type');
     assert.equal(countRows('access_days', t.id()), 0, 'a refused post stores nothing');
-    assert.deepEqual(filesContaining(backend.rawBytes(), marker), []);
 
     // The limits themselves pass: 256 bytes, 2,000 names.
     assert.equal((await observe(a, { app: APP, kept_paths: { ['é'.repeat(128)]: 1 } })).status, 200);
     assert.equal((await observe(a, { app: APP, kept_paths: names(1500, 'p'), zaf_read: names(500, 'z') })).status, 200);
+    assert.deepEqual(filesContaining(await backend.rawBytes(), marker), []);
   });
 
   test('access: one app\'s day holds at most 10,000 distinct names; posts of known names still merge', async () => {
@@ -864,7 +864,7 @@ export function endpointSuite(makeBackend) {
     assert.equal(posted.status, 200, posted.text);
     const report = await call(server, 'GET', '/v1/report', { token: t.admin() });
     assert.ok(report.text.includes(declMarker) && report.text.includes(pathMarker), 'both are stored, and reported');
-    const files = backend.rawBytes();
+    const files = await backend.rawBytes();
     assert.ok(filesContaining(files, app).length > 0, 'the scan must see stored data (app names are in clear)');
     for (const plain of [declMarker, pathMarker, declared.json.policy_hash.slice(7)]) {
       assert.deepEqual(filesContaining(files, plain), [], `${plain} found in database bytes`);
@@ -927,7 +927,7 @@ export function endpointSuite(makeBackend) {
     assert.deepEqual(job.json.ids.ticket, [ticketId]);
     const patched = await call(server, 'PATCH', `/v1/jobs/${job.json.id}`, { token: t.token(), body: { ids: { user: ['42'] } } });
     assert.deepEqual([patched.json.ids, patched.json.cursor], [{ ticket: [ticketId], user: ['42'], organization: [] }, cursor]);
-    const files = backend.rawBytes();
+    const files = await backend.rawBytes();
     assert.ok(filesContaining(files, stat).length > 0, 'the scan must see stored data');
     assert.ok(filesContaining(files, t.sub).length > 0, 'the subdomain is stored in clear');
     for (const plain of [token, shared, email, setting, t.secret, cursor, ticketId]) {
@@ -966,8 +966,9 @@ export function endpointSuite(makeBackend) {
     const id = t.id();
     assert.ok(id);
     assert.deepEqual(rowsOf(id), { tenant_keys: 1, agents: 2, tokens: 2, shared_tokens: 1, settings: 1, stats: 2, jobs: 1, declared_policies: 2, access_days: 1 });
-    assert.ok(filesContaining(backend.rawBytes(), `c1_${marker}`).length > 0); // counter names are in clear
-    assert.ok(filesContaining(backend.rawBytes(), accessApp).length > 0); // app names too
+    const stored = await backend.rawBytes();
+    assert.ok(filesContaining(stored, `c1_${marker}`).length > 0); // counter names are in clear
+    assert.ok(filesContaining(stored, accessApp).length > 0); // app names too
 
     expectError(await call(server, 'POST', '/v1/deletion', { token: admin, body: {} }), 400, 'invalid_request');
     expectError(await call(server, 'POST', '/v1/deletion', { token: admin, body: { confirm: 'someone-else' } }), 400, 'confirmation_mismatch');
@@ -1005,7 +1006,7 @@ export function endpointSuite(makeBackend) {
     assert.deepEqual(JSON.parse(log[0][2]), cert);
     if (backend.name === 'sqlite') {
       // secure_delete zeroed the rows, the checkpoint truncated the WAL: no trace in the files.
-      const files = backend.rawBytes();
+      const files = await backend.rawBytes();
       for (const plain of [`cur_${marker}`, `c1_${marker}`, `DEL-TOKEN-${marker}`, accessApp, id]) {
         assert.deepEqual(filesContaining(files, plain), [], `${plain} left in ${filesContaining(files, plain)}`);
       }
@@ -1092,7 +1093,7 @@ export function endpointSuite(makeBackend) {
 
     // And no file holds the victim's values in clear: not the backup, not the live database.
     for (const v of Object.values(values)) {
-      assert.deepEqual(filesContaining([backup, ...backend.rawBytes()], v), [], `${v} in clear`);
+      assert.deepEqual(filesContaining([backup, ...(await backend.rawBytes())], v), [], `${v} in clear`);
     }
     await restored.stop();
     await second.stop();
