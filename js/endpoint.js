@@ -14,6 +14,10 @@
 import { LeastDataError } from './errors.js';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+// The members of an observed-access post besides app and policy_hash (docs/endpoint.md,
+// "Access transparency"): totals, then maps of names (paths, request patterns) to counts.
+const ACCESS_TOTALS = ['calls', 'bytes_in', 'bytes_out', 'fields_kept', 'fields_dropped'];
+const ACCESS_NAMES = ['kept_paths', 'refused_requests', 'zaf_read', 'zaf_refused'];
 const SESSION_HEADER = 'X-LeastData-Session';
 const SIGN_IN_TIMEOUT_MS = 5 * 60_000;
 // What the endpoint answers when the session is missing or over: sign in again.
@@ -313,6 +317,55 @@ export class EndpointClient {
 
   async getStats(app) {
     return (await this.call('GET', `v1/stats?app=${encodeURIComponent(String(app))}`)).body;
+  }
+
+  /**
+   * Declares the policy this copy of the app runs (any signed-in user): the endpoint keeps its
+   * canonical declaration for the customer's report. Resolves with { app, policy_hash,
+   * first_declared, last_declared, delete_after }; pass policy_hash to reportAccess.
+   * @param {string} app
+   * @param {object | string} policy the policy document, as given to compile()
+   */
+  async declarePolicy(app, policy) {
+    let document = policy;
+    if (typeof policy === 'string') {
+      try {
+        document = JSON.parse(policy);
+      } catch {
+        throw new LeastDataError('invalid_policy', 'the policy document is not JSON');
+      }
+    }
+    return (await this.call('PUT', `v1/access/policies/${segment(app, 'app')}`, { body: document })).body;
+  }
+
+  /**
+   * Reports what this copy of the app accessed since its previous report (deltas, counts and
+   * names only). Every name is checked in wasm first with the personal-data detectors: one
+   * that finds something is refused with 'personal_data' before anything is sent.
+   * @param {string} app
+   * @param {{ calls?: number, bytes_in?: number, bytes_out?: number, fields_kept?: number, fields_dropped?: number,
+   *           kept_paths?: Record<string, number>, refused_requests?: Record<string, number>,
+   *           zaf_read?: Record<string, number>, zaf_refused?: Record<string, number> }} delta
+   * @param {{ policyHash?: string }} [options] the policy_hash declarePolicy returned
+   */
+  async reportAccess(app, delta, options = {}) {
+    const body = { app: String(app) };
+    if (options.policyHash !== undefined) body.policy_hash = String(options.policyHash);
+    for (const [member, value] of Object.entries(delta ?? {})) {
+      if (!ACCESS_TOTALS.includes(member) && !ACCESS_NAMES.includes(member)) {
+        throw new LeastDataError('invalid_argument', `reportAccess: unknown member ${JSON.stringify(member)} (known: ${[...ACCESS_TOTALS, ...ACCESS_NAMES].join(', ')})`);
+      }
+      if (ACCESS_NAMES.includes(member)) {
+        for (const name of Object.keys(value ?? {})) {
+          const { findings } = this.engine.redact(name, { detect: 'all' });
+          if (findings.length > 0) {
+            throw new LeastDataError('personal_data', `a name in ${member} looks like personal data (${findings[0].type}); report names of fields and requests, never values`);
+          }
+        }
+      }
+      body[member] = value;
+    }
+    return (await this.call('POST', 'v1/access/observed', { body })).body;
   }
 
   /** Creates a multi-stage job. The IDs are checked in wasm first: only bare numeric IDs leave. */

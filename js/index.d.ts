@@ -194,6 +194,53 @@ export interface KeySet {
   keys: Array<{ kty: 'OKP'; crv: 'Ed25519'; kid: string; x: string }>;
 }
 
+/** A policy as the endpoint keeps it: PUT /v1/access/policies/{app}. */
+export interface DeclaredPolicy {
+  app: string;
+  /** "sha256:" and the hex SHA-256 of the canonical declaration. */
+  policy_hash: string;
+  first_declared: string;
+  last_declared: string;
+  delete_after: string;
+}
+
+/** What an app accessed since its previous report: counts and names, never values. */
+export interface AccessDelta {
+  calls?: number;
+  bytes_in?: number;
+  bytes_out?: number;
+  fields_kept?: number;
+  fields_dropped?: number;
+  /** Ledger paths (tickets[].id) and how many values each kept. */
+  kept_paths?: Record<string, number>;
+  /** Request patterns the policy refused (PUT /api/v2/tickets/{id}.json). */
+  refused_requests?: Record<string, number>;
+  zaf_read?: Record<string, number>;
+  zaf_refused?: Record<string, number>;
+}
+
+/** What an app's copies reported over one day, or summed over the days kept. */
+export interface ObservedAccess extends Required<AccessDelta> {
+  /** Posts merged. */
+  reports: number;
+  /** Posts per policy hash they named. */
+  policy_hashes: Record<string, number>;
+}
+
+/** The report's `access` section: declared next to observed, per app. */
+export interface AccessReportSection {
+  declared: Array<DeclaredPolicy & { declaration: Record<string, unknown> }>;
+  observed: Array<ObservedAccess & { app: string; day: string; delete_after: string }>;
+  apps: Array<{
+    app: string;
+    declared_policy_hashes: string[];
+    /** Hashes reports named that no declaration of the last 30 days has. */
+    undeclared_policy_hashes: string[];
+    days_observed: number;
+    observed: ObservedAccess;
+  }>;
+}
+
 export type EndpointOptions =
   | { baseUrl: string; zaf: ZafClient; secretSetting?: string; audience?: string }
   | { baseUrl: string; token: () => Promise<string>; fetch?: typeof fetch };
@@ -226,7 +273,11 @@ export declare class EndpointClient {
   updateJob(id: string, update: Record<string, unknown>): Promise<unknown>;
   completeJob(id: string): Promise<unknown>;
   stopJob(id: string): Promise<unknown>;
-  report(): Promise<Record<string, unknown>>;
+  /** Declares the policy this copy of the app runs (any signed-in user). */
+  declarePolicy(app: string, policy: PolicyDocument | Record<string, unknown> | string): Promise<DeclaredPolicy>;
+  /** Throws 'personal_data' before sending when a name looks like personal data (wasm detectors). */
+  reportAccess(app: string, delta: AccessDelta, options?: { policyHash?: string }): Promise<{ app: string; day: string; delete_after: string }>;
+  report(): Promise<Record<string, unknown> & { access: AccessReportSection }>;
   requestDeletion(subdomain: string): Promise<Record<string, unknown>>;
   deactivate(): Promise<unknown>;
   keys(): Promise<KeySet>;

@@ -59,7 +59,7 @@ std::string CertificateIssuer::method(bool crypto_erased, std::string_view backe
              "the tenant deleted, in one transaction. Its wrapped data key needs that key file, so in this database "
              "and in every copy made before completed_at (backups, PostgreSQL dead tuples and WAL, SQLite's "
              "write-ahead log) no key that remains opens any sealed value of the tenant (tokens, agent emails, "
-             "settings, job ids and cursors, JWT secret). Not covered by the crypto-erase: " +
+             "settings, job ids and cursors, declared policies and observed access, JWT secret). Not covered by the crypto-erase: " +
              clear_columns + ", deleted from the live database (its files may keep them " + reuse +
              "); copies made before completed_at keep them until those copies are deleted";
    }
@@ -96,7 +96,9 @@ std::optional<DeletionRecord> CertificateIssuer::delete_tenant(
            {"settings", counts.settings},
            {"stats_rows", counts.stats_rows},
            {"jobs", counts.jobs},
-           {"sessions", counts.sessions}}},
+           {"sessions", counts.sessions},
+           {"declared_policies", counts.declared_policies},
+           {"access_days", counts.access_days}}},
          {"method", method(crypto_erased, m_store.backend())},
          {"storage_region", m_region},
          {"issuer", m_issuer},

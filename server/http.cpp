@@ -2,13 +2,16 @@
 // only on the tenant of the verified token, and answers JSON.
 #include "http.hpp"
 
+#include "access.hpp"
 #include "api_error.hpp"
+#include "app_name.hpp"
 #include "log.hpp"
 #include "store/sql.hpp"
 #include "tenants.hpp"
 
 #include "leastdata/crypto.hpp"
 #include "leastdata/jcs.hpp"
+#include "leastdata/policy.hpp"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -42,12 +45,6 @@ bool lower_alnum(char c) {
 
 bool alnum(char c) {
    return lower_alnum(c) || (c >= 'A' && c <= 'Z');
-}
-
-// App names: [a-z0-9][a-z0-9_-]{0,63}
-bool valid_app(std::string_view s) {
-   return !s.empty() && lower_alnum(s[0]) &&
-          matches(s, 1, 64, [](char c) { return lower_alnum(c) || c == '_' || c == '-'; });
 }
 
 // Token names: [A-Za-z0-9_.-]{1,64}
@@ -295,7 +292,7 @@ class Api::Impl final {
       Impl(Store& store, const Clock& clock, const Authenticator& auth, CertificateIssuer& issuer,
            const SessionService* sessions, HttpConfig config) :
          m_store(store), m_clock(clock), m_auth(auth), m_issuer(issuer), m_sessions(sessions),
-         m_config(std::move(config)), m_limiter(m_config.rate_limit_per_minute),
+         m_config(std::move(config)), m_access(store), m_limiter(m_config.rate_limit_per_minute),
          m_auth_failures(m_config.auth_failures_per_minute) {
          add("GET", "/healthz", Access::public_, Body::none, &Impl::healthz);
          add("GET", "/.well-known/leastdata-keys.json", Access::public_, Body::none, &Impl::keys);
@@ -319,6 +316,9 @@ class Api::Impl final {
          add("PATCH", "/v1/jobs/{id}", Access::agent, Body::json_required, &Impl::patch_job);
          add("POST", "/v1/jobs/{id}/complete", Access::agent, Body::none, &Impl::complete_job);
          add("POST", "/v1/jobs/{id}/stop", Access::agent, Body::none, &Impl::stop_job);
+         // Every signed-in user: each copy of an app declares what it runs and reports what it read.
+         add("PUT", "/v1/access/policies/{app}", Access::agent, Body::json_required, &Impl::declare_policy);
+         add("POST", "/v1/access/observed", Access::agent, Body::json_required, &Impl::post_observed);
          add("GET", "/v1/report", Access::admin, Body::none, &Impl::report);
          add("POST", "/v1/deletion", Access::admin, Body::json_required, &Impl::deletion);
          add("POST", "/v1/lifecycle/deactivate", Access::admin, Body::none, &Impl::deactivate);
@@ -1098,6 +1098,22 @@ class Api::Impl final {
          return json_reply(200, job_json(*j, job_contents(call, *j)));
       }
 
+      // ---- declared and observed access (access.hpp) ----------------------------------------
+
+      Reply declare_policy(Call& call) {
+         const std::string& app = app_param(call);
+         if(call.req.body.size() > max_policy_bytes()) {
+            throw ApiError(413, "payload_too_large",
+                           "a policy document is limited to " + std::to_string(max_policy_bytes()) + " bytes");
+         }
+         parse_body(call);  // strict JSON (400 invalid_json), as every body; the core reads the text itself
+         return json_reply(200, m_access.declare(*call.who, app, call.req.body, call.now));
+      }
+
+      Reply post_observed(Call& call) {
+         return json_reply(200, m_access.observe(*call.who, parse_body(call), call.now));
+      }
+
       // ---- report, deletion, lifecycle ----------------------------------------------------
 
       Reply report(Call& call) {
@@ -1182,6 +1198,8 @@ class Api::Impl final {
                             {"retained_until", format_time(retained)}});
          }
 
+         AccessService::Report access = m_access.report(*call.who, call.now);
+
          const auto category = [](const char* stored, json encrypted, json items, std::size_t count = SIZE_MAX) {
             const std::size_t n = count == SIZE_MAX ? items.size() : count;
             return json{{"stored", stored}, {"encrypted", std::move(encrypted)}, {"count", n}, {"items", std::move(items)}};
@@ -1211,7 +1229,9 @@ class Api::Impl final {
                               "request (POST /v1/deletion)"},
               {"tokens", "deleted at expires_at when one is set, otherwise with the tenant data"},
               {"jobs", "deleted at once when completed; 7 days after being stopped or last updated"},
-              {"sessions", "deleted at sign-out, when Zendesk no longer confirms the user, or 8 hours after sign-in"}}},
+              {"sessions", "deleted at sign-out, when Zendesk no longer confirms the user, or 8 hours after sign-in"},
+              {"declared_policies", "deleted 30 days after the app last declared the policy"},
+              {"access_days", "deleted 30 days after the day they describe began"}}},
             {"categories",
              {{"agents", category("Zendesk user id, email and role (as Zendesk said at sign-in)", json::array({"email"}), agents)},
               {"tokens", category("per agent: name, value, expiry", json::array({"value"}), tokens)},
@@ -1224,7 +1244,16 @@ class Api::Impl final {
                                 json::array({"ids", "cursor"}), jobs)},
               {"sessions", category("per sign-in with Zendesk: the user's Zendesk id and role, their Zendesk access and "
                                     "refresh tokens, a hash of the session credential",
-                                    json::array({"zendesk_tokens"}), sessions)}}}};
+                                    json::array({"zendesk_tokens"}), sessions)},
+              {"declared_policies",
+               category("per app: each distinct policy its copies declared (the canonical declaration of what it may "
+                        "read, write, request and read through ZAF) and when it was first and last declared",
+                        json::array({"declaration"}), std::move(access.declared_policies))},
+              {"access_days",
+               category("per app and UTC day: what its copies reported accessing - counts, field paths, refused "
+                        "request patterns, ZAF paths; never values",
+                        json::array({"observed"}), std::move(access.access_days))}}},
+            {"access", std::move(access.access)}};
          return json_reply(200, out);
       }
 
@@ -1267,6 +1296,7 @@ class Api::Impl final {
       CertificateIssuer& m_issuer;
       const SessionService* m_sessions;  // null: users and roles from the JWT claims (--identity claims)
       HttpConfig m_config;
+      AccessService m_access;
       RateLimiter m_limiter;
       RateLimiter m_auth_failures;
       std::vector<Route> m_routes;

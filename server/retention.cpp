@@ -10,6 +10,7 @@ SweepResult sweep(Store& store, CertificateIssuer& issuer, Millis now) {
    result.jobs_deleted = store.delete_expired_jobs(now);
    result.tokens_deleted = store.delete_expired_tokens(now);
    result.sessions_deleted = store.delete_expired_sessions(now);
+   result.access_rows_deleted = store.delete_expired_access(now);
    for(const Tenant& tenant : store.tenants_due_for_deletion(now)) {
       const Millis due = *tenant.deletion_due_at();
       // Re-checked under the row lock: another instance may have deleted it, or an
@@ -25,6 +26,7 @@ SweepResult sweep(Store& store, CertificateIssuer& issuer, Millis now) {
    log::info("sweep", {{"jobs_deleted", result.jobs_deleted},
                        {"tokens_deleted", result.tokens_deleted},
                        {"sessions_deleted", result.sessions_deleted},
+                       {"access_rows_deleted", result.access_rows_deleted},
                        {"tenants_deleted", result.tenants_deleted}});
    return result;
 }

@@ -78,4 +78,16 @@ SealContext token_context(std::string_view tenant_id, const std::optional<std::s
    return {"shared_tokens", "value", tenant_id, row_storage};
 }
 
+SealContext declaration_context(std::string_view tenant_id, std::string_view app, std::string_view policy_key,
+                                std::string& row_storage) {
+   row_storage = std::string(app) + "/" + std::string(policy_key);
+   return {"declared_policies", "declaration", tenant_id, row_storage};
+}
+
+SealContext access_day_context(std::string_view tenant_id, std::string_view app, std::string_view day,
+                               std::string& row_storage) {
+   row_storage = std::string(app) + "/" + std::string(day);
+   return {"access_days", "observed", tenant_id, row_storage};
+}
+
 }  // namespace leastdata::server::tenants

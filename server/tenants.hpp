@@ -43,5 +43,11 @@ inline SealContext settings_context(std::string_view tenant_id, std::string_view
 inline SealContext job_context(std::string_view tenant_id, std::string_view job_id) {
    return {"jobs", "contents", tenant_id, job_id};
 }
+/// Declared policies use the row "<app>/<policy key>".
+SealContext declaration_context(std::string_view tenant_id, std::string_view app, std::string_view policy_key,
+                                std::string& row_storage);
+/// Access days use the row "<app>/<day>".
+SealContext access_day_context(std::string_view tenant_id, std::string_view app, std::string_view day,
+                               std::string& row_storage);
 
 }  // namespace leastdata::server::tenants

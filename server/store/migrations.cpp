@@ -205,10 +205,54 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_expires ON sessions (expires_at);
 )sql";
 
-constexpr std::array<Migration, 3> k_migrations = {{
+// Declared and observed access (docs/endpoint.md, "Access transparency"): declarations and
+// observations sealed; a declared policy keyed by a keyed hash, never by its plain hash.
+constexpr std::string_view k_v4_sqlite = R"sql(
+CREATE TABLE declared_policies (
+  tenant_id TEXT NOT NULL REFERENCES tenants (id),
+  app TEXT NOT NULL,
+  policy_key TEXT NOT NULL,
+  declaration BLOB NOT NULL,
+  first_declared INTEGER NOT NULL,
+  last_declared INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, app, policy_key)
+);
+CREATE INDEX declared_policies_last ON declared_policies (last_declared);
+CREATE TABLE access_days (
+  tenant_id TEXT NOT NULL REFERENCES tenants (id),
+  app TEXT NOT NULL,
+  day TEXT NOT NULL,
+  observed BLOB NOT NULL,
+  PRIMARY KEY (tenant_id, app, day)
+);
+CREATE INDEX access_days_day ON access_days (day);
+)sql";
+constexpr std::string_view k_v4_postgres = R"sql(
+CREATE TABLE declared_policies (
+  tenant_id TEXT NOT NULL REFERENCES tenants (id),
+  app TEXT NOT NULL,
+  policy_key TEXT NOT NULL,
+  declaration BYTEA NOT NULL,
+  first_declared BIGINT NOT NULL,
+  last_declared BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, app, policy_key)
+);
+CREATE INDEX declared_policies_last ON declared_policies (last_declared);
+CREATE TABLE access_days (
+  tenant_id TEXT NOT NULL REFERENCES tenants (id),
+  app TEXT NOT NULL,
+  day TEXT NOT NULL,
+  observed BYTEA NOT NULL,
+  PRIMARY KEY (tenant_id, app, day)
+);
+CREATE INDEX access_days_day ON access_days (day);
+)sql";
+
+constexpr std::array<Migration, 4> k_migrations = {{
    {1, "tenants, keys, agents, tokens, settings, stats, jobs, deletion log", k_v1_sqlite, k_v1_postgres},
    {2, "job ids and cursors sealed under the tenant's data key", k_v2_sqlite, k_v2_postgres},
    {3, "sessions of users signed in with Zendesk", k_v3_sqlite, k_v3_postgres},
+   {4, "policies apps declared and the access they reported", k_v4_sqlite, k_v4_postgres},
 }};
 
 }  // namespace

@@ -9,14 +9,14 @@ namespace {
 
 constexpr std::int64_t k_mib = 1024 * 1024;
 
-constexpr std::array<std::string_view, k_quota_categories> k_names = {"agents", "tokens", "shared_tokens", "settings",
-                                                                      "stats",  "jobs",   "sessions"};
+constexpr std::array<std::string_view, k_quota_categories> k_names = {
+   "agents", "tokens", "shared_tokens", "settings", "stats", "jobs", "sessions", "declared_policies", "access_days"};
 
 }  // namespace
 
 // Sized for a large Zendesk account (thousands of agents, a few apps, a year of daily
 // counters) with room to spare, and small enough that a few hundred tenants at their quota
-// fit on one disk: a tenant at every quota holds about 176 MiB.
+// fit on one disk: a tenant at every quota holds about 256 MiB.
 Quotas::Quotas() :
    m_quotas{{
       {10000, 8 * k_mib},     // agents: one row per agent, the sealed email
@@ -26,6 +26,14 @@ Quotas::Quotas() :
       {500000, 16 * k_mib},   // stats: one row per app, day and counter
       {100, 32 * k_mib},      // jobs: at most 10,000 ids each (about 210 KB sealed at 19 digits)
       {20000, 32 * k_mib},    // sessions: a few per agent, sealed Zendesk tokens
+      // declared_policies: one row per app and distinct policy declared in the last 30 days
+      // (a new version of an app, or a copy someone changed, adds one); a declaration is
+      // typically 1-10 KB sealed
+      {1000, 16 * k_mib},
+      // access_days: one row per app and day of the last 30 (100 apps fit with room for
+      // the rows the sweep has not removed yet); a row holds at most 10,000 paths, typically
+      // 10-50 KB sealed
+      {5000, 64 * k_mib},
    }} {}
 
 std::string_view Quotas::name(QuotaCategory c) {
@@ -53,7 +61,11 @@ Quotas Quotas::parse(std::string_view spec) {
          }
       }
       if(index == k_quota_categories) {
-         throw std::invalid_argument("--quota: the categories are agents, tokens, shared_tokens, settings, stats, jobs, sessions");
+         std::string names;
+         for(const auto name : k_names) {
+            names += (names.empty() ? "" : ", ") + std::string(name);
+         }
+         throw std::invalid_argument("--quota: the categories are " + names);
       }
       if(kind != "rows" && kind != "bytes") {
          throw std::invalid_argument("--quota: a category has rows and bytes");

@@ -3,8 +3,8 @@
 // --quota` overrides them (docs/endpoint.md, "Quotas").
 //
 // Bytes are what the category's rows hold in their variable-length columns as stored: the
-// sealed value (ciphertext with its header, nonce and tag) for tokens, emails, settings and
-// jobs, the name for counters. Rows hidden by retention but not yet swept still count.
+// sealed value (ciphertext with its header, nonce and tag) for tokens, emails, settings,
+// jobs, sessions, declared policies and access days, the name for counters. Rows hidden by retention but not yet swept still count.
 #pragma once
 
 #include <array>
@@ -15,9 +15,9 @@
 
 namespace leastdata::server {
 
-enum class QuotaCategory { agents, tokens, shared_tokens, settings, stats, jobs, sessions };
+enum class QuotaCategory { agents, tokens, shared_tokens, settings, stats, jobs, sessions, declared_policies, access_days };
 
-inline constexpr std::size_t k_quota_categories = 7;
+inline constexpr std::size_t k_quota_categories = 9;
 
 struct Quota {
       std::int64_t rows;

@@ -141,6 +141,20 @@ Token token_from(const sql::Row& r, bool shared) {
 constexpr std::string_view k_tenant_visible = "(status = 'active' OR inactive_since > ?)";
 constexpr std::string_view k_job_visible = "updated_at > ?";
 constexpr std::string_view k_token_visible = "(expires_at IS NULL OR expires_at > ?)";
+// A declared policy is gone 30 days after it was last declared; an access day 30 days after
+// it began, that is, when the day of `now - 30 days` is not before it (the parameter).
+constexpr std::string_view k_declared_visible = "last_declared > ?";
+constexpr std::string_view k_access_day_visible = "day > ?";
+
+std::string access_day_horizon(Millis now) {
+   return format_day(now - k_access_retention);
+}
+
+constexpr std::string_view k_declared_columns = "app, policy_key, declaration, first_declared, last_declared";
+
+DeclaredPolicy declared_from(const sql::Row& r) {
+   return DeclaredPolicy{r.text(0), r.text(1), r.blob(2), r.integer(3), r.integer(4)};
+}
 
 std::string cat(std::initializer_list<std::string_view> parts) {
    std::string out;
@@ -301,6 +315,10 @@ class SqlStore final : public Store {
             counts.stats_rows = tx.execute("DELETE FROM stats WHERE tenant_id = ?", id);
             counts.jobs = tx.execute("DELETE FROM jobs WHERE tenant_id = ?", id);
             counts.sessions = tx.execute("DELETE FROM sessions WHERE tenant_id = ?", id);
+            counts.declared_policies = tx.execute("DELETE FROM declared_policies WHERE tenant_id = ?", id);
+            counts.access_days = tx.execute("DELETE FROM access_days WHERE tenant_id = ?", id);
+            // Every table of tenant data references tenants: this fails, and the whole
+            // deletion with it, if a row of the tenant were left anywhere.
             tx.execute("DELETE FROM tenants WHERE id = ?", id);
             DeletionRecord r = sign(t, counts);
             tx.execute(
@@ -677,7 +695,82 @@ class SqlStore final : public Store {
          return out;
       }
 
+      // ---- declared and observed access ---------------------------------------------------
+
+      DeclaredPolicy declare_policy(std::string_view tenant_id, std::string_view app, std::string_view policy_key,
+                                    const std::function<Blob()>& seal_declaration, Millis now) override {
+         DeclaredPolicy out;
+         m_db->transaction([&](Transaction& tx) {
+            within_quota(tx, tenant_id, QuotaCategory::declared_policies, [&] {
+               // A row past its deadline is gone for the caller: declaring again starts it afresh.
+               const auto rows = tx.query(
+                  cat({"INSERT INTO declared_policies (tenant_id, ", k_declared_columns, ") VALUES (?, ?, ?, ?, ?, ?) "
+                       "ON CONFLICT (tenant_id, app, policy_key) DO UPDATE SET "
+                       "first_declared = CASE WHEN declared_policies.last_declared <= ? THEN excluded.first_declared "
+                       "ELSE declared_policies.first_declared END, last_declared = excluded.last_declared "
+                       "RETURNING ",
+                       k_declared_columns}),
+                  {str(tenant_id), str(app), str(policy_key), seal_declaration(), now, now, now - k_access_retention});
+               out = declared_from(rows.front());
+            });
+         });
+         return out;
+      }
+
+      std::vector<DeclaredPolicy> declared_policies(std::string_view tenant_id, Millis now) override {
+         std::vector<DeclaredPolicy> out;
+         m_db->transaction([&](Transaction& tx) {
+            for(const auto& r : tx.query(cat({"SELECT ", k_declared_columns, " FROM declared_policies WHERE tenant_id = ? AND ",
+                                              k_declared_visible, " ORDER BY app, last_declared DESC, policy_key"}),
+                                         {str(tenant_id), now - k_access_retention})) {
+               out.push_back(declared_from(r));
+            }
+         });
+         return out;
+      }
+
+      void merge_access_day(std::string_view tenant_id, std::string_view app, std::string_view day,
+                            const std::function<Blob(const std::optional<Blob>&)>& merge) override {
+         m_db->transaction([&](Transaction& tx) {
+            // within_quota locks the tenant's row before this reads the day's: two instances
+            // merging into one row run one after the other, and neither loses the other's counts.
+            within_quota(tx, tenant_id, QuotaCategory::access_days, [&] {
+               const auto rows = tx.query(
+                  cat({"SELECT observed FROM access_days WHERE tenant_id = ? AND app = ? AND day = ?", for_update()}),
+                  {str(tenant_id), str(app), str(day)});
+               const std::optional<Blob> current = rows.empty() ? std::nullopt : std::optional<Blob>(rows.front().blob(0));
+               tx.execute("INSERT INTO access_days (tenant_id, app, day, observed) VALUES (?, ?, ?, ?) "
+                          "ON CONFLICT (tenant_id, app, day) DO UPDATE SET observed = excluded.observed",
+                          {str(tenant_id), str(app), str(day), merge(current)});
+            });
+         });
+      }
+
+      std::vector<AccessDay> access_days(std::string_view tenant_id, Millis now) override {
+         std::vector<AccessDay> out;
+         m_db->transaction([&](Transaction& tx) {
+            for(const auto& r : tx.query(cat({"SELECT app, day, observed FROM access_days WHERE tenant_id = ? AND ",
+                                              k_access_day_visible, " ORDER BY app, day"}),
+                                         {str(tenant_id), access_day_horizon(now)})) {
+               out.push_back(AccessDay{r.text(0), r.text(1), r.blob(2)});
+            }
+         });
+         return out;
+      }
+
       // ---- retention ----------------------------------------------------------------------
+
+      std::int64_t delete_expired_access(Millis now) override {
+         std::int64_t n = 0;
+         m_db->transaction([&](Transaction& tx) {
+            n = tx.execute("DELETE FROM declared_policies WHERE last_declared <= ?", {now - k_access_retention}) +
+                tx.execute("DELETE FROM access_days WHERE day <= ?", {access_day_horizon(now)});
+         });
+         if(n > 0) {
+            m_db->reclaim();
+         }
+         return n;
+      }
 
       std::int64_t delete_expired_jobs(Millis now) override {
          std::int64_t n = 0;
@@ -852,6 +945,9 @@ class SqlStore final : public Store {
             "SELECT COUNT(*), COALESCE(SUM(LENGTH(name) + LENGTH(app)), 0) FROM stats WHERE tenant_id = ?",
             "SELECT COUNT(*), COALESCE(SUM(COALESCE(LENGTH(contents), LENGTH(ids))), 0) FROM jobs WHERE tenant_id = ?",
             "SELECT COUNT(*), COALESCE(SUM(LENGTH(zendesk_tokens)), 0) FROM sessions WHERE tenant_id = ?",
+            "SELECT COUNT(*), COALESCE(SUM(LENGTH(declaration) + LENGTH(app) + LENGTH(policy_key)), 0) "
+            "FROM declared_policies WHERE tenant_id = ?",
+            "SELECT COUNT(*), COALESCE(SUM(LENGTH(observed) + LENGTH(app)), 0) FROM access_days WHERE tenant_id = ?",
          };
          const auto rows = tx.query(k_usage[static_cast<std::size_t>(category)], {str(tenant_id)});
          return Quota{rows.front().integer(0), rows.front().integer(1)};

@@ -7,7 +7,8 @@
 //
 // Visibility: every read takes `now` and treats rows past their retention deadline as
 // gone (jobs idle or stopped for 7 days, tokens past expires_at, tenants inactive for 30
-// days), whether or not the sweep has deleted them yet.
+// days, declared policies 30 days after their last declaration, observed access 30 days
+// after its day), whether or not the sweep has deleted them yet.
 #pragma once
 
 #include "../clock.hpp"
@@ -28,6 +29,7 @@ using sql::Blob;
 
 inline constexpr Millis k_job_retention = 7 * k_day;
 inline constexpr Millis k_inactive_tenant_retention = 30 * k_day;
+inline constexpr Millis k_access_retention = 30 * k_day;
 
 struct Tenant {
       std::string id;  // random, internal; the associated data of its ciphertexts
@@ -118,9 +120,35 @@ struct Session {
       Millis checked_at = 0;
 };
 
+/// A policy an app declared (DESIGN §2.4-§2.5 made visible to the customer): one row per
+/// app and distinct declaration. The row is keyed by a keyed hash of the declaration's
+/// hash, not by the hash itself (access.hpp says why).
+struct DeclaredPolicy {
+      std::string app;
+      std::string policy_key;
+      Blob declaration;  // sealed canonical declaration (Policy::declaration())
+      Millis first_declared = 0;
+      Millis last_declared = 0;
+
+      Millis delete_at() const { return last_declared + k_access_retention; }
+};
+
+/// What an app's copies reported accessing on one UTC day, merged (access.hpp).
+struct AccessDay {
+      std::string app;
+      std::string day;  // YYYY-MM-DD
+      Blob observed;    // sealed JSON: counts and paths, never values
+};
+
+/// The instant an access day's row is gone: 30 days after the day began.
+inline Millis access_day_delete_at(std::string_view day) {
+   return parse_day(day).value_or(0) + k_access_retention;
+}
+
 /// Rows removed when a tenant is deleted: the certificate's `deleted` member.
 struct DeletionCounts {
-      std::int64_t agents = 0, tokens = 0, shared_tokens = 0, settings = 0, stats_rows = 0, jobs = 0, sessions = 0;
+      std::int64_t agents = 0, tokens = 0, shared_tokens = 0, settings = 0, stats_rows = 0, jobs = 0, sessions = 0,
+                   declared_policies = 0, access_days = 0;
 };
 
 struct DeletionRecord {
@@ -141,8 +169,9 @@ class Store {
       virtual void migrate() = 0;
       virtual void ping() = 0;
       virtual std::string backend() const = 0;  // "sqlite" | "postgresql"
-      /// The quotas every write of agents, tokens, settings, stats and jobs is held to (from
-      /// then on; Quotas() until set). A write past one throws QuotaExceeded, writing nothing.
+      /// The quotas every write of agents, tokens, settings, stats, jobs, sessions, declared
+      /// policies and access days is held to (from then on; Quotas() until set). A write
+      /// past one throws QuotaExceeded, writing nothing.
       virtual void set_quotas(const Quotas& quotas) = 0;
 
       // ---- tenants and keys -------------------------------------------------------------
@@ -235,10 +264,30 @@ class Store {
       virtual bool delete_session(std::string_view tenant_id, std::string_view id_hash) = 0;
       virtual std::vector<Session> sessions(std::string_view tenant_id, Millis now) = 0;
 
+      // ---- declared and observed access ---------------------------------------------------
+      /// Records that `app` declared the policy keyed `policy_key`: a new row (sealed by
+      /// `seal_declaration`, first and last declared `now`), or `last_declared` moved to
+      /// `now` on the row that holds it (a row past its deadline starts afresh). Returns the
+      /// row as stored.
+      virtual DeclaredPolicy declare_policy(std::string_view tenant_id, std::string_view app, std::string_view policy_key,
+                                            const std::function<Blob()>& seal_declaration, Millis now) = 0;
+      /// Every visible declared policy, ordered by app, then last declared (newest first).
+      virtual std::vector<DeclaredPolicy> declared_policies(std::string_view tenant_id, Millis now) = 0;
+      /// Merges into the row of `app` and `day` inside one transaction that holds the
+      /// tenant's row lock: `merge` gets the row's sealed contents (none for a new row) and
+      /// returns the new ones. It may throw to abort (nothing is written); it must not call
+      /// the store.
+      virtual void merge_access_day(std::string_view tenant_id, std::string_view app, std::string_view day,
+                                    const std::function<Blob(const std::optional<Blob>&)>& merge) = 0;
+      /// Every visible access day, ordered by app and day.
+      virtual std::vector<AccessDay> access_days(std::string_view tenant_id, Millis now) = 0;
+
       // ---- retention ----------------------------------------------------------------------
       virtual std::int64_t delete_expired_jobs(Millis now) = 0;
       virtual std::int64_t delete_expired_tokens(Millis now) = 0;
       virtual std::int64_t delete_expired_sessions(Millis now) = 0;
+      /// Declared policies and access days past their deadlines.
+      virtual std::int64_t delete_expired_access(Millis now) = 0;
 
       // ---- deletion log -------------------------------------------------------------------
       virtual std::vector<DeletionRecord> deletion_log() = 0;

@@ -5,6 +5,7 @@
 import { spawn, execFile, execFileSync, spawnSync } from 'node:child_process';
 import { createDecipheriv, createHmac, createSign, createPublicKey, generateKeyPairSync, hkdfSync, verify, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, statSync, chownSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +56,7 @@ export function sqliteBackend({ dir = mkdtempSync(join(tmpdir(), 'leastdata-endp
       return out.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
     },
     // Every byte the database keeps on disk: the main file and its write-ahead log.
-    rawBytes() {
+    async rawBytes() {
       return ['', '-wal', '-journal']
         .map((suffix) => file + suffix)
         .filter((f) => existsSync(f))
@@ -124,11 +125,16 @@ export async function postgresBackend() {
       await pgCtl(startArgs);
     },
     // Every file of the cluster (heap, indexes, WAL) after a checkpoint, plus a data dump.
-    rawBytes() {
-      psql('CHECKPOINT');
-      const files = walk(data).map((f) => ({ file: f, bytes: readFileSync(f) }));
-      const dump = execFileSync(join(pgBin, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '--data-only', 'leastdata']);
-      files.push({ file: 'pg_dump', bytes: dump });
+    // Asynchronous: reading a cluster takes seconds, and an event loop blocked past the
+    // server's idle timeout sends the next request on a connection the server has closed.
+    async rawBytes() {
+      const run = promisify(execFile);
+      await run('psql', ['-X', '-q', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'leastdata', '-c', 'CHECKPOINT']);
+      const files = [];
+      for (const f of walk(data)) files.push({ file: f, bytes: await readFile(f) });
+      const dump = await run(join(pgBin, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '--data-only', 'leastdata'],
+        { encoding: 'buffer', maxBuffer: 1 << 30 });
+      files.push({ file: 'pg_dump', bytes: dump.stdout });
       return files;
     },
     // A plain-SQL pg_dump (greppable, as a backup file on disk is), and a new database of

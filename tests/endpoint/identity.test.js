@@ -271,7 +271,7 @@ describe('identity and role from Zendesk (--identity zendesk)', { concurrency: 1
     const [[hash, sealedHex]] = backend.query(`SELECT id_hash, hex(zendesk_tokens) FROM sessions WHERE tenant_id = '${tenantId}'`);
     assert.equal(hash, createHash('sha256').update(session).digest('hex'));
     assert.equal(sealedHex.slice(0, 6).toLowerCase(), '4c4401');
-    const files = backend.rawBytes();
+    const files = await backend.rawBytes();
     assert.deepEqual(filesContaining(files, session), []);
     assert.deepEqual(filesContaining(files, session.slice(4)), []);
     assert.ok(filesContaining(files, hash).length > 0, 'positive control: the hash is stored');

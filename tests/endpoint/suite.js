@@ -3,14 +3,15 @@
 // 127.0.0.1, the CLI, or the raw database (to check what is — and is not — stored).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { writeFileSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  DAY, call, endpointContext, filesContaining, keysIn, requireBinary, rsaKeyPair, signHS256, signRS256, unique,
+  DAY, call, endpointContext, filesContaining, jcs, keysIn, requireBinary, rsaKeyPair, signHS256, signRS256, unique,
   unsignedToken, unwraps, verifyCertificate,
 } from './helpers.js';
 
-const TABLES = ['tenant_keys', 'agents', 'tokens', 'shared_tokens', 'settings', 'stats', 'jobs'];
+const TABLES = ['tenant_keys', 'agents', 'tokens', 'shared_tokens', 'settings', 'stats', 'jobs', 'declared_policies', 'access_days'];
 
 export function endpointSuite(makeBackend) {
   let backend;
@@ -587,7 +588,8 @@ export function endpointSuite(makeBackend) {
     assert.equal(rep.storage_region, 'eu-central-1');
     assert.equal(rep.tenant.status, 'active');
     assert.equal(rep.tenant.deletion_due_at, null);
-    assert.deepEqual(Object.keys(rep.categories).sort(), ['agents', 'jobs', 'sessions', 'settings', 'shared_tokens', 'stats', 'tokens']);
+    assert.deepEqual(Object.keys(rep.categories).sort(),
+      ['access_days', 'agents', 'declared_policies', 'jobs', 'sessions', 'settings', 'shared_tokens', 'stats', 'tokens']);
     assert.deepEqual(rep.categories.agents.items.map((a) => [a.id, a.email, a.role]).sort(),
       [['21', 'agent21@example.com', 'agent'], ['9001', 'admin@example.com', 'admin']]);
     assert.deepEqual(rep.categories.tokens.items.map((x) => [x.agent_id, x.name]), [['21', 'crm']]);
@@ -599,8 +601,307 @@ export function endpointSuite(makeBackend) {
     assert.deepEqual(rep.categories.jobs.items[0].id_counts, { ticket: 2, user: 0, organization: 0 });
     assert.equal(rep.categories.jobs.items[0].retained_until, job.delete_at);
     assert.ok(rep.retention.tenant_data && rep.retention.jobs && rep.retention.tokens);
+    assert.ok(rep.retention.declared_policies && rep.retention.access_days);
+    assert.deepEqual(rep.access, { declared: [], observed: [], apps: [] });
     for (const secret of ['REPORT-TOKEN-VALUE', 'REPORT-SHARED-VALUE', t.secret]) {
       assert.ok(!r.text.includes(secret), `report leaks ${secret}`);
+    }
+  });
+
+  // ---- declared and observed access --------------------------------------------------------
+
+  const APP = 'ticket-summary';
+  const policyDoc = (extra = {}) => ({ version: 1, name: APP, resources: { ticket: 'id,subject' }, zaf: ['ticket.subject'], ...extra });
+  const declare = (t, token, body, app = APP) => call(server, 'PUT', `/v1/access/policies/${app}`, { token, body });
+  const observe = (token, body, instance = server) => call(instance, 'POST', '/v1/access/observed', { token, body });
+  const accessOf = async (t) => {
+    const r = await call(server, 'GET', '/v1/report', { token: t.admin() });
+    assert.equal(r.status, 200, r.text);
+    return r.json;
+  };
+  const countRows = (table, tenantId) => Number(backend.query(`SELECT COUNT(*) FROM ${table} WHERE tenant_id = '${tenantId}'`)[0][0]);
+  const today = () => new Date(ctx.nowSeconds() * 1000).toISOString().slice(0, 10);
+  const MAX = 2 ** 53 - 1;
+
+  test('access: any signed-in user declares the policy its copy runs; one row per distinct declaration', async () => {
+    const t = newTenant('acc');
+    const first = await declare(t, t.token(), policyDoc());
+    assert.equal(first.status, 200, first.text);
+    assert.deepEqual(Object.keys(first.json).sort(), ['app', 'delete_after', 'first_declared', 'last_declared', 'policy_hash']);
+    assert.equal(first.json.app, APP);
+    assert.match(first.json.policy_hash, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(first.json.first_declared, first.json.last_declared);
+    assert.equal(Date.parse(first.json.delete_after) - Date.parse(first.json.last_declared), 30 * DAY * 1000);
+    // The same policy written otherwise is the same declaration: declaring it again (another
+    // user, later) only moves last_declared.
+    await new Promise((r) => setTimeout(r, 5));
+    const same = await call(server, 'PUT', `/v1/access/policies/${APP}`, { token: t.admin(), headers: { 'content-type': 'application/json' },
+      rawBody: `{ "zaf": ["ticket.subject", "ticket.subject"], "resources": {"ticket": " id , subject"}, "name": "${APP}", "version": 1 }` });
+    assert.equal(same.status, 200, same.text);
+    assert.equal(same.json.policy_hash, first.json.policy_hash);
+    assert.equal(same.json.first_declared, first.json.first_declared);
+    assert.ok(same.json.last_declared > first.json.last_declared, `${same.json.last_declared} after ${first.json.last_declared}`);
+    // A copy that reads more declares another policy: that is how a changed copy shows.
+    const changed = await declare(t, t.token({ agent: '77' }), policyDoc({ zaf: ['ticket.subject', 'ticket.requester.email'] }));
+    assert.equal(changed.status, 200, changed.text);
+    assert.notEqual(changed.json.policy_hash, first.json.policy_hash);
+    assert.equal(countRows('declared_policies', t.id()), 2);
+
+    const rep = await accessOf(t);
+    assert.equal(rep.categories.declared_policies.count, 2);
+    assert.deepEqual(rep.categories.declared_policies.encrypted, ['declaration']);
+    assert.deepEqual(rep.access.declared.map((d) => d.policy_hash), [changed.json.policy_hash, first.json.policy_hash]); // newest first
+    for (const d of rep.access.declared) {
+      // The hash names the canonical (JCS) declaration, checked independently of the endpoint.
+      assert.equal(d.policy_hash, `sha256:${createHash('sha256').update(jcs(d.declaration)).digest('hex')}`);
+      assert.deepEqual(Object.keys(d.declaration).sort(), ['limits', 'name', 'read', 'redact', 'requests', 'write', 'zaf']);
+      assert.equal(d.app, APP);
+    }
+    const original = rep.access.declared.find((d) => d.policy_hash === first.json.policy_hash);
+    assert.match(original.declaration.read, /^ticket\(id,subject\),tickets\(id,subject\)/);
+    assert.deepEqual(original.declaration.zaf, ['ticket.subject']);
+    assert.equal(original.first_declared, first.json.first_declared);
+    assert.equal(original.last_declared, same.json.last_declared);
+    assert.equal(original.delete_after, same.json.delete_after);
+    assert.deepEqual(rep.access.apps.map((a) => [a.app, a.declared_policy_hashes.length, a.days_observed]), [[APP, 2, 0]]);
+  });
+
+  test('access: declaring validates the app name, the body and the policy; a refused declaration stores nothing', async () => {
+    const t = newTenant('acc');
+    const a = t.token();
+    expectError(await declare(t, a, policyDoc(), 'Bad_App'), 400, 'invalid_request');
+    expectError(await declare(t, a, policyDoc(), '-x'), 400, 'invalid_request');
+    for (const [body, message] of [
+      [{ version: 2, select: 'a' }, /version must be 1/],
+      [{ version: 1 }, /at least one of select and resources/],
+      [{ version: 1, select: 'a((' }, /select/],
+      [{ version: 1, resources: { nope: 'id' } }, /unknown resource/],
+      [{ version: 1, select: 'a', owner: 'x' }, /unknown member/],
+      [{ version: 1, select: 'a', requests: ['FETCH /x'] }, /requests/],
+    ]) {
+      const r = await declare(t, a, body);
+      expectError(r, 422, 'invalid_policy');
+      assert.match(r.json.error.message, message);
+    }
+    expectError(await declare(t, a, [policyDoc()]), 400, 'invalid_request');
+    const raw = (rawBody, type = 'application/json') => call(server, 'PUT', `/v1/access/policies/${APP}`, { token: a, rawBody, headers: { 'content-type': type } });
+    expectError(await raw('{"version":1,'), 400, 'invalid_json');
+    expectError(await raw('{"version":1,"select":"a","select":"b"}'), 400, 'invalid_json');
+    expectError(await raw(JSON.stringify(policyDoc()), 'text/plain'), 415, 'unsupported_media_type');
+    expectError(await raw(JSON.stringify(policyDoc({ name: 'x'.repeat(1024 * 1024) }))), 413, 'payload_too_large');
+    assert.equal(countRows('declared_policies', t.id()), 0);
+  });
+
+  test('access: observed posts (any signed-in user) merge into one row per app and UTC day; counters saturate at 2^53-1', async () => {
+    const t = newTenant('acc');
+    const declared = (await declare(t, t.token(), policyDoc())).json.policy_hash;
+    const undeclared = `sha256:${'ab'.repeat(32)}`;
+    const first = await observe(t.token(), {
+      app: APP, policy_hash: declared, calls: 2, bytes_in: 48211, bytes_out: 1210, fields_kept: 3, fields_dropped: 40,
+      kept_paths: { 'tickets[].id': 2, 'tickets[].subject': 1 }, refused_requests: { 'PUT /api/v2/tickets/{id}.json': 1 },
+      zaf_read: { 'ticket.subject': 2 }, zaf_refused: { 'ticket.requester.email': 1 },
+    });
+    assert.equal(first.status, 200, first.text);
+    assert.deepEqual(first.json, { app: APP, day: today(), delete_after: new Date(Date.parse(`${today()}T00:00:00Z`) + 30 * DAY * 1000).toISOString() });
+    assert.equal((await observe(t.token({ agent: '2' }), { app: APP, calls: 1, kept_paths: { 'tickets[].id': 1 } })).status, 200);
+    assert.equal((await observe(t.admin(), { app: APP, policy_hash: undeclared, calls: 1, zaf_read: { 'ticket.requester.email': 1 } })).status, 200);
+    assert.equal((await observe(t.token(), { app: 'other-app' })).status, 200); // a report of nothing: the app ran
+    assert.equal(countRows('access_days', t.id()), 2);
+
+    const rep = await accessOf(t);
+    assert.equal(rep.categories.access_days.count, 2);
+    assert.deepEqual(rep.categories.access_days.encrypted, ['observed']);
+    assert.deepEqual(rep.categories.access_days.items.map((d) => [d.app, d.day]), [['other-app', today()], [APP, today()]]);
+    const day = rep.access.observed.find((d) => d.app === APP);
+    assert.deepEqual(day, {
+      app: APP, day: today(), delete_after: first.json.delete_after, reports: 3,
+      policy_hashes: { [declared]: 1, [undeclared]: 1 },
+      calls: 4, bytes_in: 48211, bytes_out: 1210, fields_kept: 3, fields_dropped: 40,
+      kept_paths: { 'tickets[].id': 3, 'tickets[].subject': 1 }, refused_requests: { 'PUT /api/v2/tickets/{id}.json': 1 },
+      zaf_read: { 'ticket.subject': 2, 'ticket.requester.email': 1 }, zaf_refused: { 'ticket.requester.email': 1 },
+    });
+    // Declared next to observed, per app: the hash no declaration has stands out.
+    const app = rep.access.apps.find((x) => x.app === APP);
+    assert.deepEqual(app.declared_policy_hashes, [declared]);
+    assert.deepEqual(app.undeclared_policy_hashes, [undeclared]);
+    assert.equal(app.days_observed, 1);
+    assert.deepEqual(app.observed, Object.fromEntries(Object.entries(day).filter(([k]) => !['app', 'day', 'delete_after'].includes(k))));
+    const other = rep.access.apps.find((x) => x.app === 'other-app');
+    assert.deepEqual([other.declared_policy_hashes, other.undeclared_policy_hashes, other.observed.reports, other.observed.kept_paths], [[], [], 1, {}]);
+
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await observe(t.token(), { app: 'big', bytes_in: MAX, calls: MAX - 1, kept_paths: { x: MAX } })).status, 200);
+    }
+    const big = (await accessOf(t)).access.observed.find((d) => d.app === 'big');
+    assert.deepEqual([big.bytes_in, big.calls, big.kept_paths.x, big.reports], [MAX, MAX, MAX, 2]);
+  });
+
+  test('access: observed posts are validated strictly; a refused post stores nothing', async () => {
+    const t = newTenant('acc');
+    const a = t.token();
+    const marker = unique('refused').replace('-', '');
+    const bad = [
+      {},
+      { app: 'Bad App' },
+      { app: 5 },
+      { app: APP, user: 'someone' },
+      { app: APP, calls: -1 },
+      { app: APP, calls: 1.5 },
+      { app: APP, calls: '3' },
+      { app: APP, bytes_in: 2 ** 53 },
+      { app: APP, fields_kept: null },
+      { app: APP, policy_hash: `sha1:${'a'.repeat(40)}` },
+      { app: APP, policy_hash: `sha256:${'A'.repeat(64)}` },
+      { app: APP, policy_hash: `sha256:${'a'.repeat(63)}` },
+      { app: APP, policy_hash: null },
+      { app: APP, kept_paths: [] },
+      { app: APP, kept_paths: 'tickets[].id' },
+      { app: APP, kept_paths: { '': 1 } },
+      { app: APP, kept_paths: { ['x'.repeat(257)]: 1 } },
+      { app: APP, kept_paths: { ['é'.repeat(128) + 'x']: 1 } }, // 257 bytes
+      { app: APP, kept_paths: { 'a\u0000b': 1 } },
+      { app: APP, zaf_read: { 'a\nb': 1 } },
+      { app: APP, zaf_read: { 'a\u007fb': 1 } },
+      { app: APP, refused_requests: { 'GET /x\u0085': 1 } },
+      { app: APP, kept_paths: { a: -1 } },
+      { app: APP, zaf_refused: { a: true } },
+      { app: APP, kept_paths: { a: 2 ** 53 } },
+      { app: APP, kept_paths: { [`tickets[].${marker}`]: 1 }, zaf_read: { a: 'many' } },
+    ];
+    for (const body of bad) {
+      const r = await observe(a, body);
+      expectError(r, 422, 'invalid_access');
+      assert.ok(!r.text.includes(marker) && !r.text.includes('someone'), r.text);
+    }
+    // Too many names in one post.
+    const names = (n, prefix) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, 1]));
+    expectError(await observe(a, { app: APP, kept_paths: names(1500, 'p'), zaf_read: names(501, 'z') }), 422, 'too_many_entries');
+    // Names, never values: whatever a detector finds is refused, naming no value.
+    const email = `${marker}@example.com`;
+    for (const [body, type] of [
+      [{ app: APP, calls: 1, kept_paths: { 'tickets[].id': 1, [`users[].by_email.${email}`]: 1 } }, 'email'],
+      [{ app: APP, refused_requests: { 'GET /api/v2/search.json?query=DE89370400440532013000': 1 } }, 'iban'],
+      [{ app: APP, zaf_refused: { 'ticket.customField:4111 1111 1111 1111': 1 } }, 'credit_card'],
+      [{ app: APP, zaf_read: { 'ticket.requester.+49 30 12345678': 1 } }, 'phone'],
+    ]) {
+      const r = await observe(a, body);
+      expectError(r, 422, 'personal_data');
+      assert.match(r.json.error.message, new RegExp(`\\(${type}\\)`));
+      for (const value of [marker, 'DE89', '4111', '12345678']) assert.ok(!r.text.includes(value), r.text);
+    }
+    // Names that are not UTF-8 never reach the check: the body is not JSON.
+    const notUtf8 = Buffer.concat([Buffer.from(`{"app":"${APP}","kept_paths":{"a`), Buffer.from([0xff]), Buffer.from('":1}}')]);
+    expectError(await call(server, 'POST', '/v1/access/observed', { token: a, rawBody: notUtf8, headers: { 'content-type': 'application/json' } }), 400, 'invalid_json');
+    expectError(await call(server, 'POST', '/v1/access/observed', { token: a, rawBody: '{}', headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type');
+    assert.equal(countRows('access_days', t.id()), 0, 'a refused post stores nothing');
+
+    // The limits themselves pass: 256 bytes, 2,000 names.
+    assert.equal((await observe(a, { app: APP, kept_paths: { ['é'.repeat(128)]: 1 } })).status, 200);
+    assert.equal((await observe(a, { app: APP, kept_paths: names(1500, 'p'), zaf_read: names(500, 'z') })).status, 200);
+    assert.deepEqual(filesContaining(await backend.rawBytes(), marker), []);
+  });
+
+  test('access: one app\'s day holds at most 10,000 distinct names; posts of known names still merge', async () => {
+    const t = newTenant('acc');
+    const names = (from, n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`tickets[].f${from + i}`, 1]));
+    for (let i = 0; i < 5; i++) {
+      const r = await observe(t.token(), { app: APP, kept_paths: names(i * 2000, 2000) });
+      assert.equal(r.status, 200, r.text);
+    }
+    expectError(await observe(t.token(), { app: APP, policy_hash: `sha256:${'0'.repeat(64)}` }), 422, 'too_many_entries');
+    expectError(await observe(t.token(), { app: APP, kept_paths: names(10000, 1) }), 422, 'too_many_entries');
+    assert.equal((await observe(t.token(), { app: APP, calls: 1, kept_paths: names(0, 10) })).status, 200);
+    const day = (await accessOf(t)).access.observed[0];
+    assert.equal(Object.keys(day.kept_paths).length, 10000);
+    assert.deepEqual([day.reports, day.calls, day.kept_paths['tickets[].f0'], day.kept_paths['tickets[].f10']], [6, 1, 2, 1]);
+  });
+
+  test('access: agents declare and report, only admins read the report; tenants are isolated; a lapsed subscription can do neither', async () => {
+    const x = newTenant('acc');
+    const y = newTenant('acc');
+    const hash = (await declare(x, x.token(), policyDoc())).json.policy_hash;
+    assert.equal((await observe(x.token(), { app: APP, policy_hash: hash, calls: 1 })).status, 200);
+    expectError(await call(server, 'GET', '/v1/report', { token: x.token() }), 403, 'forbidden');
+    // The same app and policy in another tenant: its own rows, nothing of the other's.
+    const yRep = await accessOf(y);
+    assert.deepEqual([yRep.access.declared, yRep.access.observed, yRep.access.apps], [[], [], []]);
+    assert.equal((await declare(y, y.token(), policyDoc())).json.first_declared !== undefined, true);
+    const yAfter = await accessOf(y);
+    assert.equal(yAfter.access.declared.length, 1);
+    assert.deepEqual(yAfter.access.observed, []);
+    assert.equal((await accessOf(x)).access.observed[0].calls, 1);
+
+    assert.equal(ctx.cli(['tenant', 'deactivate', x.sub, '--reason', 'subscription_lapsed']).status, 0);
+    expectError(await declare(x, x.token(), policyDoc()), 403, 'tenant_inactive');
+    expectError(await observe(x.token(), { app: APP, calls: 1 }), 403, 'tenant_inactive');
+    assert.equal((await accessOf(x)).access.observed[0].calls, 1); // the report stays open
+    assert.equal(ctx.cli(['tenant', 'activate', x.sub]).status, 0);
+  });
+
+  test('access: concurrent posts for one app and day, on two instances, all land', async () => {
+    const second = await ctx.serve(['--sweep-interval', '0', '--rate-limit', '0', '--auth-failure-limit', '0']);
+    try {
+      const t = newTenant('acc');
+      const posts = await Promise.all(Array.from({ length: 30 }, (_, i) =>
+        observe(t.token({ agent: String(100 + i) }), { app: APP, calls: 1, kept_paths: { [`tickets[].f${i}`]: 1, 'tickets[].id': 1 } }, i % 2 ? second : server)));
+      assert.deepEqual(posts.filter((r) => r.status !== 200).map((r) => `${r.status} ${r.text}`), []);
+      const day = (await accessOf(t)).access.observed[0];
+      assert.deepEqual([day.reports, day.calls, day.kept_paths['tickets[].id'], Object.keys(day.kept_paths).length], [30, 30, 30, 31]);
+      assert.equal(countRows('access_days', t.id()), 1);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  test('access: declarations and observed paths are sealed at rest; no policy hash is stored in clear (database bytes)', async () => {
+    const t = newTenant('acc');
+    const declMarker = unique('declmark').replace('-', '');
+    const pathMarker = unique('pathmark').replace('-', '');
+    const app = unique('sealed').replace('-', '');
+    const declared = await declare(t, t.token(), { version: 1, select: `tickets(id,custom_fields[id=${declMarker}](value))` }, app);
+    assert.equal(declared.status, 200, declared.text);
+    const posted = await observe(t.token(), { app, policy_hash: declared.json.policy_hash, kept_paths: { [`tickets[].${pathMarker}`]: 1 } });
+    assert.equal(posted.status, 200, posted.text);
+    const report = await call(server, 'GET', '/v1/report', { token: t.admin() });
+    assert.ok(report.text.includes(declMarker) && report.text.includes(pathMarker), 'both are stored, and reported');
+    const files = await backend.rawBytes();
+    assert.ok(filesContaining(files, app).length > 0, 'the scan must see stored data (app names are in clear)');
+    for (const plain of [declMarker, pathMarker, declared.json.policy_hash.slice(7)]) {
+      assert.deepEqual(filesContaining(files, plain), [], `${plain} found in database bytes`);
+    }
+    for (const [table, column] of [['declared_policies', 'declaration'], ['access_days', 'observed']]) {
+      const [[hex]] = backend.query(`SELECT ${backend.hex(column)} FROM ${table} WHERE tenant_id = '${t.id()}'`);
+      assert.equal(hex.slice(0, 6).toLowerCase(), '4c4401', `${table}.${column} header`);
+    }
+  });
+
+  test('access: quotas on declared policies and access days; a refused write stores nothing', async () => {
+    const limited = await ctx.serve(['--sweep-interval', '0', '--auth-failure-limit', '0', '--quota',
+      'declared_policies.rows=1,access_days.rows=1,access_days.bytes=1200']);
+    try {
+      const t = newTenant('accq');
+      const put = (body, app = APP) => call(limited, 'PUT', `/v1/access/policies/${app}`, { token: t.token(), body });
+      const post = (body) => observe(t.token(), body, limited);
+      assert.equal((await put(policyDoc())).status, 200);
+      const refused = await put(policyDoc({ zaf: ['ticket.id'] }));
+      expectError(refused, 403, 'quota_exceeded');
+      assert.match(refused.json.error.message, /quota for declared_policies is reached \(1 rows\)/);
+      expectError(await put(policyDoc(), 'other-app'), 403, 'quota_exceeded');
+      assert.equal(countRows('declared_policies', t.id()), 1);
+      assert.equal((await put(policyDoc())).status, 200, 'declaring the same again takes no room');
+
+      assert.equal((await post({ app: APP, calls: 1, kept_paths: { 'tickets[].id': 1 } })).status, 200);
+      const otherApp = await post({ app: 'other-app', calls: 1 });
+      expectError(otherApp, 403, 'quota_exceeded');
+      assert.match(otherApp.json.error.message, /quota for access_days is reached \(1 rows\)/);
+      const long = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`tickets[].${'x'.repeat(200)}${i}`, 1]));
+      expectError(await post({ app: APP, calls: 5, kept_paths: long }), 403, 'quota_exceeded');
+      assert.equal((await post({ app: APP, calls: 1, kept_paths: { 'tickets[].id': 1 } })).status, 200, 'known names take no more room');
+      assert.equal(countRows('access_days', t.id()), 1);
+      const day = (await accessOf(t)).access.observed[0];
+      assert.deepEqual([day.app, day.reports, day.calls, day.kept_paths], [APP, 2, 2, { 'tickets[].id': 2 }]);
+    } finally {
+      await limited.stop();
     }
   });
 
@@ -626,7 +927,7 @@ export function endpointSuite(makeBackend) {
     assert.deepEqual(job.json.ids.ticket, [ticketId]);
     const patched = await call(server, 'PATCH', `/v1/jobs/${job.json.id}`, { token: t.token(), body: { ids: { user: ['42'] } } });
     assert.deepEqual([patched.json.ids, patched.json.cursor], [{ ticket: [ticketId], user: ['42'], organization: [] }, cursor]);
-    const files = backend.rawBytes();
+    const files = await backend.rawBytes();
     assert.ok(filesContaining(files, stat).length > 0, 'the scan must see stored data');
     assert.ok(filesContaining(files, t.sub).length > 0, 'the subdomain is stored in clear');
     for (const plain of [token, shared, email, setting, t.secret, cursor, ticketId]) {
@@ -657,10 +958,17 @@ export function endpointSuite(makeBackend) {
     await call(server, 'PUT', '/v1/settings/app', { token: admin, body: { settings: { m: marker } } });
     await call(server, 'POST', '/v1/stats', { token: admin, body: { app: 'app', counters: { [`c1_${marker}`]: 1, c2: 2 } } });
     await call(server, 'POST', '/v1/jobs', { token: admin, body: { kind: 'k', ids: { ticket: [1] }, cursor: `cur_${marker}` } });
+    const accessApp = `acc-${marker}`;
+    for (const zaf of [['ticket.id'], ['ticket.id', 'ticket.subject']]) {
+      assert.equal((await declare(t, t.token(), policyDoc({ zaf }), accessApp)).status, 200);
+    }
+    assert.equal((await observe(t.token(), { app: accessApp, calls: 1 })).status, 200);
     const id = t.id();
     assert.ok(id);
-    assert.deepEqual(rowsOf(id), { tenant_keys: 1, agents: 2, tokens: 2, shared_tokens: 1, settings: 1, stats: 2, jobs: 1 });
-    assert.ok(filesContaining(backend.rawBytes(), `c1_${marker}`).length > 0); // counter names are in clear
+    assert.deepEqual(rowsOf(id), { tenant_keys: 1, agents: 2, tokens: 2, shared_tokens: 1, settings: 1, stats: 2, jobs: 1, declared_policies: 2, access_days: 1 });
+    const stored = await backend.rawBytes();
+    assert.ok(filesContaining(stored, `c1_${marker}`).length > 0); // counter names are in clear
+    assert.ok(filesContaining(stored, accessApp).length > 0); // app names too
 
     expectError(await call(server, 'POST', '/v1/deletion', { token: admin, body: {} }), 400, 'invalid_request');
     expectError(await call(server, 'POST', '/v1/deletion', { token: admin, body: { confirm: 'someone-else' } }), 400, 'confirmation_mismatch');
@@ -675,7 +983,7 @@ export function endpointSuite(makeBackend) {
     assert.equal(cert.trigger, 'customer_request');
     assert.equal(cert.storage_region, 'eu-central-1');
     assert.equal(cert.issuer, 'leastdata test endpoint');
-    assert.deepEqual(cert.deleted, { agents: 2, tokens: 2, shared_tokens: 1, settings: 1, stats_rows: 2, jobs: 1, sessions: 0 });
+    assert.deepEqual(cert.deleted, { agents: 2, tokens: 2, shared_tokens: 1, settings: 1, stats_rows: 2, jobs: 1, sessions: 0, declared_policies: 2, access_days: 1 });
     // The method claims crypto-erasure (checked before signing: the key file is gone) and
     // names what it does not cover: the identifiers kept in clear.
     assert.match(cert.method, /^crypto-erase: the tenant's key-encryption key was destroyed/);
@@ -688,17 +996,18 @@ export function endpointSuite(makeBackend) {
     assert.ok(verifyCertificate(cert, keys));
     assert.throws(() => verifyCertificate({ ...cert, subdomain: 'someone-else' }, keys), /does not verify/);
     assert.throws(() => verifyCertificate({ ...cert, deleted: { ...cert.deleted, jobs: 0 } }, keys), /does not verify/);
+    assert.throws(() => verifyCertificate({ ...cert, deleted: { ...cert.deleted, access_days: 0 } }, keys), /does not verify/);
 
     // Nothing of the tenant is left outside the deletion log.
-    assert.deepEqual(rowsOf(id), { tenant_keys: 0, agents: 0, tokens: 0, shared_tokens: 0, settings: 0, stats: 0, jobs: 0 });
+    assert.deepEqual(rowsOf(id), { tenant_keys: 0, agents: 0, tokens: 0, shared_tokens: 0, settings: 0, stats: 0, jobs: 0, declared_policies: 0, access_days: 0 });
     assert.equal(backend.query(`SELECT COUNT(*) FROM tenants WHERE subdomain = '${t.sub}'`)[0][0], '0');
     const log = backend.query(`SELECT certificate_id, trigger, certificate FROM deletion_log WHERE subdomain = '${t.sub}'`);
     assert.equal(log.length, 1);
     assert.deepEqual(JSON.parse(log[0][2]), cert);
     if (backend.name === 'sqlite') {
       // secure_delete zeroed the rows, the checkpoint truncated the WAL: no trace in the files.
-      const files = backend.rawBytes();
-      for (const plain of [`cur_${marker}`, `c1_${marker}`, `DEL-TOKEN-${marker}`, id]) {
+      const files = await backend.rawBytes();
+      for (const plain of [`cur_${marker}`, `c1_${marker}`, `DEL-TOKEN-${marker}`, accessApp, id]) {
         assert.deepEqual(filesContaining(files, plain), [], `${plain} left in ${filesContaining(files, plain)}`);
       }
       assert.equal(statSync(`${backend.url.slice('sqlite:'.length)}-wal`).size, 0);
@@ -721,7 +1030,9 @@ export function endpointSuite(makeBackend) {
     const values = {
       token: `ERASE-TOKEN-${marker}`, shared: `ERASE-SHARED-${marker}`, email: `erase-${marker}@example.com`,
       setting: `ERASE-SETTING-${marker}`, cursor: `cursor_${marker}`, ticket: `9${String(Date.now()).slice(-12)}31`,
+      predicate: `erasepredicate_${marker}`, path: `erasepath_${marker}`,
     };
+    const erasedPolicy = { version: 1, select: `tickets(id,custom_fields[id=${values.predicate}](value))` };
     const admin = victim.admin({ email: values.email });
     assert.equal((await call(server, 'PUT', '/v1/agents/me', { token: admin })).status, 201);
     assert.equal((await call(server, 'PUT', '/v1/tokens/crm', { token: admin, body: { value: values.token } })).status, 201);
@@ -729,7 +1040,10 @@ export function endpointSuite(makeBackend) {
     assert.equal((await call(second, 'PUT', '/v1/settings/app', { token: admin, body: { settings: { s: values.setting } } })).status, 201);
     const job = await call(second, 'POST', '/v1/jobs', { token: admin, body: { kind: 'gdpr', ids: { ticket: [values.ticket] }, cursor: values.cursor } });
     assert.equal(job.status, 201, job.text);
+    assert.equal((await call(second, 'PUT', '/v1/access/policies/app', { token: admin, body: erasedPolicy })).status, 200);
+    assert.equal((await call(server, 'POST', '/v1/access/observed', { token: admin, body: { app: 'app', kept_paths: { [`tickets[].${values.path}`]: 1 } } })).status, 200);
     assert.equal((await call(server, 'PUT', '/v1/settings/app', { token: bystander.admin(), body: { settings: { kept: true } } })).status, 201);
+    assert.equal((await call(server, 'POST', '/v1/access/observed', { token: bystander.admin(), body: { app: 'app', calls: 7 } })).status, 200);
     const victimId = victim.id();
     const bystanderId = bystander.id();
 
@@ -764,6 +1078,7 @@ export function endpointSuite(makeBackend) {
     const restored = await ctx.serve(['--sweep-interval', '0', '--auth-failure-limit', '0'], { db: backend.restore(backup) });
     for (const [method, path, body] of [['GET', '/v1/tokens/crm'], ['GET', '/v1/shared-tokens/crm'], ['GET', '/v1/settings/app'],
       ['GET', '/v1/report'], ['GET', `/v1/jobs/${job.json.id}`], ['GET', '/v1/stats?app=app'], ['PUT', '/v1/agents/me'],
+      ['PUT', '/v1/access/policies/app', erasedPolicy], ['POST', '/v1/access/observed', { app: 'app', calls: 1 }],
       ['POST', '/v1/deletion', { confirm: victim.sub }]]) {
       const r = await call(restored, method, path, { token: admin, body });
       expectError(r, 401, 'invalid_token');
@@ -772,11 +1087,13 @@ export function endpointSuite(makeBackend) {
     const kept = await call(restored, 'GET', '/v1/settings/app', { token: bystander.admin() });
     assert.equal(kept.status, 200, kept.text);
     assert.deepEqual(kept.json.settings, { kept: true });
+    const keptReport = await call(restored, 'GET', '/v1/report', { token: bystander.admin() });
+    assert.equal(keptReport.json.access.observed[0].calls, 7, keptReport.text);
     assert.match(restored.logs(), /the tenant was erased/);
 
     // And no file holds the victim's values in clear: not the backup, not the live database.
     for (const v of Object.values(values)) {
-      assert.deepEqual(filesContaining([backup, ...backend.rawBytes()], v), [], `${v} in clear`);
+      assert.deepEqual(filesContaining([backup, ...(await backend.rawBytes())], v), [], `${v} in clear`);
     }
     await restored.stop();
     await second.stop();
@@ -1066,6 +1383,52 @@ export function endpointSuite(makeBackend) {
     ctx.setOffset(0);
   });
 
+  test('retention: declared policies and access days kept at day 29, gone at day 31 (hidden before the sweep, deleted by it)', async (tc) => {
+    tc.after(() => ctx.setOffset(0));
+    const t = newTenant('accret');
+    const t0 = ctx.nowSeconds();
+    const at = (days) => new Date((t0 + days * DAY) * 1000).toISOString();
+    const dayOf = (days) => at(days).slice(0, 10);
+    const old = (await declare(t, t.token(), policyDoc())).json;
+    assert.equal((await observe(t.token(), { app: APP, policy_hash: old.policy_hash, calls: 1 })).status, 200);
+
+    ctx.setOffset(10 * DAY);
+    const newer = (await declare(t, t.token(), policyDoc({ zaf: ['ticket.id'] }))).json;
+    assert.equal((await observe(t.token(), { app: APP, policy_hash: newer.policy_hash, calls: 2 })).status, 200);
+
+    ctx.setOffset(29 * DAY);
+    const day29 = await accessOf(t);
+    assert.deepEqual(day29.access.declared.map((d) => d.policy_hash), [newer.policy_hash, old.policy_hash]);
+    assert.deepEqual(day29.access.observed.map((d) => d.day), [dayOf(0), dayOf(10)]);
+    assert.equal(ctx.cli(['sweep', '--now', at(29)]).status, 0);
+    assert.deepEqual([countRows('declared_policies', t.id()), countRows('access_days', t.id())], [2, 2]);
+
+    ctx.setOffset(31 * DAY);
+    // Past the deadline, before the sweep: gone for every query.
+    const day31 = await accessOf(t);
+    assert.deepEqual(day31.access.declared.map((d) => d.policy_hash), [newer.policy_hash]);
+    assert.deepEqual(day31.access.observed.map((d) => d.day), [dayOf(10)]);
+    assert.deepEqual(day31.access.apps[0].undeclared_policy_hashes, []);
+    assert.deepEqual([day31.categories.declared_policies.count, day31.categories.access_days.count], [1, 1]);
+    assert.deepEqual([countRows('declared_policies', t.id()), countRows('access_days', t.id())], [2, 2]);
+    const sweep = ctx.cli(['sweep', '--now', at(31)]);
+    assert.equal(sweep.status, 0, sweep.stderr);
+    assert.deepEqual([countRows('declared_policies', t.id()), countRows('access_days', t.id())], [1, 1]);
+
+    // Declared again after its deadline but before a sweep, a policy starts afresh (and the
+    // sweep then keeps it).
+    ctx.setOffset(41 * DAY);
+    assert.equal(countRows('declared_policies', t.id()), 1, 'the newer one, past its deadline, not swept yet');
+    const again = (await declare(t, t.token(), policyDoc({ zaf: ['ticket.id'] }))).json;
+    assert.equal(again.policy_hash, newer.policy_hash);
+    assert.equal(again.first_declared, again.last_declared);
+    assert.ok(again.first_declared >= at(41).slice(0, 16), again.first_declared);
+    assert.equal(ctx.cli(['sweep', '--now', at(41)]).status, 0);
+    assert.equal(countRows('declared_policies', t.id()), 1);
+    assert.deepEqual((await accessOf(t)).access.declared.map((d) => [d.policy_hash, d.first_declared]), [[newer.policy_hash, again.first_declared]]);
+    ctx.setOffset(0);
+  });
+
   test('retention: inactive tenants kept at day 29, deleted with a certificate at day 31', async (tc) => {
     tc.after(() => ctx.setOffset(0));
     const lapsed = newTenant('lapsed');
@@ -1114,12 +1477,12 @@ export function endpointSuite(makeBackend) {
       assert.equal(cert.trigger, 'retention_inactive_30d');
       assert.equal(cert.completed_at, at(31)); // the sweep's --now
       assert.equal(cert.requested_at, dueAt[t.sub]); // when the 30 days ran out
-      assert.deepEqual(cert.deleted, { agents: 1, tokens: 1, shared_tokens: 0, settings: 0, stats_rows: 1, jobs: 0, sessions: 0 });
+      assert.deepEqual(cert.deleted, { agents: 1, tokens: 1, shared_tokens: 0, settings: 0, stats_rows: 1, jobs: 0, sessions: 0, declared_policies: 0, access_days: 0 });
       assert.ok(verifyCertificate(cert, keys));
       // One sweep erased several tenants: each one's key file is gone, each claim checked.
       assert.match(cert.method, /^crypto-erase/);
       assert.ok(!existsSync(join(ctx.keys, 'tenants', `${ids[t === lapsed ? 'lapsed' : 'uninstalled']}.key`)));
-      assert.deepEqual(rowsOf(t.id() ?? ids[t === lapsed ? 'lapsed' : 'uninstalled']), { tenant_keys: 0, agents: 0, tokens: 0, shared_tokens: 0, settings: 0, stats: 0, jobs: 0 });
+      assert.deepEqual(rowsOf(t.id() ?? ids[t === lapsed ? 'lapsed' : 'uninstalled']), { tenant_keys: 0, agents: 0, tokens: 0, shared_tokens: 0, settings: 0, stats: 0, jobs: 0, declared_policies: 0, access_days: 0 });
       assert.equal(t.id(), undefined);
       const logged = ctx.cli(['certificate', 'show', cert.certificate_id]);
       assert.deepEqual(logged.json, cert);

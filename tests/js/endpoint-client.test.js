@@ -1,11 +1,13 @@
 // The endpoint client (ld.endpoint) without a server: origin pinning, redirects, the
-// ZAF secure-setting JWT flow, job IDs checked in wasm before anything is sent, the
-// in-memory settings cache and error mapping. The client against the real endpoint is
-// tested in tests/endpoint/.
+// ZAF secure-setting JWT flow, job IDs and access-report names checked in wasm before
+// anything is sent, the in-memory settings cache and error mapping. Declared and observed
+// access also against the real endpoint (on SQLite), at the end; the rest of the client
+// against the real endpoint is tested in tests/endpoint/.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 
 import { load, LeastDataError } from '../../dist/node.js';
+import { endpointContext, requireBinary, signHS256, sqliteBackend } from '../endpoint/helpers.js';
 
 const ld = await load();
 
@@ -198,4 +200,81 @@ test('signIn: only the endpoint origin\'s message with the started state is take
     delete globalThis.addEventListener;
     delete globalThis.removeEventListener;
   }
+});
+
+test('declarePolicy sends the policy document; reportAccess sends counts and names, each name checked in wasm first', async () => {
+  const { fetch, calls } = fakeFetch((url) => json(200, url.includes('policies') ? { policy_hash: `sha256:${'a'.repeat(64)}` } : { day: '2026-01-01' }));
+  const ep = ld.endpoint({ baseUrl: 'https://ep.example.eu', token: async () => 't', fetch });
+  const policy = { version: 1, resources: { ticket: 'id' } };
+  await ep.declarePolicy('ticket-summary', policy);
+  await ep.declarePolicy('ticket-summary', JSON.stringify(policy));
+  for (const call of calls) {
+    assert.equal(call.url, 'https://ep.example.eu/v1/access/policies/ticket-summary');
+    assert.equal(call.init.method, 'PUT');
+    assert.deepEqual(JSON.parse(call.init.body), policy);
+  }
+  await expectCode(ep.declarePolicy('ticket-summary', '{"version":'), 'invalid_policy');
+
+  const delta = { calls: 2, fields_kept: 3, kept_paths: { 'tickets[].id': 2 }, zaf_read: { 'ticket.subject': 1 } };
+  await ep.reportAccess('ticket-summary', delta, { policyHash: `sha256:${'a'.repeat(64)}` });
+  assert.equal(calls[2].url, 'https://ep.example.eu/v1/access/observed');
+  assert.equal(calls[2].init.method, 'POST');
+  assert.deepEqual(JSON.parse(calls[2].init.body), { app: 'ticket-summary', policy_hash: `sha256:${'a'.repeat(64)}`, ...delta });
+  await ep.reportAccess('ticket-summary', {});
+  assert.deepEqual(JSON.parse(calls[3].init.body), { app: 'ticket-summary' });
+
+  // Refused before anything is sent: a name that looks like personal data, a member the
+  // endpoint does not know.
+  await expectCode(ep.reportAccess('ticket-summary', { kept_paths: { 'users[].by_email.jane.doe@example.com': 1 } }), 'personal_data');
+  await expectCode(ep.reportAccess('ticket-summary', { refused_requests: { 'GET /api/v2/x?iban=DE89370400440532013000': 1 } }), 'personal_data');
+  await expectCode(ep.reportAccess('ticket-summary', { zaf: { read: {} } }), 'invalid_argument');
+  assert.equal(calls.length, 4, 'nothing left for a refused report');
+});
+
+// Against the real endpoint: what a copy of an app declares and reports is what the admin's
+// report shows, declared next to observed.
+let ctx;
+after(async () => {
+  await ctx?.close();
+});
+
+test('against the endpoint: an agent declares the policy and reports access; the admin\'s report shows both, per app', async () => {
+  requireBinary();
+  ctx = endpointContext(sqliteBackend());
+  ctx.cli(['keygen', '--keys', ctx.keys], { withDb: false });
+  const { json: tenant } = ctx.cli(['tenant', 'add', 'accessco']);
+  const server = await ctx.serve();
+  const token = (sub, role) => async () => {
+    const iat = Math.floor(Date.now() / 1000);
+    return signHS256({ iss: 'accessco.zendesk.com', aud: 'leastdata', sub, role, iat, exp: iat + 600 }, tenant.jwt_secret);
+  };
+  const agent = ld.endpoint({ baseUrl: server.url, token: token('1002', 'agent') });
+  const admin = ld.endpoint({ baseUrl: server.url, token: token('1001', 'admin') });
+
+  const document = { version: 1, name: 'ticket-summary', resources: { ticket: 'id,subject' }, zaf: ['ticket.subject'] };
+  const policy = ld.compile(document);
+  const { ledger } = policy.filterWithLedger('{"ticket":{"id":1,"subject":"s","description":"d"}}');
+  policy.dispose();
+  const declared = await agent.declarePolicy('ticket-summary', document);
+  assert.match(declared.policy_hash, /^sha256:[0-9a-f]{64}$/);
+  const stored = await agent.reportAccess('ticket-summary', {
+    calls: 1, bytes_in: ledger.bytes_in, bytes_out: ledger.bytes_out, fields_kept: ledger.fields_kept,
+    fields_dropped: ledger.fields_dropped, kept_paths: ledger.kept_paths, zaf_read: { 'ticket.subject': 1 },
+  }, { policyHash: declared.policy_hash });
+  assert.equal(stored.app, 'ticket-summary');
+
+  await assert.rejects(agent.report(), (e) => e.status === 403, 'only admins read the report');
+  await assert.rejects(agent.reportAccess('ticket-summary', { calls: -1 }), (e) => e.code === 'invalid_access' && e.status === 422);
+  await assert.rejects(agent.declarePolicy('ticket-summary', { version: 2 }), (e) => e.code === 'invalid_policy' && e.status === 422);
+
+  const { access } = await admin.report();
+  assert.deepEqual(access.declared.map((d) => [d.app, d.policy_hash, d.declaration.zaf]), [['ticket-summary', declared.policy_hash, ['ticket.subject']]]);
+  const [app] = access.apps;
+  assert.equal(app.app, 'ticket-summary');
+  assert.deepEqual(app.declared_policy_hashes, [declared.policy_hash]);
+  assert.deepEqual(app.undeclared_policy_hashes, []);
+  assert.deepEqual(app.observed.kept_paths, { 'ticket.id': 1, 'ticket.subject': 1 });
+  assert.deepEqual(app.observed.policy_hashes, { [declared.policy_hash]: 1 });
+  assert.equal(app.observed.fields_dropped, 1);
+  assert.equal(access.observed[0].day, stored.day);
 });

@@ -1,5 +1,5 @@
 // Type-checked by tests/package/package.test.js against the installed tarball (ESM).
-import { load, LeastDataError, type Ledger, type PolicyDocument } from 'leastdata';
+import { load, LeastDataError, type DeclaredPolicy, type Ledger, type PolicyDocument } from 'leastdata';
 
 const policyDoc: PolicyDocument = { version: 1, resources: { ticket: 'id,subject' }, limits: { max_depth: 32 } };
 const ld = await load();
@@ -18,5 +18,10 @@ try {
     console.log(code, offset, output, kept, memory.buffer.byteLength);
   }
 }
+const ep = ld.endpoint({ baseUrl: 'https://ep.example.eu', token: async () => 'jwt' });
+const declared: DeclaredPolicy = await ep.declarePolicy('ticket-summary', policyDoc);
+const stored: { day: string } = await ep.reportAccess('ticket-summary', { calls: 1, kept_paths: ledger.kept_paths }, { policyHash: declared.policy_hash });
+const undeclared: string[] = (await ep.report()).access.apps.flatMap((app) => app.undeclared_policy_hashes);
+console.log(stored.day, undeclared);
 policy.dispose();
 ld.dispose();
