@@ -7,7 +7,7 @@ import { percent } from './format.js';
 // The report's resources (the core's table of envelopes) in words.
 const RESOURCE_WORDS = {
   ticket: 'This ticket', user: 'People', organization: 'Organization', comment: 'Comments',
-  search_results: 'Other tickets (search)', other: 'Other',
+  search_results: 'Other tickets (search)', other: 'Paging and error details',
 };
 // Which policy resource (and so which documented fields) each report resource stands for.
 const POLICY_RESOURCE = { search_results: 'ticket' };

@@ -65,7 +65,7 @@ async function main() {
     wireDeletion({
       ld, ep, zaf, installationId: metadata.installationId, subdomain, part: parts.delete,
       onDeleted: () => {
-        for (const name of ['settings', 'store', 'access']) $(`${name}-part`).hidden = true;
+        for (const name of ['settings', 'store', 'access', 'delete']) $(`${name}-part`).hidden = true;
         $('after-deletion').hidden = false;
       },
     });

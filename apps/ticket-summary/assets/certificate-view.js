@@ -79,10 +79,11 @@ export function renderCertificate(container, { certificate, keys, verdict, byYou
       } catch {
         // The embedding page may not grant clipboard access to the app's frame: select the
         // text instead, so a keyboard shortcut copies it.
+        raw.closest('details').open = true;
         getSelection().selectAllChildren(raw);
         copyStatus.textContent = 'The browser did not allow copying here: the certificate is selected below; press Ctrl+C (⌘C on a Mac).';
       }
-    }),
+    }, ''),
   );
   container.append(actions, copyStatus);
 
