@@ -39,8 +39,11 @@ export function accessChart(rows) {
     figure.append(item);
   }
   const legend = element('p', 'chart__legend');
-  legend.append(element('span', 'chart__swatch chart__swatch--reached'), element('span', '', 'reached the app'),
-    element('span', 'chart__swatch chart__swatch--never'), element('span', '', 'never reached it'));
+  for (const [kind, words] of [['reached', 'reached the app'], ['never', 'never reached it']]) {
+    const key = element('span', 'chart__key');
+    key.append(element('span', `chart__swatch chart__swatch--${kind}`), words);
+    legend.append(key);
+  }
   legend.setAttribute('aria-hidden', 'true');
   figure.append(legend);
   return figure;

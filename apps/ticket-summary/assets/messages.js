@@ -70,7 +70,13 @@ function byStatus(status, from) {
   }
   if (status === 404) return ['Zendesk has no such record: it may have been deleted or merged.', 'Reload the ticket.'];
   if (status === 429) return ['Zendesk\'s rate limit for this account was reached.', RETRY_SOON];
-  if (status >= 500) return [from === 'endpoint' ? 'The endpoint had a problem.' : 'Zendesk had a problem.', RETRY_SOON];
+  // The endpoint's own 5xx answers carry codes (above); a bare 5xx is Zendesk's proxy saying
+  // it could not get an answer from the endpoint.
+  if (status >= 500) {
+    return from === 'endpoint'
+      ? ['The endpoint did not answer through Zendesk: it may be down.', `${RETRY_SOON} If it stays so, tell the endpoint's operator.`]
+      : ['Zendesk had a problem.', RETRY_SOON];
+  }
   if (status >= 400) return ['The request was refused.', APP_FAULT];
   return ['Something unexpected went wrong.', 'Choose Retry.'];
 }
