@@ -73,12 +73,14 @@ export function renderCertificate(container, { certificate, keys, verdict, byYou
     download('Download certificate', `${certificate.certificate_id}.json`, certificateText),
     download('Download public keys', 'leastdata-keys.json', JSON.stringify(keys, null, 2)),
     button('Copy certificate', async () => {
+      // The embedding page may not grant the app's frame the clipboard (Permissions Policy):
+      // then the text is selected instead, so a keyboard shortcut copies it.
+      const allowed = document.featurePolicy?.allowsFeature?.('clipboard-write') ?? true;
       try {
+        if (!allowed) throw new Error('clipboard-write not allowed');
         await navigator.clipboard.writeText(certificateText);
         copyStatus.textContent = 'Copied.';
       } catch {
-        // The embedding page may not grant clipboard access to the app's frame: select the
-        // text instead, so a keyboard shortcut copies it.
         raw.closest('details').open = true;
         getSelection().selectAllChildren(raw);
         copyStatus.textContent = 'The browser did not allow copying here: the certificate is selected below; press Ctrl+C (⌘C on a Mac).';
