@@ -26,6 +26,7 @@ export class AccessReport {
     this.fieldsKept = 0;
     this.fieldsDropped = 0;
     this.paths = new Map();
+    this.droppedPaths = new Map();
     this.unmatched = new Map();
     this.zafGets = new Map();
     this.zafRefused = new Map();
@@ -33,7 +34,7 @@ export class AccessReport {
     this.requestsRefused = new Map();
   }
 
-  /** @param {{bytes_in:number,bytes_out:number,fields_kept:number,fields_dropped:number,kept_paths:Record<string,number>}} ledger */
+  /** @param {object} ledger one filter call's ledger (DESIGN §2.4, Ledger in index.d.ts): counts and paths, never values */
   addLedger(ledger) {
     this.calls += 1;
     this.bytesIn += ledger.bytes_in;
@@ -43,7 +44,10 @@ export class AccessReport {
     for (const [path, count] of Object.entries(ledger.kept_paths)) {
       this.paths.set(path, (this.paths.get(path) ?? 0) + count);
     }
-    for (const name of ledger.unmatched ?? []) add(this.unmatched, name);
+    for (const [path, count] of Object.entries(ledger.dropped_paths)) {
+      this.droppedPaths.set(path, (this.droppedPaths.get(path) ?? 0) + count);
+    }
+    for (const name of ledger.unmatched) add(this.unmatched, name);
   }
 
   /** A request through the ZAF adapter, by its pattern (RequestRules::pattern_of), made or refused. */
@@ -71,6 +75,7 @@ export class AccessReport {
       fields_kept: this.fieldsKept,
       fields_dropped: this.fieldsDropped,
       kept_paths: Object.fromEntries(this.paths),
+      dropped_paths: Object.fromEntries(this.droppedPaths),
       by_resource: byResource,
       unmatched: Object.fromEntries(this.unmatched),
       zaf: { read: Object.fromEntries(this.zafGets), refused: Object.fromEntries(this.zafRefused) },

@@ -86,6 +86,8 @@ export interface Ledger {
   fields_kept: number;
   fields_dropped: number;
   kept_paths: Record<string, number>;
+  /** Members removed, by their path (each once, whatever its subtree), and array elements removed, by the array's path (`tickets[].custom_fields[]`). Sums to fields_dropped. */
+  dropped_paths: Record<string, number>;
   /** For an object input: top-level members no rule named (at most 64), e.g. a forgotten envelope. */
   unmatched: string[];
 }
@@ -98,6 +100,7 @@ export interface AccessReport {
   fields_kept: number;
   fields_dropped: number;
   kept_paths: Record<string, number>;
+  dropped_paths: Record<string, number>;
   by_resource: Record<string, { fields_kept: number; paths: Record<string, number> }>;
   /** Top-level members no rule named, with how many responses had them. */
   unmatched: Record<string, number>;

@@ -61,6 +61,7 @@ test('filterWithLedger returns the exact ledger', () => {
       'users[].name': 1,
       next_page: 1,
     },
+    dropped_paths: { 'tickets[].description': 1, 'tickets[].custom_fields[]': 1, 'users[].email': 1 },
     unmatched: [],
   });
   policy.dispose();
@@ -123,6 +124,7 @@ test('the access report aggregates ledgers by path and resource, without values'
   assert.equal(report.by_resource.ticket.fields_kept, 8);
   assert.equal(report.by_resource.user.fields_kept, 4);
   assert.equal(report.by_resource.other.fields_kept, 2); // next_page
+  assert.deepEqual(report.dropped_paths, { 'tickets[].description': 2, 'tickets[].custom_fields[]': 2, 'users[].email': 2 });
   const text = JSON.stringify(report);
   for (const value of ['Printer', 'gold', 'Ana', 'ana@example.com', 'internal']) {
     assert.ok(!text.includes(value), `report must not contain the value ${value}`);

@@ -451,7 +451,7 @@ export function filter(policy, input) {
   } else {
     out = run.value([root], parsed.root, '');
     if (out === null) {
-      run.dropped++;
+      run.drop('');
       out = [NULL_BYTES];
     }
   }
@@ -487,6 +487,7 @@ export function filter(policy, input) {
       fields_kept: fieldsKept,
       fields_dropped: run.dropped,
       kept_paths: keptPaths,
+      dropped_paths: Object.fromEntries(run.droppedPaths),
       unmatched,
     },
     // kept_paths in first-seen order (a plain object would move integer-like keys first).
@@ -501,6 +502,7 @@ class Run {
     this.b = bytes;
     this.dropped = 0;
     this.paths = new Map();
+    this.droppedPaths = new Map();
     this.duplicates = [];
   }
 
@@ -556,7 +558,7 @@ class Run {
     for (const e of a.items) {
       const chunks = e.t === 'a' ? this.array(rules, e, p) : this.value(rules, e, p);
       if (chunks === null) {
-        this.dropped++;
+        this.drop(p);
         continue;
       }
       if (!first) out.push(Buffer.from(','));
@@ -575,14 +577,14 @@ class Run {
     let first = true;
     for (const m of o.members) {
       const rules = children.filter((r) => r.name === null || r.name === m.name);
+      const childPath = join(path, m.name);
       if (rules.length === 0) {
-        this.dropped++;
+        this.drop(childPath);
         continue;
       }
-      const childPath = join(path, m.name);
       const chunks = m.value.t === 'a' ? this.array(rules, m.value, childPath) : this.value(rules, m.value, childPath);
       if (chunks === null) {
-        this.dropped++;
+        this.drop(childPath);
         continue;
       }
       if (!first) out.push(Buffer.from(','));
@@ -591,6 +593,12 @@ class Run {
     }
     out.push(Buffer.from('}'));
     return out;
+  }
+
+  // One removed member (at its own path) or array element (at the array's path).
+  drop(path) {
+    this.dropped++;
+    this.droppedPaths.set(path, (this.droppedPaths.get(path) ?? 0) + 1);
   }
 
   // A value kept whole: compacted, every scalar counted, every object checked for duplicates.

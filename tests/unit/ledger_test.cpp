@@ -44,6 +44,16 @@ Paths paths_of_output(const std::string& output) {
    return paths;
 }
 
+// fields_dropped is the sum of dropped_paths, none of which is zero.
+std::uint64_t dropped_sum(const Ledger& ledger) {
+   std::uint64_t sum = 0;
+   for(const auto& [path, count] : ledger.dropped_paths) {
+      CHECK(count > 0);
+      sum += count;
+   }
+   return sum;
+}
+
 // The ledger's invariants: bytes_in/bytes_out are the sizes, fields_kept is the sum of
 // kept_paths, and kept_paths is exactly what the output holds, in first-seen order.
 void check_invariants(const std::string& input, const Outcome& o) {
@@ -56,6 +66,7 @@ void check_invariants(const std::string& input, const Outcome& o) {
       sum += count;
    }
    CHECK(o.ledger.fields_kept == sum);
+   CHECK(o.ledger.fields_dropped == dropped_sum(o.ledger));
    CHECK(o.ledger.kept_paths == paths_of_output(o.output));
 }
 
@@ -79,6 +90,7 @@ void check_expected(const Expected& e) {
    CHECK(o.ledger.fields_kept == e.fields_kept);
    CHECK(o.ledger.fields_dropped == e.fields_dropped);
    CHECK(o.ledger.kept_paths == e.kept_paths);
+   CHECK(o.ledger.fields_dropped == dropped_sum(o.ledger));
 }
 
 }  // namespace
@@ -182,7 +194,56 @@ TEST_CASE("ledger: a Zendesk payload with resources", "[ledger][zendesk]") {
          "{\"bytes_in\":" + std::to_string(input.size()) + ",\"bytes_out\":" + std::to_string(o.output.size()) +
             R"(,"fields_kept":14,"fields_dropped":8,"kept_paths":{"ticket.id":1,"ticket.subject":1,"ticket.description":1,)"
             R"("ticket.requester_id":1,"ticket.assignee_id":1,"ticket.custom_fields[].id":2,"ticket.custom_fields[].value":2,)"
-            R"("users[].id":1,"users[].name":1,"users[].email":1,"next_page":1,"count":1},"unmatched":["facets"]})");
+            R"("users[].id":1,"users[].name":1,"users[].email":1,"next_page":1,"count":1},)"
+            R"("dropped_paths":{"ticket.url":1,"ticket.status":1,"ticket.tags":1,"ticket.via":1,"ticket.custom_fields[]":2,)"
+            R"("users[].phone":1,"facets":1},"unmatched":["facets"]})");
+}
+
+TEST_CASE("ledger: dropped_paths names each removed member and element by path, in input order", "[ledger]") {
+   struct Case {
+         const char* selection;
+         const char* input;
+         Paths dropped;
+   };
+   const Case cases[] = {
+      // A removed member is one entry, at its own path, whatever its subtree.
+      {"a", R"({"a":1,"b":{"c":{"d":[1,2,3]}},"e":[1,2]})", {{"b", 1}, {"e", 1}}},
+      // Removed elements count at their array's path; nested arrays add a step.
+      {"a(b)", R"({"a":[1,{"b":2,"z":0},"x",[3,{"b":4}]]})", {{"a[]", 2}, {"a[].z", 1}, {"a[][]", 1}}},
+      // Elements a predicate rejects, and a member named by a sub-selection holding a scalar.
+      {"r[t=x](a),s(x)", R"({"r":[{"t":"x","a":1,"b":2},{"t":"y"},{"t":"x","b":3}],"s":5})",
+       {{"r[].t", 2}, {"r[].b", 2}, {"r[]", 1}, {"s", 1}}},
+      // A top-level array: paths start with [].
+      {"id", R"([{"id":1,"x":2},3,{"x":4}])", {{"[].x", 2}, {"[]", 1}}},
+      // A top-level scalar replaced by null is the empty path.
+      {"a", R"("text")", {{"", 1}}},
+      // Names are decoded, as in kept_paths.
+      {"a", R"({"\u0062":1,"a":2})", {{"b", 1}}},
+      {"*", R"({"a":{"x":1},"b":[1]})", {}},
+   };
+   for(const Case& c : cases) {
+      INFO("selection: " << c.selection);
+      INFO("input:     " << c.input);
+      const Outcome o = run(select(c.selection), c.input);
+      REQUIRE(o.ok);
+      CHECK(o.ledger.dropped_paths == c.dropped);
+      CHECK(o.ledger.fields_dropped == dropped_sum(o.ledger));
+   }
+}
+
+TEST_CASE("ledger: paths are text: steps that spell the same path are one entry", "[ledger]") {
+   // A member named "a.b" and member b of a; a member named "" and its parent's members.
+   const Outcome o = run(select("*"), R"({"a.b":1,"a":{"b":2},"":{"c":3},"c":4})");
+   REQUIRE(o.ok);
+   CHECK(o.ledger.kept_paths == Paths{{"a.b", 2}, {"c", 2}});
+   CHECK(o.ledger.fields_kept == 4);
+   const Outcome d = run(select("x"), R"({"id":1,"":{"id":2},"z":{"q":1}})");
+   REQUIRE(d.ok);
+   CHECK(d.ledger.dropped_paths == Paths{{"id", 1}, {"", 1}, {"z", 1}});
+   const Outcome nested = run(select("*(x)"), R"({"id":{"x":1,"y":2},"":{"id":{"y":3}}})");
+   REQUIRE(nested.ok);
+   CHECK(nested.ledger.dropped_paths == Paths{{"id.y", 1}, {"id", 1}});
+   CHECK(nested.ledger.fields_dropped == 2);
 }
 
 TEST_CASE("ledger: invariants hold across many selections and inputs", "[ledger]") {
@@ -242,12 +303,13 @@ TEST_CASE("ledger: asking for no ledger changes nothing in the output", "[ledger
 
 TEST_CASE("ledger: to_json format", "[ledger]") {
    CHECK(Ledger{}.to_json() ==
-         R"({"bytes_in":0,"bytes_out":0,"fields_kept":0,"fields_dropped":0,"kept_paths":{},"unmatched":[]})");
+         R"({"bytes_in":0,"bytes_out":0,"fields_kept":0,"fields_dropped":0,"kept_paths":{},"dropped_paths":{},"unmatched":[]})");
 
    const Outcome o = run(select("a(b),c"), R"({"a":{"b":1,"x":2},"c":[1,null,"s"],"d":{"e":{"f":1}}})");
    REQUIRE(o.ok);
    CHECK(o.ledger.to_json() ==
-         R"({"bytes_in":54,"bytes_out":30,"fields_kept":4,"fields_dropped":2,"kept_paths":{"a.b":1,"c[]":3},"unmatched":["d"]})");
+         R"({"bytes_in":54,"bytes_out":30,"fields_kept":4,"fields_dropped":2,"kept_paths":{"a.b":1,"c[]":3},)"
+         R"("dropped_paths":{"a.x":1,"d":1},"unmatched":["d"]})");
 
    Ledger ledger;
    ledger.bytes_in = std::numeric_limits<std::uint64_t>::max();
@@ -258,7 +320,7 @@ TEST_CASE("ledger: to_json format", "[ledger]") {
    // Quotes and backslashes are escaped, control characters written as \u00XX, UTF-8 as is.
    CHECK(ledger.to_json() ==
          R"({"bytes_in":18446744073709551615,"bytes_out":1,"fields_kept":7,"fields_dropped":0,)"
-         R"("kept_paths":{"z":1,"a":2,"q\"x\\y\u000a\u0001":3,"":1,)" "\"\xC3\xA9\x7F/\":1},\"unmatched\":[]}");
+         R"("kept_paths":{"z":1,"a":2,"q\"x\\y\u000a\u0001":3,"":1,)" "\"\xC3\xA9\x7F/\":1},\"dropped_paths\":{},\"unmatched\":[]}");
 }
 
 TEST_CASE("ledger: to_json writes lone surrogates back as escapes", "[ledger]") {
@@ -272,7 +334,7 @@ TEST_CASE("ledger: to_json writes lone surrogates back as escapes", "[ledger]") 
    CHECK(o.ledger.to_json() == "{\"bytes_in\":" + std::to_string(input.size()) + ",\"bytes_out\":" +
                                   std::to_string(input.size()) +
                                   R"(,"fields_kept":3,"fields_dropped":0,"kept_paths":{"\ud800":1,"a\udc00b":1,)"
-                                  "\"c\xF0\x9F\x98\x80\":1},\"unmatched\":[]}");
+                                  "\"c\xF0\x9F\x98\x80\":1},\"dropped_paths\":{},\"unmatched\":[]}");
 }
 
 }  // namespace leastdata::test

@@ -89,8 +89,7 @@ class FilterRun final {
          if(m_ledger != nullptr) {
             m_ledger->bytes_in = static_cast<std::uint64_t>(m_end - m_begin);
             m_ledger->bytes_out = written;
-            m_ledger->fields_dropped = m_dropped;
-            m_paths.move_into(*m_ledger);
+            m_paths.fill(*m_ledger);
          }
          return {};
       }
@@ -118,25 +117,11 @@ class FilterRun final {
 
       // ---- what was dropped (counts and names for the ledger, never values) -----------
 
-      void note_dropped_member(std::string_view name) {
-         ++m_dropped;
-         if(m_ledger != nullptr && m_dropped == 1) {
-            const std::string_view parent = m_paths.path();
-            m_ledger->first_dropped.assign(parent);
-            if(!parent.empty()) {
-               m_ledger->first_dropped.push_back('.');
-            }
-            m_ledger->first_dropped.append(name);
-         }
-      }
+      void note_dropped_member(std::string_view name) { m_paths.count_dropped_member(name); }
 
-      // An array element (its path is the array's, `tickets[]`), or a top-level scalar ("").
-      void note_dropped_element() {
-         ++m_dropped;
-         if(m_ledger != nullptr && m_dropped == 1) {
-            m_ledger->first_dropped.assign(m_paths.path());
-         }
-      }
+      // An array element (counted at the array's path, `tickets[]`), or a top-level scalar
+      // replaced by null (the empty path).
+      void note_dropped_element() { m_paths.count_dropped_here(); }
 
       void note_unmatched(std::string_view name) {
          if(m_ledger == nullptr || m_ledger->unmatched.size() == max_unmatched_names()) {
@@ -753,7 +738,6 @@ class FilterRun final {
       const std::size_t m_max_depth;
       const MemberPlan& m_root;
       Ledger* m_ledger;
-      std::uint64_t m_dropped = 0;
       const std::vector<RedactRule>& m_redact_rules;
       const redact::PseudonymKey* m_pseudonym_key;
       // Paths are tracked for the ledger and for redact rules, which are matched by path.

@@ -37,14 +37,10 @@ void append_json_string(std::string& out, const std::string& text) {
    out.push_back('"');
 }
 
-}  // namespace
-
-std::string Ledger::to_json() const {
-   std::string out = "{\"bytes_in\":" + std::to_string(bytes_in) + ",\"bytes_out\":" + std::to_string(bytes_out) +
-                     ",\"fields_kept\":" + std::to_string(fields_kept) +
-                     ",\"fields_dropped\":" + std::to_string(fields_dropped) + ",\"kept_paths\":{";
+void append_counts(std::string& out, const std::vector<std::pair<std::string, std::uint64_t>>& counts) {
+   out.push_back('{');
    bool first = true;
-   for(const auto& [path, count] : kept_paths) {
+   for(const auto& [path, count] : counts) {
       if(!first) {
          out.push_back(',');
       }
@@ -53,7 +49,19 @@ std::string Ledger::to_json() const {
       out.push_back(':');
       out += std::to_string(count);
    }
-   out += "},\"unmatched\":[";
+   out.push_back('}');
+}
+
+}  // namespace
+
+std::string Ledger::to_json() const {
+   std::string out = "{\"bytes_in\":" + std::to_string(bytes_in) + ",\"bytes_out\":" + std::to_string(bytes_out) +
+                     ",\"fields_kept\":" + std::to_string(fields_kept) +
+                     ",\"fields_dropped\":" + std::to_string(fields_dropped) + ",\"kept_paths\":";
+   append_counts(out, kept_paths);
+   out += ",\"dropped_paths\":";
+   append_counts(out, dropped_paths);
+   out += ",\"unmatched\":[";
    for(std::size_t i = 0; i < unmatched.size(); ++i) {
       if(i != 0) {
          out.push_back(',');

@@ -1,5 +1,5 @@
 // Builds ledger paths (`tickets[].custom_fields[].value`) while the filter descends and
-// counts kept scalars per path. Disabled (every call a no-op) when no ledger is wanted,
+// counts kept scalars, and removed members and elements, per path. Disabled (every call a no-op) when no ledger is wanted,
 // so the hot path pays nothing for it.
 //
 // Paths form a trie: each step down finds (or adds) a child of the current node by its
@@ -64,15 +64,27 @@ class PathCounter final {
          }
       }
 
-      /// Hands the counts to `ledger` in first-seen order, with their total.
-      void move_into(Ledger& ledger) {
-         ledger.kept_paths.clear();
-         ledger.fields_kept = 0;
-         for(const std::size_t id : m_first_seen) {
-            Node& node = m_nodes[id];
-            ledger.kept_paths.emplace_back(std::move(node.path), node.count);
-            ledger.fields_kept += node.count;
+      /// One more member `name` removed below the current path (its subtree counts once).
+      void count_dropped_member(std::string_view name) {
+         if(m_enabled) {
+            count_dropped(child(name, false));
          }
+      }
+
+      /// One more element removed from the array at the current path (`tickets[]`), or the
+      /// top-level value replaced by `null` (the empty path).
+      void count_dropped_here() {
+         if(m_enabled) {
+            count_dropped(m_current);
+         }
+      }
+
+      /// Hands the counts to `ledger` in first-seen order, with their totals. Different
+      /// steps can spell the same path (a member named "a.b" and a member b of a; a member
+      /// named "" and its parent): paths are text, so equal texts are one entry.
+      void fill(Ledger& ledger) const {
+         ledger.fields_kept = merge_by_path(m_first_seen, &Node::count, ledger.kept_paths);
+         ledger.fields_dropped = merge_by_path(m_first_dropped, &Node::dropped, ledger.dropped_paths);
       }
 
    private:
@@ -82,11 +94,39 @@ class PathCounter final {
       struct Node {
             std::string path;
             std::uint64_t count = 0;
+            std::uint64_t dropped = 0;
             // (step name, node id); the name views the tail of the child's `path`, which a
             // deque never moves.
             std::vector<std::pair<std::string_view, std::size_t>> children;
             std::unordered_map<std::string_view, std::size_t> index;
       };
+
+      // Writes (path, count) for `ids` in order, equal paths summed at their first place;
+      // returns the total.
+      std::uint64_t merge_by_path(const std::vector<std::size_t>& ids, std::uint64_t Node::*counter,
+                                  std::vector<std::pair<std::string, std::uint64_t>>& out) const {
+         out.clear();
+         std::unordered_map<std::string_view, std::size_t> place;
+         std::uint64_t total = 0;
+         for(const std::size_t id : ids) {
+            const Node& node = m_nodes[id];
+            const std::uint64_t count = node.*counter;
+            total += count;
+            const auto [it, added] = place.emplace(node.path, out.size());
+            if(added) {
+               out.emplace_back(node.path, count);
+            } else {
+               out[it->second].second += count;
+            }
+         }
+         return total;
+      }
+
+      void count_dropped(std::size_t id) {
+         if(m_nodes[id].dropped++ == 0) {
+            m_first_dropped.push_back(id);
+         }
+      }
 
       std::size_t child(std::string_view name, bool array_step) {
          Node& parent = m_nodes[m_current];
@@ -124,6 +164,7 @@ class PathCounter final {
       std::size_t m_current = 0;
       std::deque<Node> m_nodes;
       std::vector<std::size_t> m_first_seen;
+      std::vector<std::size_t> m_first_dropped;
 };
 
 }  // namespace leastdata::detail

@@ -29,8 +29,9 @@ Status check_body(const Policy& policy, std::span<const std::uint8_t> body) {
    if(ledger.fields_dropped == 0) {
       return {};
    }
-   const std::string where = ledger.first_dropped.empty() ? std::string("the body's top-level value")
-                                                          : "\"" + ledger.first_dropped + "\"";
+   // dropped_paths is in input order: its first entry is the first path outside `write`.
+   const std::string& first = ledger.dropped_paths.front().first;
+   const std::string where = first.empty() ? std::string("the body's top-level value") : "\"" + first + "\"";
    const std::string more = ledger.fields_dropped == 1
                                ? std::string()
                                : " (and " + std::to_string(ledger.fields_dropped - 1) + " more member(s) or element(s))";

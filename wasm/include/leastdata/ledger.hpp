@@ -18,17 +18,18 @@ struct Ledger {
       std::uint64_t bytes_in = 0;
       std::uint64_t bytes_out = 0;
       std::uint64_t fields_kept = 0;     // scalars in the output (the sum of kept_paths)
-      std::uint64_t fields_dropped = 0;  // object members and array elements removed
+      std::uint64_t fields_dropped = 0;  // object members and array elements removed (the sum of dropped_paths)
       /// Scalars kept per path (`tickets[].custom_fields[].value`), in first-seen order.
       std::vector<std::pair<std::string, std::uint64_t>> kept_paths;
+      /// Members removed per path (`tickets[].description`, each once whatever its subtree)
+      /// and array elements removed per array path (`tickets[].custom_fields[]`), in input
+      /// order of their first removal. The first is what a refused write names.
+      std::vector<std::pair<std::string, std::uint64_t>> dropped_paths;
       /// For an object input: names of top-level members no rule named, in input order
       /// (a forgotten envelope shows up here rather than as a silent `{}`).
       std::vector<std::string> unmatched;
-      /// The path of the first member or element removed (`ticket.priority`,
-      /// `tickets[]`), empty when nothing was: what a refused write names. Not serialised.
-      std::string first_dropped;
 
-      /// `{"bytes_in":..,"bytes_out":..,"fields_kept":..,"fields_dropped":..,"kept_paths":{..},"unmatched":[..]}`
+      /// `{"bytes_in":..,"bytes_out":..,"fields_kept":..,"fields_dropped":..,"kept_paths":{..},"dropped_paths":{..},"unmatched":[..]}`
       std::string to_json() const;
 };
 
