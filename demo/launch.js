@@ -155,14 +155,15 @@ export async function launchDemo(options = {}) {
     tenantSecret: () => state.jwtSecret,
     oauthClient: client,
   });
+  const endpointOptions = {
+    bin: options.bin, db: state.db, keys: state.keys, onLog: options.endpointLog,
+    listen: new URL(endpointOrigin).host,
+    args: ['--identity', 'zendesk', '--zendesk-url', `http://localhost:${server.port}`, '--zendesk-oauth-client-id', client.id,
+      '--zendesk-oauth-secret-file', client.file, '--public-url', endpointOrigin, '--app-origin', server.appOrigin],
+  };
   let endpoint;
   try {
-    endpoint = await startEndpoint({
-      bin: options.bin, db: state.db, keys: state.keys, onLog: options.endpointLog,
-      listen: new URL(endpointOrigin).host,
-      args: ['--identity', 'zendesk', '--zendesk-url', `http://localhost:${server.port}`, '--zendesk-oauth-client-id', client.id,
-        '--zendesk-oauth-secret-file', client.file, '--public-url', endpointOrigin, '--app-origin', server.appOrigin],
-    });
+    endpoint = await startEndpoint(endpointOptions);
   } catch (error) {
     await server.close();
     throw error;
@@ -174,6 +175,11 @@ export async function launchDemo(options = {}) {
     endpointOrigin: endpoint.origin,
     endpointPid: endpoint.pid,
     subdomain: state.subdomain,
+    /** Stops the endpoint (the e2e test's "endpoint down"); startEndpoint() brings it back on the same address. */
+    stopEndpoint: () => endpoint.stop(),
+    startEndpoint: async () => {
+      endpoint = await startEndpoint(endpointOptions);
+    },
     close: async () => {
       await server.close();
       await endpoint.stop();

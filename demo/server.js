@@ -15,16 +15,19 @@ import { fileURLToPath } from 'node:url';
 import { OPEN_TICKET_ID, SUBDOMAIN, generateAccount } from './zendesk/data.js';
 import { createZendeskApi } from './zendesk/api.js';
 import { createOAuthProvider } from './zendesk/oauth.js';
+import { createInstallation } from './zendesk/installations.js';
 import { inside, sendFile as sendStaticFile } from './static-files.js';
 import { createZafProxy } from './zaf-proxy.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const APP_GUID = 'de300a99-1ea5-7da7-a000-000000000042';
 export const APP_NAME = 'ticket-summary';
-// Where the app's location page is, as its manifest says (assets/iframe.html).
+export const APP_ID = 4242;
+export const INSTALLATION_ID = 4243;
+// Where the app's location pages are, as its manifest says (assets/iframe.html, assets/admin.html).
 const appFolder = (root) => join(root, 'apps', APP_NAME);
 const appManifest = (root) => JSON.parse(readFileSync(join(appFolder(root), 'manifest.json'), 'utf8'));
-const sidebarUrl = (root) => appManifest(root).location.support.ticket_sidebar.url;
+const locationUrls = (root) => Object.fromEntries(Object.entries(appManifest(root).location.support).map(([name, options]) => [name, options.url]));
 
 const GARDEN = ['bedrock', 'buttons', 'forms', 'tags', 'utilities'];
 
@@ -62,8 +65,18 @@ export async function createDemoServer(options) {
       redirectUris: [`${options.endpointOrigin}/v1/oauth/callback`],
     }],
   });
-  // The agent signed in to this Zendesk: the workspace's current user (workspace.js).
-  oauth.signIn(account.agents.find((user) => user.role === 'admin').id);
+  // The user signed in to this Zendesk: an agent, until the workspace's switch says otherwise
+  // (POST /__demo/session; demo/workspace/switcher.js).
+  const userWithRole = (role) => account.agents.find((user) => user.role === role);
+  oauth.signIn(userWithRole('agent').id);
+  // The app as installed on the account; its settings are what an admin changes.
+  const installation = createInstallation({
+    id: INSTALLATION_ID, appId: APP_ID, manifest: appManifest(root), settings: { endpoint_url: options.endpointOrigin },
+  });
+  // Zendesk's API as the proxy reaches it: the installation's routes act for the signed-in user.
+  const zendeskForApps = {
+    handle: (method, url, body) => installation.handle(method, url, body, zendesk.users.get(oauth.signedIn)) ?? zendesk.handle(method, url),
+  };
   let workspaceOrigin;
   let appOrigin;
   let proxy;
@@ -97,15 +110,26 @@ export async function createDemoServer(options) {
       return res.end(reply.body);
     }
     if (path === '/__zaf/request') return proxy(req, res);
+    if (path === '/__demo/session' && req.method === 'POST') {
+      // Who is signed in to this Zendesk: the workspace's switch (agent or admin).
+      const role = new URL(req.url, 'http://x').searchParams.get('role');
+      const user = userWithRole(role);
+      if (!user) return sendJson(res, 400, { error: 'role must be agent or admin' });
+      oauth.signIn(user.id);
+      return sendJson(res, 200, { user_id: user.id, role: user.role });
+    }
     if (path === '/__demo/config.json') {
       return sendJson(res, 200, {
-        appUrl: `${appOrigin}/${APP_GUID}/${sidebarUrl(root)}`,
+        appUrls: Object.fromEntries(Object.entries(locationUrls(root)).map(([name, url]) => [name, `${appOrigin}/${APP_GUID}/${url}`])),
         appOrigin,
         appGuid: APP_GUID,
+        appId: APP_ID,
+        installationId: INSTALLATION_ID,
         ticketId: OPEN_TICKET_ID,
         subdomain,
+        currentUserId: oauth.signedIn,
         // Non-secure app settings reach the browser in the app's metadata, as in Zendesk.
-        settings: { endpoint_url: options.endpointOrigin, app_name: APP_NAME },
+        settings: installation.settings(),
       });
     }
     if (path === '/' || path === '/index.html') {
@@ -136,7 +160,7 @@ export async function createDemoServer(options) {
     if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
     // Two origins from one server: the hostname says which site is asked for.
     const site = url.hostname === 'localhost' ? workspace : url.hostname === '127.0.0.1' ? app : undefined;
-    const posts = url.pathname === '/__zaf/request' || url.pathname.startsWith('/api/') || url.pathname.startsWith('/oauth/');
+    const posts = url.pathname === '/__zaf/request' || url.pathname === '/__demo/session' || url.pathname.startsWith('/api/') || url.pathname.startsWith('/oauth/');
     if (!site || (req.method !== 'GET' && req.method !== 'HEAD' && !posts)) {
       return notFound(res);
     }
@@ -169,7 +193,7 @@ export async function createDemoServer(options) {
     endpointOrigin: options.endpointOrigin,
     secureSettings: () => ({ shared_secret: options.tenantSecret() }),
     settingScopes: Object.fromEntries(appManifest(root).parameters.filter((p) => p.secure && p.scopes).map((p) => [p.name, p.scopes])),
-    zendesk,
+    zendesk: zendeskForApps,
   });
 
   return {

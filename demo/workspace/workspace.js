@@ -1,12 +1,14 @@
-// The simulated agent workspace: renders ticket #1042 from the fake Zendesk API (with
-// everything an agent sees, excluded fields included) and hosts the sidebar app in an
-// iframe from another origin. It plays Zendesk's side of ZAF with ZafParent: `get`
+// The simulated agent workspace: renders the open ticket from the fake Zendesk API (with
+// everything an agent sees, excluded fields included) and hosts the app in an iframe from
+// another origin: its ticket sidebar beside the ticket, or its nav bar page in place of it
+// (switcher.js: which ticket, agent or admin, which page). It plays Zendesk's side of ZAF with ZafParent: `get`
 // answers from the ticket on screen as ZAF's objects (zaf-objects.js), `request` is
 // forwarded to this server's proxy (POST /__zaf/request), which substitutes secure
 // settings and signs the JWT server-side.
 // window.zafParent exposes the message log for the e2e test.
 import { ZafParent, lookupPath } from './zaf-parent.js';
 import { zafAccount, zafTicket, zafUser } from './zaf-objects.js';
+import { requested, wireSwitcher } from './switcher.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -104,19 +106,26 @@ async function proxy(options, signal) {
 }
 
 async function main() {
+  const want = requested();
+  // Who is signed in to this Zendesk decides what ZAF reports as the current user, and whom
+  // Zendesk's consent page and users/me name when the app signs in with Zendesk.
+  const session = await fetch(`/__demo/session?role=${want.role}`, { method: 'POST' });
+  if (!session.ok) throw new Error(`/__demo/session: HTTP ${session.status}`);
   const config = await getJson('/__demo/config.json');
-  const [{ ticket, users, organizations }, { comments }] = await Promise.all([
-    getJson(`/api/v2/tickets/${config.ticketId}.json?include=users,organizations`),
-    getJson(`/api/v2/tickets/${config.ticketId}/comments.json?include=users`),
+  const ticketId = want.ticketId ?? config.ticketId;
+  const [{ ticket, users, organizations }, { comments }, { tickets }] = await Promise.all([
+    getJson(`/api/v2/tickets/${ticketId}.json?include=users,organizations`),
+    getJson(`/api/v2/tickets/${ticketId}/comments.json?include=users`),
+    getJson('/api/v2/tickets.json?per_page=8'),
   ]);
   render(ticket, users, organizations, comments);
-  // The signed-in agent: the account's admin (they may change settings and delete data).
+  wireSwitcher({ tickets, current: ticket, role: want.role, view: want.view });
   const [{ users: staff }, { groups }, { group_memberships: memberships }] = await Promise.all([
     getJson('/api/v2/users.json?per_page=4'),
     getJson('/api/v2/groups.json'),
     getJson('/api/v2/group_memberships.json'),
   ]);
-  const currentUser = staff.find((user) => user.role === 'admin');
+  const currentUser = staff.find((user) => user.id === config.currentUserId);
   const byId = (records) => new Map(records.map((record) => [record.id, record]));
   const related = {
     users: byId([...users, ...staff]),
@@ -127,6 +136,12 @@ async function main() {
   const data = zafData(config, ticket, related, currentUser);
 
   const iframe = $('app');
+  if (want.view === 'nav_bar') {
+    $('ticket-view').hidden = true;
+    $('nav-app-view').hidden = false;
+    $('nav-app-slot').append(iframe);
+    iframe.title = 'Ticket summary: data and access (leastdata app)';
+  }
   const parent = new ZafParent({
     iframe,
     appOrigin: config.appOrigin,
@@ -134,17 +149,17 @@ async function main() {
     context: {
       instanceGuid: config.appGuid,
       product: 'support',
-      location: 'ticket_sidebar',
-      ticketId: ticket.id,
+      location: want.view,
+      ...(want.view === 'ticket_sidebar' ? { ticketId: ticket.id } : {}),
       account: { subdomain: config.subdomain },
     },
-    metadata: { appId: 4242, installationId: 4243, name: 'Ticket summary (leastdata)', version: '1.0.0', settings: config.settings },
+    metadata: { appId: config.appId, installationId: config.installationId, name: 'Ticket summary (leastdata)', version: '1.1.0', settings: config.settings },
     get: (path) => lookupPath(data, path),
     request: proxy,
   });
   parent.start();
   window.zafParent = parent;
-  iframe.src = ZafParent.appUrl(config.appUrl, location.origin, config.appGuid);
+  iframe.src = ZafParent.appUrl(config.appUrls[want.view], location.origin, config.appGuid);
 }
 
 main().catch((error) => {

@@ -6,7 +6,7 @@
 // written into a copy of the folder, never into apps/.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
@@ -62,7 +62,7 @@ for (const source of appFolders()) {
     const folder = join(work, 'app');
     cpSync(source, folder, { recursive: true });
     const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
-    const values = Object.fromEntries(manifest.parameters.map((p) => [p.name, p.type === 'url' ? 'https://leastdata.example.eu' : `dev-${p.name}`]));
+    const values = Object.fromEntries((manifest.parameters ?? []).map((p) => [p.name, p.type === 'url' ? 'https://leastdata.example.eu' : `dev-${p.name}`]));
     writeFileSync(join(folder, 'zcli.apps.config.json'), JSON.stringify({ parameters: values }));
     const port = await freePort();
     const server = await serve(folder, port);
@@ -73,7 +73,14 @@ for (const source of appFolders()) {
       assert.equal(described.name, manifest.name);
       assert.equal(described.version, manifest.version);
       assert.equal(described.framework_version, manifest.frameworkVersion);
-      assert.deepEqual(described.locations, manifest.location);
+      // zcli adds the icon of a location with a button (nav_bar: assets/icon_nav_bar.svg) as `svg`.
+      const expected = structuredClone(manifest.location);
+      for (const [product, locations] of Object.entries(expected)) {
+        for (const [name, options] of Object.entries(locations)) {
+          if (existsSync(join(folder, 'assets', `icon_${name}.svg`))) options.svg = `icon_${name}.svg`;
+        }
+      }
+      assert.deepEqual(described.locations, expected);
       const prefix = new URL(described.asset_url_prefix).pathname;
       assert.match(prefix, /^\/[^/]+\/assets\/$/);
       const assets = files(join(folder, 'assets'));

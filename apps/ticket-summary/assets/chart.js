@@ -1,43 +1,50 @@
-// A small inline SVG chart of the session access report: bytes received vs kept and
-// fields kept vs dropped, as horizontal bars on a shared scale per row. Built with DOM
-// calls (no inline styles), so it renders under the app's strict CSP.
-const SVG = 'http://www.w3.org/2000/svg';
-const WIDTH = 280;
-const LABEL = 92;
-const BAR = 14;
+// The access report's chart: one bar per measure (bytes, fields), the part that reached the
+// app in green and the part that never did in grey, the same two colours on every bar. The
+// bars are drawn in percent of their width, so the chart fills any sidebar (320 px down to
+// 240 px) without scaling text: the words stay in HTML beside it, and the SVG is decoration
+// for them (aria-hidden), so nothing is said twice to a screen reader. Built with DOM calls,
+// no inline styles: it renders under the app's strict CSP.
+import { element } from './dom.js';
 
-function svg(tag, attributes, text) {
+const SVG = 'http://www.w3.org/2000/svg';
+const BAR_HEIGHT = 12;
+
+function svg(tag, attributes) {
   const node = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  if (text !== undefined) node.textContent = text;
   return node;
 }
 
-function formatBytes(n) {
-  return n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} B`;
+function bar(reached, total) {
+  const root = svg('svg', { width: '100%', height: BAR_HEIGHT, class: 'chart__bar', 'aria-hidden': 'true', focusable: 'false' });
+  const share = total > 0 ? (100 * reached) / total : 0;
+  // A part that exists stays visible (at least 1 %), however small.
+  const shown = reached > 0 ? Math.max(share, 1) : 0;
+  root.append(svg('rect', { x: 0, y: 0, width: '100%', height: BAR_HEIGHT, rx: 2, class: 'chart__never' }));
+  if (shown > 0) root.append(svg('rect', { x: 0, y: 0, width: `${shown}%`, height: BAR_HEIGHT, rx: 2, class: 'chart__reached' }));
+  return root;
 }
 
-/** @param {{ bytes_in: number, bytes_out: number, fields_kept: number, fields_dropped: number }} report */
-export function accessChart(report) {
-  const rows = [
-    { label: 'Bytes in', value: report.bytes_in, max: report.bytes_in, text: formatBytes(report.bytes_in), kind: 'in' },
-    { label: 'Bytes kept', value: report.bytes_out, max: report.bytes_in, text: formatBytes(report.bytes_out), kind: 'kept' },
-    { label: 'Fields dropped', value: report.fields_dropped, max: Math.max(report.fields_dropped, report.fields_kept), text: String(report.fields_dropped), kind: 'dropped' },
-    { label: 'Fields kept', value: report.fields_kept, max: Math.max(report.fields_dropped, report.fields_kept), text: String(report.fields_kept), kind: 'kept' },
-  ];
-  const height = rows.length * (BAR + 10) + 4;
-  const title = `Bytes: ${formatBytes(report.bytes_in)} received, ${formatBytes(report.bytes_out)} kept. ` +
-    `Fields: ${report.fields_kept} kept, ${report.fields_dropped} dropped.`;
-  const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, width: WIDTH, height, role: 'img', 'aria-labelledby': 'access-chart-title', class: 'chart__svg' });
-  root.append(svg('title', { id: 'access-chart-title' }, title));
-  rows.forEach((row, i) => {
-    const y = 2 + i * (BAR + 10);
-    const span = WIDTH - LABEL - 56;
-    const width = row.max > 0 ? Math.max(2, Math.round((span * row.value) / row.max)) : 2;
-    root.append(svg('text', { x: 0, y: y + BAR - 3, class: 'chart__label' }, row.label));
-    root.append(svg('rect', { x: LABEL, y, width: span, height: BAR, rx: 3, class: 'chart__track' }));
-    root.append(svg('rect', { x: LABEL, y, width, height: BAR, rx: 3, class: `chart__bar chart__bar--${row.kind}` }));
-    root.append(svg('text', { x: LABEL + width + 4, y: y + BAR - 3, class: 'chart__value' }, row.text));
-  });
-  return root;
+/**
+ * @param {{ label: string, reached: number, total: number, words: string }[]} rows
+ *   e.g. { label: 'Bytes', reached: 1210, total: 48211, words: '1.2 KB of 47.1 KB reached the app' }
+ */
+export function accessChart(rows) {
+  const figure = element('div', 'chart');
+  for (const row of rows) {
+    const item = element('div', 'chart__row');
+    const caption = element('p', 'chart__caption');
+    caption.append(element('span', 'chart__label', `${row.label}: `), element('span', '', row.words));
+    item.append(caption, bar(row.reached, row.total));
+    figure.append(item);
+  }
+  const legend = element('p', 'chart__legend');
+  for (const [kind, words] of [['reached', 'reached the app'], ['never', 'never reached it']]) {
+    const key = element('span', 'chart__key');
+    key.append(element('span', `chart__swatch chart__swatch--${kind}`), words);
+    legend.append(key);
+  }
+  legend.setAttribute('aria-hidden', 'true');
+  figure.append(legend);
+  return figure;
 }
