@@ -27,6 +27,7 @@ export class AccessReport {
     this.fieldsDropped = 0;
     this.paths = new Map();
     this.droppedPaths = new Map();
+    this.redacted = new Map();
     this.unmatched = new Map();
     this.zafGets = new Map();
     this.zafRefused = new Map();
@@ -47,6 +48,9 @@ export class AccessReport {
     for (const [path, count] of Object.entries(ledger.dropped_paths)) {
       this.droppedPaths.set(path, (this.droppedPaths.get(path) ?? 0) + count);
     }
+    for (const [type, count] of Object.entries(ledger.redacted)) {
+      this.redacted.set(type, (this.redacted.get(type) ?? 0) + count);
+    }
     for (const name of ledger.unmatched) add(this.unmatched, name);
   }
 
@@ -62,11 +66,20 @@ export class AccessReport {
 
   toJSON() {
     const byResource = {};
-    for (const [path, count] of this.paths) {
+    const group = (path) => {
       const resource = this.resourceOf(path);
-      byResource[resource] ??= { fields_kept: 0, paths: {} };
-      byResource[resource].fields_kept += count;
-      byResource[resource].paths[path] = count;
+      byResource[resource] ??= { fields_kept: 0, paths: {}, fields_dropped: 0, dropped_paths: {} };
+      return byResource[resource];
+    };
+    for (const [path, count] of this.paths) {
+      const entry = group(path);
+      entry.fields_kept += count;
+      entry.paths[path] = count;
+    }
+    for (const [path, count] of this.droppedPaths) {
+      const entry = group(path);
+      entry.fields_dropped += count;
+      entry.dropped_paths[path] = count;
     }
     return {
       calls: this.calls,
@@ -76,6 +89,7 @@ export class AccessReport {
       fields_dropped: this.fieldsDropped,
       kept_paths: Object.fromEntries(this.paths),
       dropped_paths: Object.fromEntries(this.droppedPaths),
+      redacted: Object.fromEntries(this.redacted),
       by_resource: byResource,
       unmatched: Object.fromEntries(this.unmatched),
       zaf: { read: Object.fromEntries(this.zafGets), refused: Object.fromEntries(this.zafRefused) },

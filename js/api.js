@@ -50,7 +50,7 @@ export class LeastData {
     return this.engine.verifyCertificate(certificate, keys);
   }
 
-  /** A client of the leastdata endpoint (docs/endpoint-client.md). */
+  /** A client of the leastdata endpoint (docs/js-api.md, "The endpoint, and signing in with Zendesk"). */
   endpoint(options) {
     this.engine.checkAlive();
     return new EndpointClient(this.engine, options);

@@ -88,6 +88,8 @@ export interface Ledger {
   kept_paths: Record<string, number>;
   /** Members removed, by their path (each once, whatever its subtree), and array elements removed, by the array's path (`tickets[].custom_fields[]`). Sums to fields_dropped. */
   dropped_paths: Record<string, number>;
+  /** Personal data the policy's redaction rules rewrote in kept strings, by detector (`email`: 2). */
+  redacted: Partial<Record<Detector, number>>;
   /** For an object input: top-level members no rule named (at most 64), e.g. a forgotten envelope. */
   unmatched: string[];
 }
@@ -101,7 +103,9 @@ export interface AccessReport {
   fields_dropped: number;
   kept_paths: Record<string, number>;
   dropped_paths: Record<string, number>;
-  by_resource: Record<string, { fields_kept: number; paths: Record<string, number> }>;
+  redacted: Partial<Record<Detector, number>>;
+  /** Kept and removed paths grouped by the Zendesk resource they came in (the core's table of envelopes). */
+  by_resource: Record<string, { fields_kept: number; paths: Record<string, number>; fields_dropped: number; dropped_paths: Record<string, number> }>;
   /** Top-level members no rule named, with how many responses had them. */
   unmatched: Record<string, number>;
   zaf: { read: Record<string, number>; refused: Record<string, number> };

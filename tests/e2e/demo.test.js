@@ -114,7 +114,11 @@ test('one line of what never reached the app; the report opens from the keyboard
   const line = await frame.textContent('#never-reached');
   const share = Number(/^(\d+) % of what Zendesk sent never reached this app\.$/.exec(line)?.[1]);
   assert.ok(share > 50 && share < 100, line);
-  assert.match(await frame.textContent('#never-reached-detail'), /^\d+ fields were dropped before the app ran, and emails, phone numbers, card numbers and IBANs in descriptions are masked\.$/);
+  // The description holds a card number, a phone number and an email address (demo/zendesk/data.js):
+  // the line names what the redaction rules masked, counted by the filter, no value.
+  const detail = await frame.textContent('#never-reached-detail');
+  assert.match(detail, /^\d+ fields were dropped before the app ran, and .+ inside the fields it kept were masked\.$/);
+  for (const kind of ['card number', 'phone number', 'email address']) assert.ok(detail.includes(kind), `${kind} in: ${detail}`);
   assert.equal(await frame.isHidden('#access-report'), true, 'the report is one click away, not on the page');
   // Keyboard only: Tab reaches the toggle, Enter opens the report, the focus ring is Garden's.
   await frame.focus('#access-part h2');
@@ -132,7 +136,8 @@ test('one line of what never reached the app; the report opens from the keyboard
   const people = await frame.$eval('#access-report', (el) => [...el.querySelectorAll('.report__resource')]
     .find((s) => s.querySelector('h3').textContent === 'People').textContent);
   assert.match(people, /Reached the app: id and name/);
-  assert.match(people, /Never reached it: .*\bemail\b.*\bnotes\b.*\bphone\b/);
+  const neverReached = /Never reached it: (.*)$/.exec(people)?.[1] ?? '';
+  for (const field of ['email', 'phone', 'notes']) assert.match(neverReached, new RegExp(`\\b${field}\\b`), people);
   assert.match(report, /Refused before leaving this page: nothing/);
   assert.equal(await frame.locator('#access-report svg.chart__bar').count(), 2);
   assert.equal(await frame.locator('#access-report svg rect.chart__reached').count(), 2);

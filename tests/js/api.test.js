@@ -62,6 +62,7 @@ test('filterWithLedger returns the exact ledger', () => {
       next_page: 1,
     },
     dropped_paths: { 'tickets[].description': 1, 'tickets[].custom_fields[]': 1, 'users[].email': 1 },
+    redacted: {},
     unmatched: [],
   });
   policy.dispose();

@@ -133,6 +133,7 @@ for (const [title, selection, input, expected] of pinned) {
             fields_dropped: Object.values(expected.dropped_paths).reduce((a, b) => a + b, 0),
             kept_paths: expected.kept_paths,
             dropped_paths: expected.dropped_paths,
+            redacted: {},
             unmatched: expected.unmatched ?? [],
           },
         };

@@ -488,6 +488,8 @@ export function filter(policy, input) {
       fields_dropped: run.dropped,
       kept_paths: keptPaths,
       dropped_paths: Object.fromEntries(run.droppedPaths),
+      // The model has no redaction rules: nothing is rewritten.
+      redacted: {},
       unmatched,
     },
     // kept_paths in first-seen order (a plain object would move integer-like keys first).

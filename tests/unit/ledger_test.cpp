@@ -196,7 +196,7 @@ TEST_CASE("ledger: a Zendesk payload with resources", "[ledger][zendesk]") {
             R"("ticket.requester_id":1,"ticket.assignee_id":1,"ticket.custom_fields[].id":2,"ticket.custom_fields[].value":2,)"
             R"("users[].id":1,"users[].name":1,"users[].email":1,"next_page":1,"count":1},)"
             R"("dropped_paths":{"ticket.url":1,"ticket.status":1,"ticket.tags":1,"ticket.via":1,"ticket.custom_fields[]":2,)"
-            R"("users[].phone":1,"facets":1},"unmatched":["facets"]})");
+            R"("users[].phone":1,"facets":1},"redacted":{},"unmatched":["facets"]})");
 }
 
 TEST_CASE("ledger: dropped_paths names each removed member and element by path, in input order", "[ledger]") {
@@ -244,6 +244,24 @@ TEST_CASE("ledger: paths are text: steps that spell the same path are one entry"
    REQUIRE(nested.ok);
    CHECK(nested.ledger.dropped_paths == Paths{{"id.y", 1}, {"id", 1}});
    CHECK(nested.ledger.fields_dropped == 2);
+}
+
+TEST_CASE("ledger: redacted counts what the redaction rules rewrote, by detector, never values", "[ledger][redact]") {
+   const Policy p = compile_or_fail(R"({"version":1,"resources":{"ticket":"id,description"},
+      "redact":{"rules":[{"path":"tickets[].description","detect":["email","phone","credit_card"],"action":"mask"}]}})");
+   const Outcome o = run(p, R"({"tickets":[
+      {"id":1,"description":"Card 4111 1111 1111 1111, mail jane@example.com or ann@example.org"},
+      {"id":2,"description":"Call +44 20 7946 0958"},
+      {"id":3,"description":"nothing here"}]})");
+   REQUIRE(o.ok);
+   CHECK(o.ledger.redacted == Paths{{"credit_card", 1}, {"email", 2}, {"phone", 1}});
+   const std::string json = o.ledger.to_json();
+   CHECK_THAT(json, Catch::Contains(R"("redacted":{"credit_card":1,"email":2,"phone":1})"));
+   for(const char* value : {"jane", "4111", "7946"}) {
+      CHECK(json.find(value) == std::string::npos);
+   }
+   // Without redaction rules nothing is rewritten.
+   CHECK(run(select("*"), R"({"d":"jane@example.com"})").ledger.redacted.empty());
 }
 
 TEST_CASE("ledger: invariants hold across many selections and inputs", "[ledger]") {
@@ -303,13 +321,13 @@ TEST_CASE("ledger: asking for no ledger changes nothing in the output", "[ledger
 
 TEST_CASE("ledger: to_json format", "[ledger]") {
    CHECK(Ledger{}.to_json() ==
-         R"({"bytes_in":0,"bytes_out":0,"fields_kept":0,"fields_dropped":0,"kept_paths":{},"dropped_paths":{},"unmatched":[]})");
+         R"({"bytes_in":0,"bytes_out":0,"fields_kept":0,"fields_dropped":0,"kept_paths":{},"dropped_paths":{},"redacted":{},"unmatched":[]})");
 
    const Outcome o = run(select("a(b),c"), R"({"a":{"b":1,"x":2},"c":[1,null,"s"],"d":{"e":{"f":1}}})");
    REQUIRE(o.ok);
    CHECK(o.ledger.to_json() ==
          R"({"bytes_in":54,"bytes_out":30,"fields_kept":4,"fields_dropped":2,"kept_paths":{"a.b":1,"c[]":3},)"
-         R"("dropped_paths":{"a.x":1,"d":1},"unmatched":["d"]})");
+         R"("dropped_paths":{"a.x":1,"d":1},"redacted":{},"unmatched":["d"]})");
 
    Ledger ledger;
    ledger.bytes_in = std::numeric_limits<std::uint64_t>::max();
@@ -320,7 +338,7 @@ TEST_CASE("ledger: to_json format", "[ledger]") {
    // Quotes and backslashes are escaped, control characters written as \u00XX, UTF-8 as is.
    CHECK(ledger.to_json() ==
          R"({"bytes_in":18446744073709551615,"bytes_out":1,"fields_kept":7,"fields_dropped":0,)"
-         R"("kept_paths":{"z":1,"a":2,"q\"x\\y\u000a\u0001":3,"":1,)" "\"\xC3\xA9\x7F/\":1},\"dropped_paths\":{},\"unmatched\":[]}");
+         R"("kept_paths":{"z":1,"a":2,"q\"x\\y\u000a\u0001":3,"":1,)" "\"\xC3\xA9\x7F/\":1},\"dropped_paths\":{},\"redacted\":{},\"unmatched\":[]}");
 }
 
 TEST_CASE("ledger: to_json writes lone surrogates back as escapes", "[ledger]") {
@@ -334,7 +352,7 @@ TEST_CASE("ledger: to_json writes lone surrogates back as escapes", "[ledger]") 
    CHECK(o.ledger.to_json() == "{\"bytes_in\":" + std::to_string(input.size()) + ",\"bytes_out\":" +
                                   std::to_string(input.size()) +
                                   R"(,"fields_kept":3,"fields_dropped":0,"kept_paths":{"\ud800":1,"a\udc00b":1,)"
-                                  "\"c\xF0\x9F\x98\x80\":1},\"dropped_paths\":{},\"unmatched\":[]}");
+                                  "\"c\xF0\x9F\x98\x80\":1},\"dropped_paths\":{},\"redacted\":{},\"unmatched\":[]}");
 }
 
 }  // namespace leastdata::test

@@ -140,6 +140,12 @@ TEST_CASE("requests: every query parameter must be listed, once", "[requests]") 
    CHECK_FALSE(rules.allows("GET", "/api/v2/search/export.json?=a"));
    CHECK_FALSE(rules.allows("GET", "/api/v2/search/export.json?qu%65ry=a&%zz=1"));
    CHECK_FALSE(rules.allows("GET", "/api/v2/search/export.json?query=a#x"));
+   // Values must be written as encodeURIComponent writes them (found by fuzz_request).
+   CHECK_FALSE(rules.allows("GET", "/api/v2/search/export.json?query=type%3A\x9aicket"));
+   CHECK_FALSE(rules.allows("GET", "/api/v2/search/export.json?query=a b"));
+   CHECK_FALSE(rules.allows("GET", "/api/v2/search/export.json?query=a\r\nX:1"));
+   CHECK_FALSE(rules.allows("GET", "/api/v2/search/export.json?query=a\\b"));
+   CHECK(rules.allows("GET", "/api/v2/search/export.json?query=type%3Aticket%20requester%3Aa%40b.example"));
 }
 
 TEST_CASE("requests: hostile URLs match nothing", "[requests]") {

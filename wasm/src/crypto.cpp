@@ -236,7 +236,7 @@ Signature SigningKey::sign(Bytes message) const {
 
 // ---- MAC and key derivation -------------------------------------------------------------
 
-std::array<std::uint8_t, 32> hmac_sha256(Bytes key, Bytes message) {
+std::array<std::uint8_t, hmac_sha256_size()> hmac_sha256(Bytes key, Bytes message) {
    Botan::HMAC mac(std::make_unique<Botan::SHA_256>().release());  // HMAC takes ownership
    mac.set_key(hmac_key(key));
    mac.update(message.data(), message.size());

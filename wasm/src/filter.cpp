@@ -123,6 +123,22 @@ class FilterRun final {
       // replaced by null (the empty path).
       void note_dropped_element() { m_paths.count_dropped_here(); }
 
+      void note_redacted(const std::vector<redact::Finding>& findings) {
+         if(m_ledger == nullptr) {
+            return;
+         }
+         for(const redact::Finding& finding : findings) {
+            const std::string_view type = redact::detector_name(finding.type);
+            auto& counts = m_ledger->redacted;
+            auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& entry) { return entry.first == type; });
+            if(it == counts.end()) {
+               counts.emplace_back(type, 1);
+            } else {
+               ++it->second;
+            }
+         }
+      }
+
       void note_unmatched(std::string_view name) {
          if(m_ledger == nullptr || m_ledger->unmatched.size() == max_unmatched_names()) {
             return;
@@ -430,6 +446,7 @@ class FilterRun final {
             put(token, m_p);
             return true;
          }
+         note_redacted(redacted.value().findings);
          const WipedBuffer& out = redacted.value().text;
          // Escaping at most sextuples a byte (\u00XX), plus the two quotes.
          m_output.reserve_growth(out.size() * 6 + 2);

@@ -1,4 +1,4 @@
-// Parsing small trusted-shape JSON documents (policies, key sets, certificates) into
+// Parsing small trusted-shape JSON documents (policy documents, job ID lists) into
 // nlohmann::json without exceptions, with duplicate member names rejected and a byte
 // offset on every error. Payloads never go through here: they are streamed (filter.cpp).
 #pragma once

@@ -61,6 +61,8 @@ std::string Ledger::to_json() const {
    append_counts(out, kept_paths);
    out += ",\"dropped_paths\":";
    append_counts(out, dropped_paths);
+   out += ",\"redacted\":";
+   append_counts(out, redacted);
    out += ",\"unmatched\":[";
    for(std::size_t i = 0; i < unmatched.size(); ++i) {
       if(i != 0) {

@@ -89,8 +89,18 @@ struct RequestUrl {
       std::vector<std::string> parameters;
 };
 
+// What encodeURIComponent leaves in a URL: printable ASCII, no space, no backslash. Anything
+// else is rewritten by the browser's URL parser (or read as a path separator), so the URL
+// checked would not be the URL sent.
+bool is_url_char(char c) {
+   return c > 0x20 && c < 0x7F && c != '\\';
+}
+
 std::optional<RequestUrl> parse_url(std::string_view url) {
    RequestUrl out;
+   if(!std::all_of(url.begin(), url.end(), is_url_char)) {
+      return std::nullopt;
+   }
    if(url.find('#') != std::string_view::npos) {
       return std::nullopt;  // a fragment: never sent, and a way to hide what follows
    }

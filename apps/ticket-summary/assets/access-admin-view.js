@@ -24,8 +24,10 @@ function declarationBlock(entry) {
   const head = element('tr');
   head.append(element('th', '', 'Resource'), element('th', '', 'Fields it may read'));
   for (const cell of head.children) cell.scope = 'col';
-  table.append(element('thead')).append(head);
-  const body = table.appendChild(element('tbody'));
+  const thead = element('thead');
+  thead.append(head);
+  const body = element('tbody');
+  table.append(thead, body);
   for (const [resource, fields] of d.rows) {
     const row = element('tr');
     const th = element('th', '', resource);
@@ -33,7 +35,11 @@ function declarationBlock(entry) {
     row.append(th, element('td', '', listInWords(fields)));
     body.append(row);
   }
-  if (d.rows.length === 0) body.append(element('tr')).append(element('td', '', 'No Zendesk records'));
+  if (d.rows.length === 0) {
+    const row = element('tr');
+    row.append(element('td', '', 'No Zendesk records'));
+    body.append(row);
+  }
   block.append(table);
   if (d.other.length) block.append(line('Also kept from answers', listInWords(d.other)));
   block.append(line('API requests it may make', d.requests.length ? d.requests.join('; ') : 'none'));

@@ -6,7 +6,6 @@ import { $, element } from './dom.js';
 import { count, formatBytes, listInWords } from './format.js';
 import { accessChart } from './chart.js';
 import { summarize } from './access-summary.js';
-import { MASKED_IN_WORDS } from './policy.js';
 
 function line(label, text) {
   const p = element('p', 'report__line');
@@ -18,9 +17,10 @@ function line(label, text) {
 function renderHeadline(s) {
   $('never-reached').replaceChildren(element('strong', 'never-reached__share', `${s.neverReachedPercent} %`),
     ' of what Zendesk sent never reached this app.');
+  const masked = s.redacted.length ? `, and ${listInWords(s.redacted)} inside the fields it kept were masked` : '';
   $('never-reached-detail').textContent = s.calls === 0
     ? 'Nothing was read from Zendesk yet.'
-    : `${count(s.fieldsDropped, ['field was', 'fields were'])} dropped before the app ran, and ${MASKED_IN_WORDS} in descriptions are masked.`;
+    : `${count(s.fieldsDropped, ['field was', 'fields were'])} dropped before the app ran${masked}.`;
 }
 
 function renderReport(s) {
@@ -44,8 +44,8 @@ function renderReport(s) {
   panel.append(line('Read through Zendesk\'s app framework', s.zafRead.length ? listInWords(s.zafRead) : 'nothing'));
   panel.append(line('Refused before leaving this page', s.refused.length ? listInWords(s.refused) : 'nothing'));
   panel.append(element('p', 'muted small',
-    'Counted in this page\'s memory, never values. "Never reached it" names the fields Zendesk documents for each ' +
-    'resource that the app\'s policy leaves out; Zendesk may send more (custom fields), which are counted above.'));
+    'Counted in this page\'s memory by the filter itself, never values: "Never reached it" names the fields Zendesk ' +
+    'sent that the app\'s policy removed before the app ran.'));
 }
 
 /** Shows the session's report; `policy` is the document the app compiled. */

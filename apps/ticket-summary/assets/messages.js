@@ -99,6 +99,10 @@ export function explain(error, from = 'zendesk') {
     const [text, next] = byStatus(status, httpCode ? 'endpoint' : from);
     return { text, next, code: code ?? `http_${status}` };
   }
+  // A TypeError and its kin are this app's own bugs, not Zendesk's answer: say so.
+  if (error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError) {
+    return { text: 'Something went wrong inside this app.', next: `${APP_FAULT} (${error.name})`, code: code ?? 'app_error' };
+  }
   // ZAF's own errors (an unknown path, a timeout) are plain Errors.
   return { text: 'Zendesk did not give the app what it asked for.', next: 'Reload the page.', code: code ?? 'zaf_error' };
 }

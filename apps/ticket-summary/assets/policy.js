@@ -38,6 +38,3 @@ export const POLICY = {
 
 /** The custom fields the policy keeps, by id, with the titles Zendesk's admin gave them. */
 export const FIELD_TITLES = { 360001234: 'Plan', 360005678: 'Region' };
-
-/** What the redaction rules mask, in words (the sidebar says it next to the numbers). */
-export const MASKED_IN_WORDS = 'emails, phone numbers, card numbers and IBANs';

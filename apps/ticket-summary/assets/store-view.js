@@ -23,8 +23,13 @@ function category(name, value) {
   const item = element('li', 'store__item');
   const head = element('p', 'store__head');
   head.append(element('strong', '', count(value.count, categoryWords(name))));
-  if (value.encrypted?.length) head.append(' ', element('span', 'c-tag c-tag--sm c-tag--blue', 'encrypted'));
   item.append(head, element('p', 'store__what', value.stored));
+  // Which parts are sealed, in the endpoint's own words: a category is not "encrypted" when
+  // only its values are (agents: the email, not the Zendesk user id).
+  const sealed = value.encrypted ?? [];
+  item.append(element('p', 'store__sealed', sealed.length
+    ? `Encrypted: ${listInWords(sealed.map((field) => field.replace(/_/g, ' ')))}; the rest is stored as it is.`
+    : 'Stored as it is: names and numbers, no personal data.'));
   const until = (value.items ?? []).map((entry) => entry.retained_until).filter(Boolean).sort()[0];
   item.append(element('p', 'store__retention', until ? `First deletion due ${formatDay(until)}.` : 'Kept while the account uses the app.'));
   return item;

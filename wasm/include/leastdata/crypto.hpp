@@ -113,7 +113,7 @@ class SigningKey final {
 // ---- MAC and key derivation -------------------------------------------------------------
 
 /// HMAC-SHA256 (RFC 2104); any key length.
-std::array<std::uint8_t, 32> hmac_sha256(Bytes key, Bytes message);
+std::array<std::uint8_t, hmac_sha256_size()> hmac_sha256(Bytes key, Bytes message);
 
 /// HKDF-SHA256 (RFC 5869) extract-and-expand; `length` up to `hkdf_sha256_max_size()`.
 Result<Botan::secure_vector<std::uint8_t>> hkdf_sha256(Bytes input_key, Bytes salt, Bytes info, std::size_t length);

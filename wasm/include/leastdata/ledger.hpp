@@ -25,11 +25,15 @@ struct Ledger {
       /// and array elements removed per array path (`tickets[].custom_fields[]`), in input
       /// order of their first removal. The first is what a refused write names.
       std::vector<std::pair<std::string, std::uint64_t>> dropped_paths;
+      /// Personal data the policy's redaction rules rewrote in kept strings, by detector
+      /// (`email`, `credit_card`, ...) in the order of first finding: what never reached the
+      /// app although its field did.
+      std::vector<std::pair<std::string, std::uint64_t>> redacted;
       /// For an object input: names of top-level members no rule named, in input order
       /// (a forgotten envelope shows up here rather than as a silent `{}`).
       std::vector<std::string> unmatched;
 
-      /// `{"bytes_in":..,"bytes_out":..,"fields_kept":..,"fields_dropped":..,"kept_paths":{..},"dropped_paths":{..},"unmatched":[..]}`
+      /// `{"bytes_in":..,"bytes_out":..,"fields_kept":..,"fields_dropped":..,"kept_paths":{..},"dropped_paths":{..},"redacted":{..},"unmatched":[..]}`
       std::string to_json() const;
 };
 

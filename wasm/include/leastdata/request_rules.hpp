@@ -3,9 +3,10 @@
 // An entry is `METHOD PATH[?name&name...]`: `{id}` inside a path segment stands for 1–20
 // digits, `*` for one whole segment, every query parameter must be listed by name, and a
 // `https://host` prefix names a non-Zendesk host. Requests are matched exactly against the
-// entries: a URL that is not plainly one path (encoded or escaped characters, `.` or `..`
-// or empty segments, a fragment, a scheme other than https:, a repeated or unlisted
-// parameter) matches nothing. Deny by default.
+// entries: a URL that is not plainly one path (escapes in the path, `.` or `..` or empty
+// segments, a fragment, a scheme other than https:, a repeated or unlisted parameter, or
+// anything but printable ASCII without space and backslash — what encodeURIComponent
+// leaves) matches nothing. Deny by default.
 #pragma once
 
 #include <leastdata/error.hpp>
