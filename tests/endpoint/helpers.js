@@ -316,7 +316,10 @@ export function rsaKeyPair() {
 
 // fetch to the instance; resolves { status, headers, text, json }. `signal` aborts it.
 export async function call(instance, method, path, { token, body, headers = {}, rawBody, signal } = {}) {
-  const h = { ...headers };
+  // A connection per call: a kept-alive one that the endpoint closed after --idle-timeout,
+  // while the test was busy elsewhere (reading the database files), would fail the next
+  // request with "other side closed" — a race of the test's client, not the endpoint's.
+  const h = { connection: 'close', ...headers };
   if (token) h.authorization = `Bearer ${token}`;
   let payload = rawBody;
   if (body !== undefined) {

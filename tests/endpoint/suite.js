@@ -658,7 +658,8 @@ export function endpointSuite(makeBackend) {
       assert.equal(d.app, APP);
     }
     const original = rep.access.declared.find((d) => d.policy_hash === first.json.policy_hash);
-    assert.match(original.declaration.read, /^ticket\(id,subject\),tickets\(id,subject\)/);
+    // Canonical: rules sorted by their text, the pagination envelope among them.
+    assert.match(original.declaration.read, /,results\[result_type=ticket\]\(id,subject\),ticket\(id,subject\),tickets\(id,subject\)$/);
     assert.deepEqual(original.declaration.zaf, ['ticket.subject']);
     assert.equal(original.first_declared, first.json.first_declared);
     assert.equal(original.last_declared, same.json.last_declared);
