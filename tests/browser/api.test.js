@@ -117,6 +117,9 @@ test('filterWithLedger returns the output and the exact ledger', async () => {
       'users[].name': 1,
       next_page: 1,
     },
+    dropped_paths: { 'tickets[].description': 1, 'tickets[].custom_fields[]': 1, 'users[].email': 1 },
+    redacted: {},
+    unmatched: [],
   });
 });
 
