@@ -11,6 +11,7 @@
 
 #include "leastdata/crypto.hpp"
 #include "leastdata/jcs.hpp"
+#include "leastdata/job_ids.hpp"
 #include "leastdata/policy.hpp"
 
 #include <httplib.h>
@@ -30,7 +31,6 @@ using nlohmann::json;
 
 constexpr std::int64_t k_max_safe_integer = (std::int64_t{1} << 53) - 1;
 constexpr std::size_t k_max_counters = 256;
-constexpr std::size_t k_max_job_ids = 10000;
 
 // ---- validation helpers -----------------------------------------------------------------
 
@@ -97,30 +97,12 @@ json time_or_null(const std::optional<Millis>& at) {
    return at ? json(format_time(*at)) : json(nullptr);
 }
 
-// A positive integer id (JSON integer or digit string) up to 2^63-1, in canonical form.
+// A job ID (the core's one rule, job_ids.hpp) in canonical form: integers as unsigned.
 std::optional<json> normalise_id(const json& v) {
-   if(v.is_number_unsigned()) {
-      const auto n = v.get<std::uint64_t>();
-      if(n >= 1 && n <= static_cast<std::uint64_t>(INT64_MAX)) {
-         return json(n);
-      }
+   if(!leastdata::is_job_id(v)) {
       return std::nullopt;
    }
-   if(v.is_number_integer()) {
-      const auto n = v.get<std::int64_t>();
-      return n >= 1 ? std::optional<json>(json(static_cast<std::uint64_t>(n))) : std::nullopt;
-   }
-   if(v.is_string()) {
-      const auto& s = v.get_ref<const std::string&>();
-      if(s.empty() || s.size() > 19 || s[0] == '0' || s.find_first_not_of("0123456789") != std::string::npos) {
-         return std::nullopt;
-      }
-      if(s.size() == 19 && s > "9223372036854775807") {
-         return std::nullopt;
-      }
-      return json(s);
-   }
-   return std::nullopt;
+   return v.is_string() ? v : json(v.get<std::uint64_t>());
 }
 
 // ---- exact numbers ------------------------------------------------------------------------
@@ -980,8 +962,9 @@ class Api::Impl final {
          for(const auto& [category, list] : into.items()) {
             total += list.size();
          }
-         if(total > k_max_job_ids) {
-            throw ApiError(413, "payload_too_large", "a job holds at most " + std::to_string(k_max_job_ids) + " ids");
+         if(total > leastdata::max_job_ids()) {
+            throw ApiError(413, "payload_too_large",
+                           "a job holds at most " + std::to_string(leastdata::max_job_ids()) + " ids");
          }
       }
 

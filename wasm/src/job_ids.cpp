@@ -14,18 +14,14 @@ namespace {
 // Zendesk IDs are positive 64-bit signed integers.
 constexpr std::string_view max_id_digits = "9223372036854775807";
 
-bool is_id(const nlohmann::ordered_json& value) {
-   if(value.is_number_unsigned()) {
-      const std::uint64_t id = value.get<std::uint64_t>();
-      return id > 0 && id <= static_cast<std::uint64_t>(INT64_MAX);
-   }
-   if(value.is_number_integer()) {
-      return value.get<std::int64_t>() > 0;
-   }
-   if(!value.is_string()) {
-      return false;
-   }
-   const std::string& digits = value.get_ref<const std::string&>();
+Error personal_data(std::string where) {
+   return Error(ErrorCode::personal_data,
+                where + ": a job holds only bare numeric IDs (positive integers or digit strings)");
+}
+
+}  // namespace
+
+bool is_job_id_digits(std::string_view digits) noexcept {
    if(digits.empty() || digits.size() > max_id_digits.size() || digits.front() == '0') {
       return false;
    }
@@ -37,13 +33,6 @@ bool is_id(const nlohmann::ordered_json& value) {
    // Same length: digit strings compare like the numbers they spell.
    return digits.size() < max_id_digits.size() || digits <= max_id_digits;
 }
-
-Error personal_data(std::string where) {
-   return Error(ErrorCode::personal_data,
-                where + ": a job holds only bare numeric IDs (positive integers or digit strings)");
-}
-
-}  // namespace
 
 Status check_job_ids(std::string_view ids_json) {
    auto parsed = detail::parse_json_document(ids_json, ErrorCode::invalid_json, "job ids");
@@ -64,7 +53,7 @@ Status check_job_ids(std::string_view ids_json) {
          return personal_data("ids." + kind + " must be an array");
       }
       for(std::size_t i = 0; i != list.size(); ++i) {
-         if(!is_id(list[i])) {
+         if(!is_job_id(list[i])) {
             return personal_data("ids." + kind + "[" + std::to_string(i) + "]");
          }
       }
