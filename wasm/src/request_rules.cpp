@@ -210,9 +210,12 @@ Status RequestRules::add(std::string_view entry) {
    if(rest.starts_with(https)) {
       const std::size_t slash = rest.find('/', https.size());
       const std::string_view host = rest.substr(https.size(), slash == std::string_view::npos ? slash : slash - https.size());
-      const std::string_view name = host.substr(0, host.find(':'));
-      if(slash == std::string_view::npos || name.empty() || !std::all_of(name.begin(), name.end(), is_host_char)) {
-         return entry_error(entry, "an absolute URL is https:// followed by a lower-case host name and a path", at);
+      const std::size_t colon = host.find(':');
+      const std::string_view name = host.substr(0, colon);
+      const std::string_view port = colon == std::string_view::npos ? std::string_view("443") : host.substr(colon + 1);
+      if(slash == std::string_view::npos || name.empty() || !std::all_of(name.begin(), name.end(), is_host_char) ||
+         port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), is_digit)) {
+         return entry_error(entry, "an absolute URL is https:// followed by a lower-case host name, an optional port and a path", at);
       }
       rule.host = std::string(host);
       at += slash;
