@@ -48,7 +48,7 @@ function substitute(text, pattern, lookup) {
 /**
  * @param {{ workspaceOrigin: string, endpointOrigin: string,
  *           secureSettings: () => Record<string, string>, settingScopes?: Record<string, string[]>,
- *           zendesk: { handle(method: string, url: URL): { status: number, headers: object, body: string } } }} config
+ *           zendesk: { handle(method: string, url: URL, body?: string): { status: number, headers: object, body: string } } }} config
  */
 export function createZafProxy(config) {
   const endpointOrigin = new URL(config.endpointOrigin).origin;
@@ -114,7 +114,7 @@ export function createZafProxy(config) {
     }
 
     if (kind === 'zendesk') {
-      const response = config.zendesk.handle(method, url);
+      const response = config.zendesk.handle(method, url, method === 'GET' || method === 'HEAD' || data === undefined ? undefined : String(data));
       return { statusText: response.status === 200 ? 'OK' : 'Error', ...response };
     }
     const requestHeaders = { accept: 'application/json', ...headers };
