@@ -16,6 +16,7 @@ import { LeastDataError } from './errors.js';
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const SESSION_HEADER = 'X-LeastData-Session';
 const SIGN_IN_TIMEOUT_MS = 5 * 60_000;
+const CLOSED_POPUP_GRACE_MS = 1000;
 // What the endpoint answers when the session is missing or over: sign in again.
 const SESSION_ENDED = new Set(['session_required', 'session_expired']);
 
@@ -146,10 +147,12 @@ export class EndpointClient {
   // The message of the endpoint's callback page for `state`: only from the endpoint's origin.
   callbackMessage(state, popup) {
     return new Promise((resolve, reject) => {
+      let grace;
       const done = (fn, value) => {
         globalThis.removeEventListener('message', onMessage);
         clearInterval(watch);
         clearTimeout(timer);
+        clearTimeout(grace);
         fn(value);
       };
       const onMessage = (event) => {
@@ -157,7 +160,11 @@ export class EndpointClient {
         done(resolve, { code: event.data.code, error: event.data.error });
       };
       const cancelled = () => new LeastDataError('sign_in_cancelled', 'the sign-in window was closed before signing in');
-      const watch = setInterval(() => popup.closed && done(reject, cancelled()), 500);
+      // The callback page posts its message, then closes itself: the window can be seen
+      // closed while the message is still on its way to this one, so wait for it a moment.
+      const watch = setInterval(() => {
+        if (popup.closed && grace === undefined) grace = setTimeout(() => done(reject, cancelled()), CLOSED_POPUP_GRACE_MS);
+      }, 500);
       const timer = setTimeout(() => done(reject, new LeastDataError('sign_in_cancelled', 'signing in took longer than 5 minutes')), SIGN_IN_TIMEOUT_MS);
       globalThis.addEventListener('message', onMessage);
     });

@@ -188,6 +188,15 @@ test('signIn: only the endpoint origin\'s message with the started state is take
     const cancelled = ep.signIn({ open: () => closing });
     closing.closed = true;
     await expectCode(cancelled, 'sign_in_cancelled');
+    // The callback page posts, then closes itself: a message that arrives after the window
+    // was seen closed still signs in.
+    const closed = { closed: false, location: {}, close() {} };
+    const late = ep.signIn({ open: () => closed });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    closed.closed = true;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    post('https://ep.example.eu', { type: 'leastdata.sign-in', state: 'S'.repeat(22), code: 'the-code' });
+    assert.deepEqual(await late, { id: '7', email: 'a@b.c', role: 'agent' });
     // Denied on Zendesk's consent page.
     const denying = ep.signIn({ open: () => popup });
     popup.closed = false;
