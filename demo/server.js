@@ -4,7 +4,8 @@
 //                            and the ZAF request proxy (/__zaf/request);
 //   http://127.0.0.1:PORT   the sidebar app's assets, served from its uploadable folder
 //                            (apps/ticket-summary/assets/ at /<app guid>/assets/, as Zendesk
-//                            serves an app's assets from their own origin), under a strict CSP.
+//                            serves an app's assets from their own origin), under a strict CSP;
+//   http://127.0.0.1:PORT2  the nav bar app's (apps/gdpr-cleanup/), on an origin of its own.
 // `node demo/server.js` runs the whole demo (endpoint included) through demo/launch.js;
 // `createDemoServer()` is the server alone, for launch.js and the e2e test.
 import { readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 import { OPEN_TICKET_ID, SUBDOMAIN, generateAccount } from './zendesk/data.js';
 import { createZendeskApi } from './zendesk/api.js';
+import { createForgetMeRequesters } from './zendesk/forget-me.js';
 import { createOAuthProvider } from './zendesk/oauth.js';
 import { inside, sendFile as sendStaticFile } from './static-files.js';
 import { createZafProxy } from './zaf-proxy.js';
@@ -21,10 +23,15 @@ import { createZafProxy } from './zaf-proxy.js';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const APP_GUID = 'de300a99-1ea5-7da7-a000-000000000042';
 export const APP_NAME = 'ticket-summary';
-// Where the app's location page is, as its manifest says (assets/iframe.html).
-const appFolder = (root) => join(root, 'apps', APP_NAME);
-const appManifest = (root) => JSON.parse(readFileSync(join(appFolder(root), 'manifest.json'), 'utf8'));
+export const NAV_APP_GUID = 'de300a99-1ea5-7da7-a000-000000000043';
+export const NAV_APP_NAME = 'gdpr-cleanup';
+/** Tickets of each requester who asked to be forgotten (zendesk/forget-me.js), for `npm start`. */
+export const DEMO_FORGET_ME_TICKETS = [150, 40];
+// Where each app's location page is, as its manifest says (assets/iframe.html).
+const appFolder = (root, name = APP_NAME) => join(root, 'apps', name);
+const appManifest = (root, name = APP_NAME) => JSON.parse(readFileSync(join(appFolder(root, name), 'manifest.json'), 'utf8'));
 const sidebarUrl = (root) => appManifest(root).location.support.ticket_sidebar.url;
+const navBarUrl = (root) => appManifest(root, NAV_APP_NAME).location.support.nav_bar.url;
 
 const GARDEN = ['bedrock', 'buttons', 'forms', 'tags', 'utilities'];
 
@@ -44,17 +51,25 @@ function sendJson(res, status, value, headers = {}) {
 /**
  * Starts the demo web server on loopback.
  * @param {{ port?: number, endpointOrigin: string, subdomain?: string,
- *           tenantSecret: () => string, oauthClient: { id: string, secret: string }, root?: string }} options
+ *           tenantSecret: () => string, oauthClient: { id: string, secret: string }, root?: string,
+ *           navAppPort?: number, zendesk?: { forgetMe?: number[] } & Parameters<typeof createZendeskApi>[1] }} options
  *   `tenantSecret` returns the tenant's jwt_secret: the app's secure setting `shared_secret`.
  *   `oauthClient` is the endpoint's OAuth client, registered with the simulated Zendesk with
  *   the endpoint's callback as its redirect URL (docs/operations.md, "Sign-in with Zendesk").
- * @returns {Promise<{ port: number, workspaceUrl: string, appOrigin: string, close(): Promise<void> }>}
+ *   `zendesk` configures the simulated API (zendesk/api.js): `forgetMe` the tickets of each
+ *   requester who asked to be forgotten, rate limits, the tests' faults and request log.
+ * @returns {Promise<{ port: number, workspaceUrl: string, appOrigin: string, navAppOrigin: string,
+ *   account: ReturnType<typeof generateAccount>, requesters: ReturnType<typeof createForgetMeRequesters>,
+ *   close(): Promise<void> }>}
  */
 export async function createDemoServer(options) {
   const root = options.root ?? ROOT;
   const subdomain = options.subdomain ?? SUBDOMAIN;
   const account = generateAccount();
-  const zendesk = createZendeskApi(account);
+  const { forgetMe = DEMO_FORGET_ME_TICKETS, ...apiOptions } = options.zendesk ?? {};
+  const requesters = createForgetMeRequesters(forgetMe);
+  account.users.push(...requesters.map((requester) => requester.user));
+  const zendesk = createZendeskApi(account, { ...apiOptions, requesters });
   const oauth = createOAuthProvider({
     users: zendesk.users,
     clients: [{
@@ -66,6 +81,7 @@ export async function createDemoServer(options) {
   oauth.signIn(account.agents.find((user) => user.role === 'admin').id);
   let workspaceOrigin;
   let appOrigin;
+  let navAppOrigin;
   let proxy;
 
   const demoDir = join(root, 'demo');
@@ -73,7 +89,7 @@ export async function createDemoServer(options) {
 
   const workspaceCsp = () =>
     `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; ` +
-    `frame-src ${appOrigin}; connect-src 'self'; base-uri 'none'; form-action 'none'`;
+    `frame-src ${appOrigin} ${navAppOrigin}; connect-src 'self'; base-uri 'none'; form-action 'none'`;
   // What Zendesk apps should run under (DESIGN §1): the wasm needs only 'wasm-unsafe-eval'.
   // img-src data: is for Garden's checkbox and select icons.
   const appCsp = () =>
@@ -106,6 +122,10 @@ export async function createDemoServer(options) {
         subdomain,
         // Non-secure app settings reach the browser in the app's metadata, as in Zendesk.
         settings: { endpoint_url: options.endpointOrigin, app_name: APP_NAME },
+        navApp: {
+          url: `${navAppOrigin}/${NAV_APP_GUID}/${navBarUrl(root)}`, origin: navAppOrigin, guid: NAV_APP_GUID,
+          name: 'GDPR cleanup (leastdata)', version: appManifest(root, NAV_APP_NAME).version,
+        },
       });
     }
     if (path === '/' || path === '/index.html') {
@@ -118,17 +138,19 @@ export async function createDemoServer(options) {
     if (!(await serveShared(res, path))) notFound(res);
   }
 
-  async function app(req, res, url) {
+  // Only an app folder's assets/ are served, as Zendesk serves them; never the manifest or
+  // the translations.
+  const appSite = (guid, name) => async (req, res, url) => {
     const path = url.pathname;
-    // Only the folder's assets/ are served, as Zendesk serves them; never the manifest or
-    // the translations.
-    const prefix = `/${APP_GUID}/assets/`;
+    const prefix = `/${guid}/assets/`;
     if (path.startsWith(prefix)) {
-      const file = inside(join(appFolder(root), 'assets'), decodeURIComponent(path.slice(prefix.length)));
+      const file = inside(join(appFolder(root, name), 'assets'), decodeURIComponent(path.slice(prefix.length)));
       if (file) return sendFile(res, file, file.endsWith('.html') ? { 'content-security-policy': appCsp() } : {});
     }
     notFound(res);
-  }
+  };
+  const app = appSite(APP_GUID, APP_NAME);
+  const navApp = appSite(NAV_APP_GUID, NAV_APP_NAME);
 
   const handler = (req, res) => {
     const host = String(req.headers.host ?? '');
@@ -136,6 +158,16 @@ export async function createDemoServer(options) {
     if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
     // Two origins from one server: the hostname says which site is asked for.
     const site = url.hostname === 'localhost' ? workspace : url.hostname === '127.0.0.1' ? app : undefined;
+    serve(req, res, url, site);
+  };
+  // The nav bar app's origin: another port, so another origin than the sidebar app's.
+  const navAppHandler = (req, res) => {
+    const url = new URL(req.url, `http://${String(req.headers.host ?? '') || '127.0.0.1'}`);
+    if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
+    serve(req, res, url, url.hostname === '127.0.0.1' ? navApp : undefined);
+  };
+
+  function serve(req, res, url, site) {
     const posts = url.pathname === '/__zaf/request' || url.pathname.startsWith('/api/') || url.pathname.startsWith('/oauth/');
     if (!site || (req.method !== 'GET' && req.method !== 'HEAD' && !posts)) {
       return notFound(res);
@@ -144,7 +176,7 @@ export async function createDemoServer(options) {
       console.error(`demo server: ${req.method} ${url.pathname}: ${error.message}`);
       if (!res.headersSent) res.writeHead(500).end();
     });
-  };
+  }
 
   const servers = [createServer(handler)];
   await new Promise((resolve, reject) => {
@@ -162,8 +194,16 @@ export async function createDemoServer(options) {
     });
   });
 
+  const navServer = createServer(navAppHandler);
+  await new Promise((resolve, reject) => {
+    navServer.once('error', reject);
+    navServer.listen(options.navAppPort ?? 0, '127.0.0.1', resolve);
+  });
+  servers.push(navServer);
+
   workspaceOrigin = `http://localhost:${port}`;
   appOrigin = `http://127.0.0.1:${port}`;
+  navAppOrigin = `http://127.0.0.1:${navServer.address().port}`;
   proxy = createZafProxy({
     workspaceOrigin,
     endpointOrigin: options.endpointOrigin,
@@ -176,6 +216,9 @@ export async function createDemoServer(options) {
     port,
     workspaceUrl: `${workspaceOrigin}/`,
     appOrigin,
+    navAppOrigin,
+    account,
+    requesters,
     close: () => Promise.all(servers.map((server) => new Promise((resolve) => {
       server.closeAllConnections?.();
       server.close(() => resolve());

@@ -3,8 +3,9 @@
 // iframe from another origin. It plays Zendesk's side of ZAF with ZafParent: `get`
 // answers from the ticket on screen as ZAF's objects (zaf-objects.js), `request` is
 // forwarded to this server's proxy (POST /__zaf/request), which substitutes secure
-// settings and signs the JWT server-side.
+// settings and signs the JWT server-side. The nav bar app (nav-app.js) opens from the rail.
 // window.zafParent exposes the message log for the e2e test.
+import { startNavApp } from './nav-app.js';
 import { ZafParent, lookupPath } from './zaf-parent.js';
 import { zafAccount, zafTicket, zafUser } from './zaf-objects.js';
 
@@ -145,6 +146,7 @@ async function main() {
   parent.start();
   window.zafParent = parent;
   iframe.src = ZafParent.appUrl(config.appUrl, location.origin, config.appGuid);
+  startNavApp(config, { currentUser: data.currentUser, currentAccount: data.currentAccount }, proxy);
 }
 
 main().catch((error) => {
