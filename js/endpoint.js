@@ -12,6 +12,7 @@
 // the session credential the endpoint returns in this object's memory only; every later call
 // carries it (X-LeastData-Session). See docs/js-api.md, "Signing in with Zendesk".
 import { LeastDataError } from './errors.js';
+import { requestWithoutLeftovers } from './zaf-handlers.js';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const SESSION_HEADER = 'X-LeastData-Session';
@@ -240,7 +241,7 @@ export class EndpointClient {
     }
     let response;
     try {
-      response = await this.zaf.request(options);
+      response = await requestWithoutLeftovers(this.zaf, options);
     } catch (failure) {
       let parsed;
       try {
