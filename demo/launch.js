@@ -189,6 +189,7 @@ export async function launchDemo(options = {}) {
     // The simulated Zendesk's data, for tests: the generated account and the requesters.
     account: server.account,
     requesters: server.requesters,
+    signInAs: server.signInAs,
     close: async () => {
       await server.close();
       await endpoint.stop();

@@ -60,7 +60,7 @@ function sendJson(res, status, value, headers = {}) {
  *   requester who asked to be forgotten, rate limits, the tests' faults and request log.
  * @returns {Promise<{ port: number, workspaceUrl: string, appOrigin: string, navAppOrigin: string,
  *   account: ReturnType<typeof generateAccount>, requesters: ReturnType<typeof createForgetMeRequesters>,
- *   close(): Promise<void> }>}
+ *   signInAs(userId: number): void, close(): Promise<void> }>}
  */
 export async function createDemoServer(options) {
   const root = options.root ?? ROOT;
@@ -219,6 +219,8 @@ export async function createDemoServer(options) {
     navAppOrigin,
     account,
     requesters,
+    /** Signs the browser in to the simulated Zendesk as another user (tests: an agent, not the admin). */
+    signInAs: (userId) => oauth.signIn(userId),
     close: () => Promise.all(servers.map((server) => new Promise((resolve) => {
       server.closeAllConnections?.();
       server.close(() => resolve());

@@ -89,8 +89,9 @@ async function keepParentLog() {
   parentLogs.push(log);
 }
 
-// Opens the workspace on the nav bar app and signs the admin in with Zendesk.
-async function openApp() {
+// Opens the workspace on the nav bar app and signs in with Zendesk (as the account's admin,
+// unless the test signed the browser in to Zendesk as someone else).
+async function openApp({ role = 'admin' } = {}) {
   // A new page load each time (the same URL would only move to its fragment).
   await page.goto('about:blank');
   await page.goto(`${demo.url}#gdpr-cleanup`);
@@ -103,7 +104,7 @@ async function openApp() {
   await frame.waitForFunction(() => document.body.dataset.signedIn === 'true' || /^Not signed in/.test(document.getElementById('signin-status').textContent),
     null, { timeout: 60_000 });
   assert.equal(await frame.getAttribute('body', 'data-signed-in'), 'true', await frame.textContent('#signin-status'));
-  assert.equal(await frame.getAttribute('body', 'data-role'), 'admin');
+  assert.equal(await frame.getAttribute('body', 'data-role'), role);
   return frame;
 }
 
@@ -313,6 +314,22 @@ test('faults: Zendesk 429 and 500, a comment that changed since it was read, the
   }
   assert.equal(faults.pending, 0);
   assertRedactedAsPlanted(person);
+});
+
+test('an agent is told that only admins can run a cleanup: the endpoint knows the role from Zendesk', async () => {
+  // The workspace still says "admin" to ZAF get (and so in the JWT's claims); Zendesk's users/me,
+  // which the endpoint asks at sign-in, says agent.
+  const agent = demo.account.agents.find((user) => user.role === 'agent');
+  demo.signInAs(agent.id);
+  try {
+    const frame = await openApp({ role: 'agent' });
+    assert.match(await frame.textContent('#signin-status'), /Only admins can run a GDPR cleanup/);
+    assert.equal(await frame.isVisible('#new-card'), false);
+    assert.equal(await frame.isVisible('#jobs-card'), false);
+    await shot('8-agent-refused');
+  } finally {
+    demo.signInAs(demo.account.agents.find((user) => user.role === 'admin').id);
+  }
 });
 
 test('no uncaught page errors, console errors or CSP violations', () => {
