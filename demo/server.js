@@ -26,7 +26,7 @@ export const APP_NAME = 'ticket-summary';
 export const NAV_APP_GUID = 'de300a99-1ea5-7da7-a000-000000000043';
 export const NAV_APP_NAME = 'gdpr-cleanup';
 /** Tickets of each requester who asked to be forgotten (zendesk/forget-me.js), for `npm start`. */
-export const DEMO_FORGET_ME_TICKETS = [150, 40];
+export const DEMO_FORGET_ME_TICKETS = [200, 40];
 // Where each app's location page is, as its manifest says (assets/iframe.html).
 const appFolder = (root, name = APP_NAME) => join(root, 'apps', name);
 const appManifest = (root, name = APP_NAME) => JSON.parse(readFileSync(join(appFolder(root, name), 'manifest.json'), 'utf8'));

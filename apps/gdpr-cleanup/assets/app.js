@@ -71,7 +71,7 @@ function renderProgress(p) {
   $('job-wait').textContent = p.waiting ? WAIT_TEXT[p.waiting.reason](p.waiting.until) : '';
   $('job-pause').hidden = p.status !== 'running';
   $('job-resume').hidden = p.status !== 'paused';
-  $('job-stop').hidden = !['collecting', 'running', 'paused'].includes(p.status);
+  $('job-stop').hidden = !['collecting', 'running', 'paused', 'interrupted'].includes(p.status);
 }
 
 function report(lines, className = 'report') {
@@ -114,7 +114,9 @@ function show(job, person) {
   app.current = { job, person, tally, stopListening: job.onProgress(renderProgress) };
   $('job-card').hidden = false;
   $('job-card').dataset.jobId = job.id;
-  $('job-subject').textContent = person ? `Requester: ${person.name} <${person.email}> (user ${person.id})` : `Job ${job.id}`;
+  $('job-subject').textContent = !person ? `Job ${job.id}`
+    : person.name ? `Requester: ${person.name} <${person.email}> (user ${person.id})`
+      : `Requester: user ${person.id}, no longer in Zendesk (only the detectors search the comments)`;
   renderProgress(job.progress());
   renderOutcome(job.progress(), tally);
 }
@@ -164,9 +166,7 @@ async function resume(id) {
     const job = await app.jobs.resume(id);
     let person = null;
     const userId = job.subjects.user?.[0];
-    if (userId !== undefined && job.progress().status === 'paused') {
-      ({ user: person } = await app.zaf.request({ url: `/api/v2/users/${userId}.json`, type: 'GET' }));
-    }
+    if (userId !== undefined && job.progress().status === 'paused') person = await requester(userId);
     show(job, person);
     if (job.progress().status === 'paused') await runJob();
     else if (job.progress().status === 'interrupted') {
@@ -175,6 +175,18 @@ async function resume(id) {
     }
   } catch (error) {
     setStatus(`Could not resume: ${describe(error)}`);
+  }
+}
+
+// The requester of a job being resumed, by the ID the endpoint kept: their name and email are
+// searched for in the comments besides what the detectors find. A requester Zendesk no longer
+// has leaves the detectors alone.
+async function requester(userId) {
+  try {
+    return (await app.zaf.request({ url: `/api/v2/users/${userId}.json`, type: 'GET' })).user;
+  } catch (failure) {
+    if (failure?.status !== 404) throw failure;
+    return { id: userId, name: '', email: '' };
   }
 }
 
