@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 
 import { barChart } from './charts.js';
 import { LABELS } from './contenders.js';
+import { jobsSection } from './jobs-report.js';
 import { KIB, MIB, evaluateTargets } from './targets.js';
 import { WORKLOADS } from './workloads.js';
 
@@ -288,6 +289,7 @@ export function writeReport(outDir) {
     coldSection(results['cold-start'], charts),
     redactSection(results.redact, charts),
     endpointSection(results.endpoint, charts),
+    jobsSection(results.jobs, charts),
     machineSection(results),
   ].filter((s) => s !== '');
   const report = join(outDir, 'RESULTS.md');

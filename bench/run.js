@@ -1,7 +1,7 @@
 // `npm run bench`: runs the benchmarks of issue 7, writes results/<name>.json (each with
 // the machine details), and regenerates RESULTS.md and charts/*.svg. See bench/README.md.
 //
-//   node bench/run.js [--quick] [--sizes 10KB,1MB] [--only filter,heap,sizes,cold-start,redact,endpoint]
+//   node bench/run.js [--quick] [--sizes 10KB,1MB] [--only filter,heap,sizes,cold-start,redact,endpoint,jobs]
 //                     [--no-chromium] [--backends sqlite,postgresql] [--out DIR]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ if (typeof globalThis.gc !== 'function') {
 }
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
-const ALL = ['filter', 'heap', 'sizes', 'cold-start', 'redact', 'endpoint'];
+const ALL = ['filter', 'heap', 'sizes', 'cold-start', 'redact', 'endpoint', 'jobs'];
 const SIZES = { '10KB': 10_000, '100KB': 100_000, '1MB': 1_000_000, '10MB': 10_000_000 };
 
 const { values: args } = parseArgs({
@@ -36,7 +36,7 @@ if (args.help) {
   --quick        short timings and few samples (checks the harness; figures are rough)
   --sizes        payload sizes of the filter benchmarks (the largest is used for heap growth)
   --only         which benchmarks to run; the report keeps the results of the others
-  --no-chromium  Node only
+  --no-chromium  Node only (and no jobs: the job runs in Chromium)
   --backends     endpoint storage backends (default sqlite,postgresql)
   --out DIR      write DIR/results/*.json, DIR/RESULTS.md, DIR/charts/ (default: bench/)`);
   process.exit(0);
@@ -66,6 +66,7 @@ const settings = args.quick
     coldSamples: 2,
     redact: { bytes: 50_000, judgeSentences: 200 },
     endpoint: { wrk: { threads: 2, connections: 50, seconds: 2 }, rate: { rate: 1000, durationMs: 2000, warmupMs: 500 } },
+    jobs: { sizes: [500] },
   }
   : {
     timing: { minTimeMs: 1000, minRounds: 5, batchMs: 50, warmupCalls: 3, warmupMs: 200 },
@@ -74,6 +75,8 @@ const settings = args.quick
     coldSamples: 11,
     redact: { bytes: 1_000_000, judgeSentences: 2000 },
     endpoint: { wrk: { threads: 2, connections: 50, seconds: 10 }, rate: { rate: 1000, durationMs: 10_000, warmupMs: 1000 } },
+    // The job's memory must not grow with its size: the same figures at 10,000 and 100,000 tickets.
+    jobs: { sizes: [10_000, 100_000] },
   };
 
 const started = performance.now();
@@ -86,6 +89,7 @@ const { packageSize } = await import('./package-size.js');
 const { coldStartNode, COLD_START_WORKLOAD } = await import('./cold-start.js');
 const { redactBench } = await import('./redact-throughput.js');
 const { endpointBench } = await import('./endpoint.js');
+const { jobsBench } = await import('./jobs.js');
 const { startBenchServer, launchBenchChromium, filterChromium, heapChromium, coldStartChromium } = await import('./chromium.js');
 const { writeReport } = await import('./report.js');
 const { TARGET_WORKLOAD, WORKLOADS } = await import('./workloads.js');
@@ -156,6 +160,9 @@ try {
   }
   if (only.includes('endpoint')) {
     await record('endpoint', { backends, ...settings.endpoint }, () => endpointBench({ backends, ...settings.endpoint, log }));
+  }
+  if (only.includes('jobs') && !args['no-chromium']) {
+    await record('jobs', settings.jobs, () => jobsBench({ ...settings.jobs, log }));
   }
 } finally {
   await browser?.close();

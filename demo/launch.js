@@ -135,7 +135,12 @@ export function startEndpoint({ bin = ENDPOINT_BIN, db, keys, listen = '127.0.0.
 /**
  * The endpoint and the workspace server.
  * @param {{ port?: number, dataDir?: string, bin?: string, log?: (line: string) => void,
- *           endpointLog?: (line: string) => void }} [options]
+ *           endpointLog?: (line: string) => void, endpointArgs?: string[],
+ *           zendesk?: Parameters<import('./server.js').createDemoServer>[0]['zendesk'],
+ *           endpointFront?: (endpointOrigin: string) => Promise<{ origin: string, close(): Promise<void> }> }} [options]
+ *   `zendesk` configures the simulated Zendesk (server.js); `endpointFront` puts a front the
+ *   tests control between everything and the endpoint: the apps, Zendesk's OAuth redirect and
+ *   the endpoint's public URL all use its origin.
  */
 export async function launchDemo(options = {}) {
   const log = options.log ?? (() => {});
@@ -144,7 +149,9 @@ export async function launchDemo(options = {}) {
   const client = oauthClient(dataDir);
   // The endpoint's address is fixed first: the simulated Zendesk registers its callback URL,
   // and the endpoint is told where that Zendesk and the app are.
-  const endpointOrigin = `http://127.0.0.1:${await freePort()}`;
+  const endpointListen = `127.0.0.1:${await freePort()}`;
+  const front = options.endpointFront ? await options.endpointFront(`http://${endpointListen}`) : undefined;
+  const endpointOrigin = front?.origin ?? `http://${endpointListen}`;
   // Imported here, not at the top: `node demo/server.js` imports this module, and a
   // static import back would wait on server.js's own evaluation.
   const { createDemoServer } = await import('./server.js');
@@ -154,25 +161,29 @@ export async function launchDemo(options = {}) {
     subdomain: state.subdomain,
     tenantSecret: () => state.jwtSecret,
     oauthClient: client,
+    zendesk: options.zendesk,
   });
   const endpointOptions = {
     bin: options.bin, db: state.db, keys: state.keys, onLog: options.endpointLog,
-    listen: new URL(endpointOrigin).host,
+    listen: endpointListen,
     args: ['--identity', 'zendesk', '--zendesk-url', `http://localhost:${server.port}`, '--zendesk-oauth-client-id', client.id,
-      '--zendesk-oauth-secret-file', client.file, '--public-url', endpointOrigin, '--app-origin', server.appOrigin],
+      '--zendesk-oauth-secret-file', client.file, '--public-url', endpointOrigin,
+      '--app-origin', `${server.appOrigin},${server.gdprAppOrigin}`, ...(options.endpointArgs ?? [])],
   };
   let endpoint;
   try {
     endpoint = await startEndpoint(endpointOptions);
   } catch (error) {
     await server.close();
+    await front?.close();
     throw error;
   }
   return {
     url: server.workspaceUrl,
     port: server.port,
     appOrigin: server.appOrigin,
-    endpointOrigin: endpoint.origin,
+    gdprAppOrigin: server.gdprAppOrigin,
+    endpointOrigin,
     endpointPid: endpoint.pid,
     subdomain: state.subdomain,
     /** Stops the endpoint (the e2e test's "endpoint down"); startEndpoint() brings it back on the same address. */
@@ -180,9 +191,15 @@ export async function launchDemo(options = {}) {
     startEndpoint: async () => {
       endpoint = await startEndpoint(endpointOptions);
     },
+    db: state.db,
+    // The simulated Zendesk's data, for tests: the generated account and the requesters.
+    account: server.account,
+    requesters: server.requesters,
+    signInAs: server.signInAs,
     close: async () => {
       await server.close();
       await endpoint.stop();
+      await front?.close();
     },
   };
 }
@@ -203,7 +220,7 @@ export async function runDemo() {
     },
   });
   console.log(`demo: endpoint listening on ${demo.endpointOrigin} (SQLite ${join(dataDir, 'leastdata.db')}, log ${endpointLogFile})`);
-  console.log(`demo: the sidebar app is served from ${demo.appOrigin} (another origin, as in Zendesk)`);
+  console.log(`demo: the sidebar app is served from ${demo.appOrigin}, the GDPR-cleanup nav bar app from ${demo.gdprAppOrigin} (origins of their own, as in Zendesk)`);
   console.log(`\n  leastdata demo: ${demo.url}\n\n  Ctrl-C stops it.\n`);
   let stopping = false;
   const stop = async (signal) => {

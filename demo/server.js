@@ -4,7 +4,8 @@
 //                            and the ZAF request proxy (/__zaf/request);
 //   http://127.0.0.1:PORT   the sidebar app's assets, served from its uploadable folder
 //                            (apps/ticket-summary/assets/ at /<app guid>/assets/, as Zendesk
-//                            serves an app's assets from their own origin), under a strict CSP.
+//                            serves an app's assets from their own origin), under a strict CSP;
+//   http://127.0.0.1:PORT2  the GDPR-cleanup nav bar app's (apps/gdpr-cleanup/), on an origin of its own.
 // `node demo/server.js` runs the whole demo (endpoint included) through demo/launch.js;
 // `createDemoServer()` is the server alone, for launch.js and the e2e test.
 import { readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 import { OPEN_TICKET_ID, SUBDOMAIN, generateAccount } from './zendesk/data.js';
 import { createZendeskApi } from './zendesk/api.js';
+import { createForgetMeRequesters } from './zendesk/forget-me.js';
 import { createOAuthProvider } from './zendesk/oauth.js';
 import { createInstallation } from './zendesk/installations.js';
 import { inside, sendFile as sendStaticFile } from './static-files.js';
@@ -24,10 +26,17 @@ export const APP_GUID = 'de300a99-1ea5-7da7-a000-000000000042';
 export const APP_NAME = 'ticket-summary';
 export const APP_ID = 4242;
 export const INSTALLATION_ID = 4243;
-// Where the app's location pages are, as its manifest says (assets/iframe.html, assets/admin.html).
-const appFolder = (root) => join(root, 'apps', APP_NAME);
-const appManifest = (root) => JSON.parse(readFileSync(join(appFolder(root), 'manifest.json'), 'utf8'));
-const locationUrls = (root) => Object.fromEntries(Object.entries(appManifest(root).location.support).map(([name, options]) => [name, options.url]));
+export const GDPR_APP_GUID = 'de300a99-1ea5-7da7-a000-000000000043';
+export const GDPR_APP_NAME = 'gdpr-cleanup';
+const GDPR_APP_ID = 4252;
+const GDPR_INSTALLATION_ID = 4253;
+/** Tickets of each requester who asked to be forgotten (zendesk/forget-me.js), for `npm start`. */
+export const DEMO_FORGET_ME_TICKETS = [200, 40];
+// Where each app's location pages are, as its manifest says (assets/iframe.html, assets/admin.html).
+const appFolder = (root, name = APP_NAME) => join(root, 'apps', name);
+const appManifest = (root, name = APP_NAME) => JSON.parse(readFileSync(join(appFolder(root, name), 'manifest.json'), 'utf8'));
+const locationUrls = (root, name = APP_NAME) =>
+  Object.fromEntries(Object.entries(appManifest(root, name).location.support).map(([location, options]) => [location, options.url]));
 
 const GARDEN = ['bedrock', 'buttons', 'forms', 'tags', 'utilities'];
 
@@ -47,17 +56,25 @@ function sendJson(res, status, value, headers = {}) {
 /**
  * Starts the demo web server on loopback.
  * @param {{ port?: number, endpointOrigin: string, subdomain?: string,
- *           tenantSecret: () => string, oauthClient: { id: string, secret: string }, root?: string }} options
+ *           tenantSecret: () => string, oauthClient: { id: string, secret: string }, root?: string,
+ *           gdprAppPort?: number, zendesk?: { forgetMe?: number[] } & Parameters<typeof createZendeskApi>[1] }} options
  *   `tenantSecret` returns the tenant's jwt_secret: the app's secure setting `shared_secret`.
  *   `oauthClient` is the endpoint's OAuth client, registered with the simulated Zendesk with
  *   the endpoint's callback as its redirect URL (docs/operations.md, "Sign-in with Zendesk").
- * @returns {Promise<{ port: number, workspaceUrl: string, appOrigin: string, close(): Promise<void> }>}
+ *   `zendesk` configures the simulated API (zendesk/api.js): `forgetMe` the tickets of each
+ *   requester who asked to be forgotten, rate limits, the tests' faults and request log.
+ * @returns {Promise<{ port: number, workspaceUrl: string, appOrigin: string, gdprAppOrigin: string,
+ *   account: ReturnType<typeof generateAccount>, requesters: ReturnType<typeof createForgetMeRequesters>,
+ *   signInAs(userId: number): void, close(): Promise<void> }>}
  */
 export async function createDemoServer(options) {
   const root = options.root ?? ROOT;
   const subdomain = options.subdomain ?? SUBDOMAIN;
   const account = generateAccount();
-  const zendesk = createZendeskApi(account);
+  const { forgetMe = DEMO_FORGET_ME_TICKETS, ...apiOptions } = options.zendesk ?? {};
+  const requesters = createForgetMeRequesters(forgetMe);
+  account.users.push(...requesters.map((requester) => requester.user));
+  const zendesk = createZendeskApi(account, { ...apiOptions, requesters });
   const oauth = createOAuthProvider({
     users: zendesk.users,
     clients: [{
@@ -75,10 +92,11 @@ export async function createDemoServer(options) {
   });
   // Zendesk's API as the proxy reaches it: the installation's routes act for the signed-in user.
   const zendeskForApps = {
-    handle: (method, url, body) => installation.handle(method, url, body, zendesk.users.get(oauth.signedIn)) ?? zendesk.handle(method, url),
+    handle: (method, url, body) => installation.handle(method, url, body, zendesk.users.get(oauth.signedIn)) ?? zendesk.handle(method, url, body),
   };
   let workspaceOrigin;
   let appOrigin;
+  let gdprAppOrigin;
   let proxy;
 
   const demoDir = join(root, 'demo');
@@ -86,7 +104,7 @@ export async function createDemoServer(options) {
 
   const workspaceCsp = () =>
     `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; ` +
-    `frame-src ${appOrigin}; connect-src 'self'; base-uri 'none'; form-action 'none'`;
+    `frame-src ${appOrigin} ${gdprAppOrigin}; connect-src 'self'; base-uri 'none'; form-action 'none'`;
   // What Zendesk apps should run under (DESIGN §1): the wasm needs only 'wasm-unsafe-eval'.
   // img-src data: is for Garden's checkbox and select icons.
   const appCsp = () =>
@@ -130,6 +148,12 @@ export async function createDemoServer(options) {
         currentUserId: oauth.signedIn,
         // Non-secure app settings reach the browser in the app's metadata, as in Zendesk.
         settings: installation.settings(),
+        gdprApp: {
+          url: `${gdprAppOrigin}/${GDPR_APP_GUID}/${locationUrls(root, GDPR_APP_NAME).nav_bar}`, origin: gdprAppOrigin, guid: GDPR_APP_GUID,
+          appId: GDPR_APP_ID, installationId: GDPR_INSTALLATION_ID,
+          name: 'GDPR cleanup (leastdata)', version: appManifest(root, GDPR_APP_NAME).version,
+          settings: { endpoint_url: options.endpointOrigin },
+        },
       });
     }
     if (path === '/' || path === '/index.html') {
@@ -142,17 +166,19 @@ export async function createDemoServer(options) {
     if (!(await serveShared(res, path))) notFound(res);
   }
 
-  async function app(req, res, url) {
+  // Only an app folder's assets/ are served, as Zendesk serves them; never the manifest or
+  // the translations.
+  const appSite = (guid, name) => async (req, res, url) => {
     const path = url.pathname;
-    // Only the folder's assets/ are served, as Zendesk serves them; never the manifest or
-    // the translations.
-    const prefix = `/${APP_GUID}/assets/`;
+    const prefix = `/${guid}/assets/`;
     if (path.startsWith(prefix)) {
-      const file = inside(join(appFolder(root), 'assets'), decodeURIComponent(path.slice(prefix.length)));
+      const file = inside(join(appFolder(root, name), 'assets'), decodeURIComponent(path.slice(prefix.length)));
       if (file) return sendFile(res, file, file.endsWith('.html') ? { 'content-security-policy': appCsp() } : {});
     }
     notFound(res);
-  }
+  };
+  const app = appSite(APP_GUID, APP_NAME);
+  const gdprApp = appSite(GDPR_APP_GUID, GDPR_APP_NAME);
 
   const handler = (req, res) => {
     const host = String(req.headers.host ?? '');
@@ -160,6 +186,16 @@ export async function createDemoServer(options) {
     if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
     // Two origins from one server: the hostname says which site is asked for.
     const site = url.hostname === 'localhost' ? workspace : url.hostname === '127.0.0.1' ? app : undefined;
+    serve(req, res, url, site);
+  };
+  // The GDPR-cleanup app's origin: another port, so another origin than the sidebar app's.
+  const gdprAppHandler = (req, res) => {
+    const url = new URL(req.url, `http://${String(req.headers.host ?? '') || '127.0.0.1'}`);
+    if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
+    serve(req, res, url, url.hostname === '127.0.0.1' ? gdprApp : undefined);
+  };
+
+  function serve(req, res, url, site) {
     const posts = url.pathname === '/__zaf/request' || url.pathname === '/__demo/session' || url.pathname.startsWith('/api/') || url.pathname.startsWith('/oauth/');
     if (!site || (req.method !== 'GET' && req.method !== 'HEAD' && !posts)) {
       return notFound(res);
@@ -168,7 +204,7 @@ export async function createDemoServer(options) {
       console.error(`demo server: ${req.method} ${url.pathname}: ${error.message}`);
       if (!res.headersSent) res.writeHead(500).end();
     });
-  };
+  }
 
   const servers = [createServer(handler)];
   await new Promise((resolve, reject) => {
@@ -186,8 +222,16 @@ export async function createDemoServer(options) {
     });
   });
 
+  const gdprServer = createServer(gdprAppHandler);
+  await new Promise((resolve, reject) => {
+    gdprServer.once('error', reject);
+    gdprServer.listen(options.gdprAppPort ?? 0, '127.0.0.1', resolve);
+  });
+  servers.push(gdprServer);
+
   workspaceOrigin = `http://localhost:${port}`;
   appOrigin = `http://127.0.0.1:${port}`;
+  gdprAppOrigin = `http://127.0.0.1:${gdprServer.address().port}`;
   proxy = createZafProxy({
     workspaceOrigin,
     endpointOrigin: options.endpointOrigin,
@@ -200,6 +244,11 @@ export async function createDemoServer(options) {
     port,
     workspaceUrl: `${workspaceOrigin}/`,
     appOrigin,
+    gdprAppOrigin,
+    account,
+    requesters,
+    /** Signs the browser in to the simulated Zendesk as another user (tests: an agent, not the admin). */
+    signInAs: (userId) => oauth.signIn(userId),
     close: () => Promise.all(servers.map((server) => new Promise((resolve) => {
       server.closeAllConnections?.();
       server.close(() => resolve());

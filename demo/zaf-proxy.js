@@ -113,8 +113,10 @@ export function createZafProxy(config) {
       url = new URL(fill(url.href, 'url'));
     }
 
+    // A GET or HEAD has no body, whatever `data` says (jQuery would have put it in the URL).
+    const body = method === 'GET' || method === 'HEAD' || data === undefined ? undefined : String(data);
     if (kind === 'zendesk') {
-      const response = config.zendesk.handle(method, url, data === undefined ? undefined : String(data));
+      const response = config.zendesk.handle(method, url, body);
       return { statusText: response.status === 200 ? 'OK' : 'Error', ...response };
     }
     const requestHeaders = { accept: 'application/json', ...headers };
@@ -122,7 +124,7 @@ export function createZafProxy(config) {
     const response = await fetch(url, {
       method,
       headers: requestHeaders,
-      body: method === 'GET' || method === 'HEAD' || data === undefined ? undefined : String(data),
+      body,
       redirect: 'manual',
     });
     const passed = {};

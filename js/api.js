@@ -2,6 +2,7 @@
 // bytes came from.
 import { EndpointClient } from './endpoint.js';
 import { Engine } from './engine.js';
+import { Jobs } from './jobs.js';
 import { createZafAdapter } from './zaf.js';
 
 export class LeastData {
@@ -54,6 +55,15 @@ export class LeastData {
   endpoint(options) {
     this.engine.checkAlive();
     return new EndpointClient(this.engine, options);
+  }
+
+  /**
+   * Multi-stage jobs of one kind, kept at the endpoint as bare IDs: create, collect, run in
+   * batches, pause, stop, resume (docs/jobs.md).
+   */
+  jobs(options) {
+    this.engine.checkAlive();
+    return new Jobs(this.engine, options);
   }
 
   /** What this session accessed: aggregated ledgers, by path and resource; never values. */

@@ -12,6 +12,7 @@
 // the session credential the endpoint returns in this object's memory only; every later call
 // carries it (X-LeastData-Session). See docs/js-api.md, "Signing in with Zendesk".
 import { LeastDataError } from './errors.js';
+import { requestWithoutLeftovers } from './zaf-handlers.js';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 // The members of an observed-access post besides app and policy_hash (docs/endpoint.md,
@@ -197,7 +198,13 @@ export class EndpointClient {
       request.headers['content-type'] = 'application/json';
       request.body = JSON.stringify(body);
     }
-    const response = await this.fetch(url, request);
+    let response;
+    try {
+      response = await this.fetch(url, request);
+    } catch (error) {
+      // No answer at all (refused, reset, DNS): as through the proxy, status 0.
+      throw endpointError(0, null, `the endpoint could not be reached (${error.message}); check baseUrl and that the endpoint is up, then retry`);
+    }
     if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
       throw new LeastDataError('origin_not_allowed', `the endpoint redirected (HTTP ${response.status}); redirects are refused`);
     }
@@ -238,7 +245,7 @@ export class EndpointClient {
     }
     let response;
     try {
-      response = await this.zaf.request(options);
+      response = await requestWithoutLeftovers(this.zaf, options);
     } catch (failure) {
       let parsed;
       try {
@@ -375,10 +382,15 @@ export class EndpointClient {
     return (await this.call('POST', 'v1/access/observed', { body })).body;
   }
 
-  /** Creates a multi-stage job. The IDs are checked in wasm first: only bare numeric IDs leave. */
-  async createJob(kind, ids) {
+  /**
+   * Creates a multi-stage job. The IDs are checked in wasm first: only bare numeric IDs leave.
+   * `options.cursor` is the job's opaque cursor ([A-Za-z0-9_\-=.:], at most 256).
+   */
+  async createJob(kind, ids, options = {}) {
     this.engine.checkJobIds(ids);
-    return (await this.call('POST', 'v1/jobs', { body: { kind: String(kind), ids } })).body;
+    const body = { kind: String(kind), ids };
+    if (options.cursor !== undefined) body.cursor = options.cursor;
+    return (await this.call('POST', 'v1/jobs', { body })).body;
   }
 
   async getJob(id) {

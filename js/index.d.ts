@@ -31,7 +31,16 @@ export type LeastDataErrorCode =
   | 'session_expired'
   | 'load_failed'
   | 'internal_error'
-  | 'disposed';
+  | 'disposed'
+  | 'not_ids_only'
+  | 'invalid_job'
+  | 'invalid_state'
+  | 'job_gone'
+  | 'job_stopped'
+  | 'job_taken_over'
+  | 'step_failed'
+  | 'paused'
+  | 'stopped';
 
 /** Where the .wasm comes from; default: beside the package's JavaScript. */
 export interface LoadOptions {
@@ -272,11 +281,11 @@ export declare class EndpointClient {
   addStats(app: string, counters: Record<string, number>): Promise<unknown>;
   getStats(app: string): Promise<unknown>;
   /** Throws 'personal_data' before sending unless `ids` holds only positive integer IDs. */
-  createJob(kind: string, ids: Partial<Record<'ticket' | 'user' | 'organization', Array<number | string>>>): Promise<{ id: string } & Record<string, unknown>>;
-  getJob(id: string): Promise<unknown>;
-  updateJob(id: string, update: Record<string, unknown>): Promise<unknown>;
-  completeJob(id: string): Promise<unknown>;
-  stopJob(id: string): Promise<unknown>;
+  createJob(kind: string, ids: JobIds, options?: { cursor?: string }): Promise<EndpointJob>;
+  getJob(id: string): Promise<EndpointJob>;
+  updateJob(id: string, update: { ids?: JobIds; cursor?: string | null }): Promise<EndpointJob>;
+  completeJob(id: string): Promise<{ id: string; status: 'completed'; deleted: true }>;
+  stopJob(id: string): Promise<EndpointJob>;
   /** Declares the policy this copy of the app runs (any signed-in user). */
   declarePolicy(app: string, policy: PolicyDocument | Record<string, unknown> | string): Promise<DeclaredPolicy>;
   /** Throws 'personal_data' before sending when a name looks like personal data (wasm detectors). */
@@ -285,6 +294,107 @@ export declare class EndpointClient {
   requestDeletion(subdomain: string): Promise<Record<string, unknown>>;
   deactivate(): Promise<unknown>;
   keys(): Promise<KeySet>;
+}
+
+/** The IDs a job keeps at the endpoint: bare positive integers (or their digits), nothing else. */
+export type JobIds = Partial<Record<'ticket' | 'user' | 'organization', Array<number | string>>>;
+
+/** A job as the endpoint keeps it (DESIGN §7 jobs). */
+export interface EndpointJob {
+  id: string;
+  kind: string;
+  status: 'running' | 'stopped';
+  ids: Record<'ticket' | 'user' | 'organization', Array<number | string>>;
+  cursor: string | null;
+  created_at: string;
+  updated_at: string;
+  stopped_at: string | null;
+  delete_at: string;
+}
+
+export interface JobsOptions {
+  endpoint: EndpointClient;
+  /** 1–60 characters of a-z, 0-9, _ and -; the endpoint keeps the job under this kind (and `<kind>.ids`). */
+  kind: string;
+  /** Item IDs per endpoint job, 1 to 10,000 (the endpoint's limit per job, and the default). */
+  segmentSize?: number;
+}
+
+export type JobStatus =
+  | 'collecting' | 'ready' | 'running' | 'paused' | 'stopping' | 'stopped'
+  | 'completed' | 'discarded' | 'interrupted' | 'failed';
+
+/** Where a job is; what onProgress() hears. */
+export interface JobProgress {
+  id: string;
+  kind: string;
+  status: JobStatus;
+  items: 'ticket' | 'user' | 'organization';
+  /** IDs found so far (the collect stage), then the total. */
+  collected: number;
+  /** Items to process; null while collecting. */
+  total: number | null;
+  /** Items done, the batch running included. */
+  done: number;
+  /** Items done and saved at the endpoint: a resume goes on from here. */
+  saved: number;
+  /** Items per second over the last 30 s while running, else 0. */
+  rate: number;
+  secondsLeft: number | null;
+  /** What the job waits for: Zendesk's Retry-After, a Zendesk server error, or the endpoint. */
+  waiting: { reason: 'rate_limited' | 'zendesk_unavailable' | 'endpoint_unavailable'; until: string } | null;
+  error: { code: string; message: string } | null;
+  /** When the endpoint deletes a stopped job's IDs (RFC 3339). */
+  deleteAt: string | null;
+}
+
+export interface JobStepContext {
+  /** A Zendesk request through run()'s adapter: 429 waits for Retry-After, server errors are retried. */
+  request(options: ZafRequestOptions): Promise<any>;
+  /** Aborts when the job is paused or stopped. */
+  signal: AbortSignal;
+}
+
+export interface JobRunOptions {
+  /** Processes one item; must be idempotent (an item after the last saved batch may run again). */
+  step: (id: number | string, context: JobStepContext) => Promise<void>;
+  /** The adapter context.request() uses. */
+  zaf?: ZafAdapter;
+  /** Items between two saves of the progress: 1–1000, default 100. */
+  batchSize?: number;
+  /** Items processed at a time: 1–16, default 4. */
+  concurrency?: number;
+}
+
+export declare class Job {
+  private constructor();
+  readonly id: string;
+  readonly kind: string;
+  /** The IDs the job is about (its root job's ids without empty categories). */
+  readonly subjects: JobIds;
+  progress(): JobProgress;
+  /** Hears every change; returns the function that stops listening. */
+  onProgress(listener: (progress: JobProgress) => void): () => void;
+  /** Pages through `url` (search export, incremental export, list) with an adapter whose policy keeps only IDs, and stores them. */
+  collect(options: { zaf: ZafAdapter; url: string }): Promise<JobProgress>;
+  /** Processes the items in batches, saving the progress after each; completes the job after the last. */
+  run(options: JobRunOptions): Promise<JobProgress>;
+  /** Stops after the items running now and saves the progress; run() goes on. */
+  pause(): Promise<JobProgress>;
+  /** Stops for good: the endpoint deletes the job's IDs 7 days later (progress().deleteAt). */
+  stop(): Promise<JobProgress>;
+  /** Deletes the job at the endpoint now (an interrupted collect, a stopped job). */
+  discard(): Promise<JobProgress>;
+}
+
+export declare class Jobs {
+  private constructor();
+  /** Starts a job at the endpoint, in status 'collecting'. Throws 'personal_data' for subjects that are not bare IDs. */
+  create(options?: { subjects?: JobIds; items?: 'ticket' | 'user' | 'organization' }): Promise<Job>;
+  /** The job as the endpoint keeps it: 'paused' (run it), 'stopped' or 'interrupted'. */
+  resume(id: string): Promise<Job>;
+  /** This kind's jobs at the endpoint (from its report: admins only), oldest first. */
+  list(): Promise<Array<{ id: string; status: 'running' | 'stopped'; created_at: string; updated_at: string; retained_until: string }>>;
 }
 
 export declare class LeastData {
@@ -301,6 +411,8 @@ export declare class LeastData {
   verifyCertificate(certificate: string | Record<string, unknown>, keys: string | KeySet): VerifiedCertificate;
   /** A client of the leastdata endpoint, pinned to `baseUrl`'s origin. */
   endpoint(options: EndpointOptions): EndpointClient;
+  /** Multi-stage jobs of one kind, kept at the endpoint as bare IDs (docs/jobs.md). */
+  jobs(options: JobsOptions): Jobs;
   /** Wraps a ZAF client so the app reads only what `policy` allows (docs/zaf.md). */
   zaf(client: ZafClient, policy: CompiledPolicy): ZafAdapter;
   accessReport(): AccessReport;

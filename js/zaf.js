@@ -8,6 +8,7 @@
 // back only the policy's filtered output, so a 20-digit ID is never rounded and no unfiltered
 // body reaches the app — error bodies included. Both record to the session access report. See docs/zaf.md.
 import { LeastDataError } from './errors.js';
+import { requestWithoutLeftovers } from './zaf-handlers.js';
 
 const RESULT_FORMS = ['json', 'text'];
 
@@ -167,7 +168,7 @@ async function request(engine, client, policy, options) {
   engine.report.addRequest(pattern, true);
   let response;
   try {
-    response = await client.request(zafOptions);
+    response = await requestWithoutLeftovers(client, zafOptions);
   } catch (error) {
     throw withoutBody(policy, error);
   }

@@ -1,7 +1,8 @@
 // The demo's own controls, which a real Zendesk does not have: which ticket is open, whether
 // the person at the keyboard is an agent or an admin (who is signed in to the simulated
-// Zendesk), and the app's nav bar page. Each is a plain navigation (query parameters
-// `ticket`, `as`, `view`), so every state has its own URL and a reload keeps it.
+// Zendesk), and which page is shown: the ticket, the ticket-summary app's nav bar page or the
+// GDPR-cleanup app. Each is a plain navigation (query parameters `ticket`, `as`, `view`), so
+// every state has its own URL and a reload keeps it.
 const $ = (id) => document.getElementById(id);
 
 /** What the URL asks for. */
@@ -10,7 +11,9 @@ export function requested(search = location.search) {
   return {
     ticketId: Number(params.get('ticket')) || undefined,
     role: params.get('as') === 'admin' ? 'admin' : 'agent',
+    // The ticket-summary app's location shown; the GDPR-cleanup app is a page of its own.
     view: params.get('view') === 'admin' ? 'nav_bar' : 'ticket_sidebar',
+    gdprCleanup: params.get('view') === 'gdpr-cleanup',
   };
 }
 
@@ -24,9 +27,9 @@ function go(changes) {
 }
 
 /**
- * @param {{ tickets: { id: number, subject: string }[], current: { id: number, subject: string }, role: string, view: string }} state
+ * @param {{ tickets: { id: number, subject: string }[], current: { id: number, subject: string }, role: string, view: string, gdprCleanup: boolean }} state
  */
-export function wireSwitcher({ tickets, current, role, view }) {
+export function wireSwitcher({ tickets, current, role, view, gdprCleanup }) {
   const ticketSwitch = $('ticket-switch');
   for (const ticket of tickets.some((t) => t.id === current.id) ? tickets : [current, ...tickets]) {
     const option = new Option(`#${ticket.id} ${ticket.subject}`, String(ticket.id), false, ticket.id === current.id);
@@ -36,17 +39,16 @@ export function wireSwitcher({ tickets, current, role, view }) {
   const roleSwitch = $('role-switch');
   roleSwitch.value = role;
   roleSwitch.addEventListener('change', () => go({ as: roleSwitch.value }));
-  const appLink = $('nav-app-link');
-  const viewsLink = $('views-link');
-  const active = view === 'nav_bar' ? appLink : viewsLink;
-  active.classList.add('rail__item--active');
-  active.setAttribute('aria-current', 'page');
-  appLink.addEventListener('click', (event) => {
-    event.preventDefault();
-    go({ view: 'admin' });
-  });
-  viewsLink.addEventListener('click', (event) => {
-    event.preventDefault();
-    go({ view: undefined });
-  });
+  const links = [[$('views-link'), undefined], [$('nav-app-link'), 'admin'], [$('gdpr-app-link'), 'gdpr-cleanup']];
+  const shown = gdprCleanup ? 'gdpr-cleanup' : view === 'nav_bar' ? 'admin' : undefined;
+  for (const [link, target] of links) {
+    if (target === shown) {
+      link.classList.add('rail__item--active');
+      link.setAttribute('aria-current', 'page');
+    }
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      go({ view: target });
+    });
+  }
 }

@@ -4,8 +4,9 @@
 // (switcher.js: which ticket, agent or admin, which page). It plays Zendesk's side of ZAF with ZafParent: `get`
 // answers from the ticket on screen as ZAF's objects (zaf-objects.js), `request` is
 // forwarded to this server's proxy (POST /__zaf/request), which substitutes secure
-// settings and signs the JWT server-side.
-// window.zafParent exposes the message log for the e2e test.
+// settings and signs the JWT server-side. The GDPR-cleanup app (gdpr-app.js) opens from the
+// rail in place of the ticket. window.zafParent exposes the message log for the e2e test.
+import { startGdprApp } from './gdpr-app.js';
 import { ZafParent, lookupPath } from './zaf-parent.js';
 import { zafAccount, zafTicket, zafUser } from './zaf-objects.js';
 import { requested, wireSwitcher } from './switcher.js';
@@ -119,7 +120,7 @@ async function main() {
     getJson('/api/v2/tickets.json?per_page=8'),
   ]);
   render(ticket, users, organizations, comments);
-  wireSwitcher({ tickets, current: ticket, role: want.role, view: want.view });
+  wireSwitcher({ tickets, current: ticket, role: want.role, view: want.view, gdprCleanup: want.gdprCleanup });
   const [{ users: staff }, { groups }, { group_memberships: memberships }] = await Promise.all([
     getJson('/api/v2/users.json?per_page=4'),
     getJson('/api/v2/groups.json'),
@@ -134,6 +135,13 @@ async function main() {
     memberships: (userId) => memberships.filter((m) => m.user_id === userId).map((m) => m.group_id),
   };
   const data = zafData(config, ticket, related, currentUser);
+  if (want.gdprCleanup) {
+    // A nav bar app's page in place of the ticket; no ticket tab is open, so no sidebar app runs.
+    $('ticket-view').hidden = true;
+    $('gdpr-app-view').hidden = false;
+    startGdprApp(config, { currentUser: data.currentUser, currentAccount: data.currentAccount }, proxy);
+    return;
+  }
 
   const iframe = $('app');
   if (want.view === 'nav_bar') {

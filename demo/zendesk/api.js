@@ -1,37 +1,44 @@
-// The fake Zendesk REST API of the demo: read-only routes over the generated account
-// (demo/zendesk/data.js) with the response shapes the app framework's proxy would hand an
-// app — envelopes (`ticket`, `tickets`, `results`…), sideloads (`include=users,organizations`),
-// offset pagination (`page`, `per_page`, `next_page`, `count`) and cursor pagination
-// (`page[size]`, `page[after]`, `page[before]`, `meta`, `links`), search, and the
+// The fake Zendesk REST API of the demo: routes over the generated account
+// (demo/zendesk/data.js) and the requesters who asked to be forgotten (forget-me.js), with
+// the response shapes the app framework's proxy would hand an app — envelopes (`ticket`,
+// `tickets`, `results`…), sideloads (`include=users,organizations`), offset pagination
+// (`page`, `per_page`, `next_page`, `count`) and cursor pagination (`page[size]`,
+// `page[after]`, `page[before]`, `meta`, `links`), search, search export
+// (search-export.js), the comment redaction endpoints (comment-redaction.js), and the
 // account's rate limit (rate-limit.js: 429 with Retry-After when called too fast).
 // `handle()` answers one request as { status, headers, body } with the body as text.
 
+import { createCommentRedaction } from './comment-redaction.js';
 import { createRateLimiter } from './rate-limit.js';
+import { badRequest, json, notFound } from './responses.js';
+import { createSearchExport } from './search-export.js';
+import { matchesSearch, parseSearchQuery } from './search-query.js';
 
 const MAX_PAGE = 100;
 
 /**
  * @param {ReturnType<import('./data.js').generateAccount>} account
- * @param {{ rateLimit?: { limit?: number, windowMs?: number } }} [options] the account's rate
- *   limit (rate-limit.js); every handled request counts, as every API call counts in Zendesk
+ * @param {{ rateLimit?: { limit?: number, windowMs?: number }, exportRateLimit?: { limit?: number, windowMs?: number },
+ *           requesters?: ReturnType<import('./forget-me.js').createForgetMeRequester>[],
+ *           faults?: ReturnType<import('./faults.js').createFaults>,
+ *           onRequest?: (entry: { method: string, url: URL, body?: string, status: number }) => void }} [options]
+ *   `rateLimit` is the account's (rate-limit.js; every handled request counts, as every API
+ *   call counts in Zendesk), `exportRateLimit` search export's own; `requesters` must already
+ *   be among `account.users`; `faults` are the tests' (faults.js); `onRequest` sees every
+ *   request with the status it got.
  */
 export function createZendeskApi(account, options = {}) {
   const limiter = createRateLimiter(options.rateLimit);
+  const requesters = options.requesters ?? [];
+  const searchExport = createSearchExport({ account, requesters, rateLimit: options.exportRateLimit });
+  const redaction = createCommentRedaction({ account, requesters });
   const byId = (list) => new Map(list.map((item) => [item.id, item]));
   const tickets = byId(account.tickets);
   const users = byId(account.users);
   const organizations = byId(account.organizations);
 
-  function json(status, value) {
-    return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(value) };
-  }
-
-  function notFound() {
-    return json(404, { error: 'RecordNotFound', description: 'Not found' });
-  }
-
   function invalid(description) {
-    return json(400, { error: 'InvalidPaginationParameter', description });
+    return badRequest('InvalidPaginationParameter', description);
   }
 
   // Cursors are opaque to clients; here they are the base64url of a list index.
@@ -121,71 +128,87 @@ export function createZendeskApi(account, options = {}) {
     return json(200, { [key]: record, ...sideloads(url, [record]) });
   }
 
-  // A small subset of Zendesk's search syntax: type:, status:, requester:, organization:
-  // and plain words matched against subjects and names.
+  // Search over the generated account (search-query.js says which syntax).
   function search(url) {
-    const query = (url.searchParams.get('query') ?? '').trim();
-    if (!query) return json(400, { error: 'InvalidSearchParameter', description: 'query is required' });
-    const filters = {};
-    const words = [];
-    for (const term of query.split(/\s+/)) {
-      const match = /^(type|status|requester|organization):(.+)$/.exec(term);
-      if (match) filters[match[1]] = match[2].toLowerCase();
-      else words.push(term.toLowerCase());
-    }
+    const queryText = (url.searchParams.get('query') ?? '').trim();
+    if (!queryText) return badRequest('InvalidSearchParameter', 'query is required');
+    const query = parseSearchQuery(queryText);
     const typed = [
       ...account.tickets.map((t) => ({ ...t, result_type: 'ticket' })),
       ...account.users.map((u) => ({ ...u, result_type: 'user' })),
       ...account.organizations.map((o) => ({ ...o, result_type: 'organization' })),
     ];
-    const results = typed.filter((r) => {
-      if (filters.type && r.result_type !== filters.type) return false;
-      if (filters.status && r.status !== filters.status) return false;
-      if (filters.requester && String(r.requester_id) !== filters.requester) return false;
-      if (filters.organization && String(r.organization_id) !== filters.organization) return false;
-      const text = `${r.subject ?? ''} ${r.name ?? ''}`.toLowerCase();
-      return words.every((word) => text.includes(word));
-    });
+    const results = typed.filter((r) => matchesSearch(r, query, (id) => users.get(id)?.email));
     const page = paginate(results, url, 'results');
     if (page.error) return page.error;
     return json(200, { results: page.items, facets: null, ...page.envelope });
   }
 
+  // "Search Users": the query matches part of a name or an email address (offset pagination).
+  function searchUsers(url) {
+    const queryText = (url.searchParams.get('query') ?? '').trim().toLowerCase();
+    if (!queryText) return badRequest('InvalidSearchParameter', 'query is required');
+    return list(url, account.users.filter((u) => `${u.name} ${u.email}`.toLowerCase().includes(queryText)), 'users');
+  }
+
+  function comments(url, id) {
+    const thread = redaction.comments(id) ?? account.comments.get(id);
+    return thread ? list(url, thread, 'comments') : notFound();
+  }
+
+  // [method, path, answer(url, ids, body)]; a path ending in (?:\.json)? takes both forms, as Zendesk does.
   const routes = [
-    [/^\/api\/v2\/tickets\.json$/, (url) => list(url, account.tickets, 'tickets')],
-    [/^\/api\/v2\/tickets\/(\d+)\.json$/, (url, id) => one(url, tickets.get(id), 'ticket')],
-    [/^\/api\/v2\/tickets\/(\d+)\/comments\.json$/, (url, id) =>
-      (account.comments.has(id) ? list(url, account.comments.get(id), 'comments') : notFound())],
-    [/^\/api\/v2\/users\.json$/, (url) => list(url, account.users, 'users')],
-    [/^\/api\/v2\/users\/(\d+)\.json$/, (url, id) => one(url, users.get(id), 'user')],
-    [/^\/api\/v2\/users\/(\d+)\/tickets\/requested\.json$/, (url, id) =>
+    ['GET', /^\/api\/v2\/tickets\.json$/, (url) => list(url, account.tickets, 'tickets')],
+    ['GET', /^\/api\/v2\/tickets\/(\d+)\.json$/, (url, [id]) => one(url, tickets.get(id), 'ticket')],
+    ['GET', /^\/api\/v2\/tickets\/(\d+)\/comments(?:\.json)?$/, (url, [id]) => comments(url, id)],
+    ['PUT', /^\/api\/v2\/tickets\/(\d+)\/comments\/(\d+)\/redact(?:\.json)?$/, (url, [id, commentId], body) =>
+      redaction.redactString(id, commentId, body)],
+    ['PUT', /^\/api\/v2\/comment_redactions\/(\d+)(?:\.json)?$/, (url, [commentId], body) =>
+      redaction.redactInAgentWorkspace(commentId, body)],
+    ['GET', /^\/api\/v2\/users\.json$/, (url) => list(url, account.users, 'users')],
+    ['GET', /^\/api\/v2\/users\/search(?:\.json)?$/, (url) => searchUsers(url)],
+    ['GET', /^\/api\/v2\/users\/(\d+)\.json$/, (url, [id]) => one(url, users.get(id), 'user')],
+    ['GET', /^\/api\/v2\/users\/(\d+)\/tickets\/requested\.json$/, (url, [id]) =>
       (users.has(id) ? list(url, account.tickets.filter((t) => t.requester_id === id), 'tickets') : notFound())],
-    [/^\/api\/v2\/organizations\.json$/, (url) => list(url, account.organizations, 'organizations')],
-    [/^\/api\/v2\/organizations\/(\d+)\.json$/, (url, id) => one(url, organizations.get(id), 'organization')],
-    [/^\/api\/v2\/organizations\/(\d+)\/tickets\.json$/, (url, id) =>
+    ['GET', /^\/api\/v2\/organizations\.json$/, (url) => list(url, account.organizations, 'organizations')],
+    ['GET', /^\/api\/v2\/organizations\/(\d+)\.json$/, (url, [id]) => one(url, organizations.get(id), 'organization')],
+    ['GET', /^\/api\/v2\/organizations\/(\d+)\/tickets\.json$/, (url, [id]) =>
       (organizations.has(id) ? list(url, account.tickets.filter((t) => t.organization_id === id), 'tickets') : notFound())],
-    [/^\/api\/v2\/search\.json$/, (url) => search(url)],
-    [/^\/api\/v2\/groups\.json$/, (url) => list(url, account.groups, 'groups')],
-    [/^\/api\/v2\/group_memberships\.json$/, (url) => list(url, account.groupMemberships, 'group_memberships')],
+    ['GET', /^\/api\/v2\/search\.json$/, (url) => search(url)],
+    ['GET', /^\/api\/v2\/search\/export(?:\.json)?$/, (url) => searchExport.handle(url)],
+    ['GET', /^\/api\/v2\/groups\.json$/, (url) => list(url, account.groups, 'groups')],
+    ['GET', /^\/api\/v2\/group_memberships\.json$/, (url) => list(url, account.groupMemberships, 'group_memberships')],
   ];
 
-  function route(method, url) {
-    for (const [pattern, answer] of routes) {
+  function route(method, url, body) {
+    const allowed = [];
+    for (const [routeMethod, pattern, answer] of routes) {
       const match = pattern.exec(url.pathname);
       if (!match) continue;
-      if (method !== 'GET') return json(405, { error: 'MethodNotAllowed', description: 'the demo API is read-only' });
-      return answer(url, match[1] === undefined ? undefined : Number(match[1]));
+      if (method === routeMethod) return answer(url, match.slice(1).map(Number), body);
+      allowed.push(routeMethod);
     }
+    if (allowed.length > 0) return json(405, { error: 'MethodNotAllowed', description: `use ${allowed.join(' or ')}` });
     return json(404, { error: 'InvalidEndpoint', description: 'Not found' });
   }
 
+  function answer(method, url, body) {
+    const rate = limiter.take();
+    if (rate.status) return rate;
+    const response = options.faults?.answer(method, url) ?? route(method, url, body);
+    return { ...response, headers: { ...response.headers, ...rate.headers } };
+  }
+
   return {
-    /** Answers one request, or 429 when the account is over its rate limit. @param {string} method @param {URL} url */
-    handle(method, url) {
-      const rate = limiter.take();
-      if (rate.status) return rate;
-      const response = route(method, url);
-      return { ...response, headers: { ...response.headers, ...rate.headers } };
+    /**
+     * Answers one request, or 429 when the account is over its rate limit.
+     * @param {string} method @param {URL} url @param {string} [body] the request body (JSON text)
+     */
+    handle(method, url, body) {
+      const response = answer(method, url, body);
+      options.onRequest?.({ method, url, body, status: response.status });
+      options.faults?.answered(method, url);
+      return response;
     },
     tickets,
     users,

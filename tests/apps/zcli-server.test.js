@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
 import { appFolders, assemble } from '../../apps/tools/assemble.js';
+import { LOCATIONS_WITH_ICONS } from './zendesk-catalog.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ZCLI = join(ROOT, 'node_modules', '.bin', 'zcli');
@@ -73,14 +74,18 @@ for (const source of appFolders()) {
       assert.equal(described.name, manifest.name);
       assert.equal(described.version, manifest.version);
       assert.equal(described.framework_version, manifest.frameworkVersion);
-      // zcli adds the icon of a location with a button (nav_bar: assets/icon_nav_bar.svg) as `svg`.
-      const expected = structuredClone(manifest.location);
-      for (const [product, locations] of Object.entries(expected)) {
-        for (const [name, options] of Object.entries(locations)) {
-          if (existsSync(join(folder, 'assets', `icon_${name}.svg`))) options.svg = `icon_${name}.svg`;
+      // zcli adds the icon of a location with a button when the folder has one (buildAppJSON.js:
+      // assets/icon_<location>.svg, under <product>/ for a multi-product app; the same locations
+      // as zendesk_apps_support's).
+      const locations = structuredClone(manifest.location);
+      const multiProduct = Object.keys(locations).length > 1;
+      for (const [product, named] of Object.entries(locations)) {
+        for (const [name, location] of Object.entries(named)) {
+          const svg = `${multiProduct ? `${product}/` : ''}icon_${name}.svg`;
+          if (LOCATIONS_WITH_ICONS[product]?.includes(name) && existsSync(join(folder, 'assets', svg))) location.svg = svg;
         }
       }
-      assert.deepEqual(described.locations, expected);
+      assert.deepEqual(described.locations, locations);
       const prefix = new URL(described.asset_url_prefix).pathname;
       assert.match(prefix, /^\/[^/]+\/assets\/$/);
       const assets = files(join(folder, 'assets'));

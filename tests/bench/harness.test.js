@@ -18,7 +18,7 @@ import { fixedRate } from '../../bench/fixed-rate.js';
 import { evaluateTargets } from '../../bench/targets.js';
 
 const RUN = fileURLToPath(new URL('../../bench/run.js', import.meta.url));
-const FILES = ['filter-node', 'filter-chromium', 'heap', 'package-size', 'cold-start', 'redact', 'endpoint'];
+const FILES = ['filter-node', 'filter-chromium', 'heap', 'package-size', 'cold-start', 'redact', 'endpoint', 'jobs'];
 
 describe('npm run bench, --quick on 10 KB', () => {
   let out;
@@ -100,12 +100,19 @@ describe('npm run bench, --quick on 10 KB', () => {
       assert.ok(r.fixed_concurrency.requests_per_s > 0 && r.fixed_concurrency.p99_ms > 0);
       assert.ok(r.fixed_rate.requests > 0 && r.fixed_rate.p99_ms > 0 && r.fixed_rate.non_2xx === 0);
     }
+    const jobs = results.jobs.results;
+    assert.deepEqual(jobs.rows.map((r) => r.tickets), [500]);
+    for (const r of jobs.rows) {
+      assert.ok(r.tickets_per_s > 0 && r.process_s > 0 && r.redacted_comments > 500, JSON.stringify(r));
+      assert.ok(r.peak_js_heap_bytes > 0 && r.peak_wasm_bytes > 0 && r.peak_total_bytes >= r.peak_js_heap_bytes);
+    }
+    assert.equal(jobs.bound_bytes, 64 * 1024 * 1024);
   });
 
   test('RESULTS.md has the targets and every section, and links charts that are SVG', () => {
     const report = readFileSync(join(out, 'RESULTS.md'), 'utf8');
     for (const heading of ['## Targets', '## Filter throughput, Node', '## Filter throughput, Chromium', '## JS heap growth per call',
-      '## Package size', '## Cold start', '## Redaction', '## Endpoint', '## Machine']) {
+      '## Package size', '## Cold start', '## Redaction', '## Endpoint', '## Multi-stage job', '## Machine']) {
       assert.ok(report.includes(heading), heading);
     }
     assert.match(report, /\*\*(met|not met)\*\*/);

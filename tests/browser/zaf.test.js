@@ -156,6 +156,7 @@ test('request asks ZAF for text and returns only the policy fields, the 20-digit
       ['/api/v2/limited/tickets/1.json', 'text', false],
       ['/api/v2/limited/tickets/1.json', 'text', false],
       ['/api/v2/slow/tickets/1.json', 'text', false],
+      ['/api/v2/tickets/1.json', 'text', false], // with the client itself (below)
     ],
   );
   const { ticket, ticketText } = app.results;
@@ -253,6 +254,13 @@ test('a request that takes longer than its timeout fails with textStatus timeout
   assert.equal(timedOut.error.status, 0);
   assert.equal(timedOut.error.statusText, 'timeout');
   assert.equal(slowCalls, 1);
+});
+
+test('the SDK\'s handlers of each request are removed once it settled, so a long job does not grow', () => {
+  assert.deepEqual(app.results.handlersAfterAdapter, []);
+  // The control: the SDK itself leaves a request's two handlers behind.
+  assert.equal(app.results.handlersAfterClient.length, 2);
+  assert.ok(app.results.handlersAfterClient.every((key) => /^request:\d+\.(done|fail)$/.test(key)), app.results.handlersAfterClient.join());
 });
 
 test('no page errors in the parent or the app', () => {

@@ -30,6 +30,15 @@ const BY_CODE = {
   popup_blocked: ['Your browser blocked the Zendesk sign-in window.', 'Allow pop-ups for this page, then choose Sign in with Zendesk again.'],
   sign_in_cancelled: ['The sign-in window was closed before you signed in.', 'Choose Sign in with Zendesk when you are ready.'],
   sign_in_refused: ['Zendesk did not confirm the sign-in.', 'Choose Sign in with Zendesk, then Allow on Zendesk\'s page.'],
+  // The package's multi-stage jobs (docs/jobs.md).
+  not_ids_only: ['The app\'s job collected more than bare IDs, so leastdata stopped it before anything was stored.', APP_FAULT],
+  invalid_job: ['The job kept at the endpoint is not one this app can continue.', 'Stop it, then start a new one.'],
+  invalid_state: ['The job cannot do that in the state it is in.', 'Reload the page to see where it is.'],
+  job_gone: ['The job is no longer at the endpoint: it was completed elsewhere, or passed its 7 days.', 'Start a new one if work remains.'],
+  job_taken_over: ['Someone resumed this job in another browser, so this one stopped working on it.', 'Follow it there, or reload the page to see its progress.'],
+  step_failed: ['One item of the job failed, so the job paused.', 'Choose Resume to try it again; if it keeps failing, tell the app\'s developer which item.'],
+  paused: ['The job was paused.', 'Choose Resume to go on.'],
+  stopped: ['The job was stopped; the endpoint deletes its IDs 7 days after the stop.', 'Start a new one if work remains.'],
   // The endpoint (docs/endpoint.md).
   session_required: ['You are not signed in to the endpoint.', 'Choose Sign in with Zendesk.'],
   session_expired: ['Your sign-in has ended (it lasts 8 hours, and ends when Zendesk no longer confirms you).', 'Choose Sign in with Zendesk again.'],

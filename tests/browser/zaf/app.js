@@ -81,6 +81,13 @@ async function main() {
   results.limitedNoRetry = await settle(zaf.request({ url: '/api/v2/limited/tickets/1.json', autoRetry: false }));
   results.timedOut = await settle(zaf.request({ url: '/api/v2/slow/tickets/1.json', timeout: 300 }));
 
+  // The SDK keeps the handlers of every request it made; the adapter removes its requests'.
+  // A request made with the client itself shows that the SDK does keep them.
+  const requestHandlers = () => Object.keys(client._messageHandlers).filter((key) => key.startsWith('request:'));
+  results.handlersAfterAdapter = requestHandlers();
+  await settle(client.request({ url: '/api/v2/tickets/1.json', dataType: 'text' }));
+  results.handlersAfterClient = requestHandlers();
+
   const fields = results.fields.value;
   addTerm('Subject', results.subject.value['ticket.subject']);
   addTerm('Requester', fields['ticket.requester.name']);
