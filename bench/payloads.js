@@ -3,7 +3,7 @@
 // results mixing tickets, users and organizations (GET /api/v2/search.json).
 // Deterministic (seeded), invented data; no Node APIs, so the Chromium page runs it too.
 
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../demo/zendesk/seeded-random.js';
 
 const WORDS = ('printer invoice refund login password shipping delay broken screen order account ' +
   'upgrade plan billing error crash sync export report urgent customer portal café naïve 東京 😀').split(' ');

@@ -1,7 +1,7 @@
 // A labelled corpus for redaction benchmarks: support-ticket sentences with known
 // personal data (and the hard negatives that must survive), generated from a seed.
 
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../demo/zendesk/seeded-random.js';
 
 function luhnComplete(prefix) {
   // Appends the check digit that makes `prefix` Luhn-valid.

@@ -6,6 +6,8 @@
 // Fields the sidebar app's policy excludes carry EXCLUDED_MARKER, so a test can prove
 // that none of them ever reaches the app's DOM or state.
 
+import { seededRandom } from './seeded-random.js';
+
 export const SUBDOMAIN = 'acme';
 export const EXCLUDED_MARKER = 'LDX';
 /** The ticket open in the workspace. */
@@ -42,18 +44,6 @@ const timeZone = ([name, iana]) => ({ time_zone: name, iana_time_zone: iana });
 /** The account's agent groups; every ticket is in the first. */
 const GROUPS = [[360000900, 'Billing'], [360000901, 'Tier 2']];
 
-// mulberry32: a tiny deterministic PRNG; Math.random would change the data every run.
-function prng(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function iso(ms) {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
@@ -63,7 +53,7 @@ const HOUR = 3600_000;
 
 /** Builds the account; deterministic for a given seed. */
 export function generateAccount(seed = 20240508) {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const pick = (list) => list[Math.floor(random() * list.length)];
   const base = `https://${SUBDOMAIN}.zendesk.com/api/v2`;
 

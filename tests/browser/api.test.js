@@ -5,48 +5,31 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 
-import { ticketExpected as expected, ticketPayload as payload, ticketPolicy } from '../fixtures/samples.js';
-import { launchChromium, ROOT, startServer } from './harness.js';
-import { installPackage, openPage, PACKAGE_HINT, requireBuilt, runInPage, unexpected } from './support.js';
+import { ticketExpected as expected, ticketLedger, ticketPayload as payload, ticketPolicy } from '../fixtures/samples.js';
+import { ROOT, startServer } from './harness.js';
+import { unexpected, usePackagePage } from './support.js';
 
-let server;
-let browser;
-let session; // one page for the whole file, like one app session
 let closedOrigin; // an origin nothing listens on
 before(async () => {
   const closed = await startServer();
   closedOrigin = closed.origin;
   await closed.close();
-  requireBuilt(['dist/browser.js', 'dist/leastdata.mjs', 'dist/leastdata.wasm'], PACKAGE_HINT);
-  [server, browser] = await Promise.all([
-    startServer({
-      routes: {
-        // Serves the module without the application/wasm type (no streaming compile).
-        '/untyped.wasm': async (req, res) => {
-          const bytes = await readFile(join(ROOT, 'dist/leastdata.wasm'));
-          res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(bytes);
-        },
-        '/garbage.wasm': (req, res) => {
-          res.writeHead(200, { 'content-type': 'application/wasm' }).end('this is not wasm');
-        },
-      },
-    }),
-    launchChromium(),
-  ]);
-  session = await openPage(browser);
-  await session.page.goto(`${server.origin}/tests/browser/pages/blank.html`);
-  // The page's shared state: the package, the page helpers and one loaded instance.
-  await installPackage(session.page);
 });
-after(async () => {
-  await session?.close();
-  await browser?.close();
-  await server?.close();
+// One page for the whole file, like one app session.
+const { session, inPage } = usePackagePage({
+  routes: {
+    // Serves the module without the application/wasm type (no streaming compile).
+    '/untyped.wasm': async (req, res) => {
+      const bytes = await readFile(join(ROOT, 'dist/leastdata.wasm'));
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(bytes);
+    },
+    '/garbage.wasm': (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/wasm' }).end('this is not wasm');
+    },
+  },
 });
-
-const inPage = (fn, arg) => runInPage(session.page, fn, arg);
 
 function assertError(result, code, offset) {
   assert.ok(result.error, `expected a ${code} error, got ${JSON.stringify(result)}`);
@@ -103,24 +86,7 @@ test('filterWithLedger returns the output and the exact ledger', async () => {
     return result;
   }, { policy: ticketPolicy, payload });
   assert.equal(r.output, expected);
-  assert.deepEqual(r.ledger, {
-    bytes_in: Buffer.byteLength(payload),
-    bytes_out: Buffer.byteLength(expected),
-    fields_kept: 7,
-    fields_dropped: 3,
-    kept_paths: {
-      'tickets[].id': 1,
-      'tickets[].subject': 1,
-      'tickets[].custom_fields[].id': 1,
-      'tickets[].custom_fields[].value': 1,
-      'users[].id': 1,
-      'users[].name': 1,
-      next_page: 1,
-    },
-    dropped_paths: { 'tickets[].description': 1, 'tickets[].custom_fields[]': 1, 'users[].email': 1 },
-    redacted: {},
-    unmatched: [],
-  });
+  assert.deepEqual(r.ledger, ticketLedger);
 });
 
 test('wipeInput zeroes the caller’s bytes; without it they are untouched', async () => {
@@ -312,7 +278,7 @@ test('load() accepts the module as URL, string, ArrayBuffer, Uint8Array and Resp
 });
 
 test('a failing load rejects with load_failed instead of hanging', async () => {
-  const before = session.errors.length;
+  const before = session().errors.length;
   const r = await inPage(async (t, closedOrigin) => {
     const settle = (promise) =>
       Promise.race([
@@ -334,14 +300,14 @@ test('a failing load rejects with load_failed instead of hanging', async () => {
   assert.match(r.notFound.error.message, /404/);
   // The browser logs the failed requests themselves; nothing else may be logged.
   assert.deepEqual(
-    unexpected(session.errors.slice(before), [/Failed to load resource/, /ERR_CONNECTION_REFUSED/]),
+    unexpected(session().errors.slice(before), [/Failed to load resource/, /ERR_CONNECTION_REFUSED/]),
     [],
   );
 });
 
 test('no page errors or console errors during the session', () => {
   assert.deepEqual(
-    unexpected(session.errors, [/Failed to load resource/, /ERR_CONNECTION_REFUSED/]),
+    unexpected(session().errors, [/Failed to load resource/, /ERR_CONNECTION_REFUSED/]),
     [],
   );
 });

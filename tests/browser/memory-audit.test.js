@@ -4,32 +4,15 @@
 // freed blocks, shadow stack), scanned as new Uint8Array(ld.wasmMemory.buffer) in the
 // page. A control proves the scan finds a marker that is deliberately left there.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { auditPayload as payload, auditPolicy as policy, DROPPED, KEPT, PREDICATE } from '../fixtures/samples.js';
-import { launchChromium, startServer } from './harness.js';
-import { installPackage, openPage, PACKAGE_HINT, requireBuilt, runInPage, unexpected } from './support.js';
+import { unexpected, usePackagePage } from './support.js';
 
 const MARKERS = [KEPT, DROPPED, PREDICATE];
 const LARGE = 2400; // copies: ~1.07 MB of JSON
 
-let server;
-let browser;
-let session;
-before(async () => {
-  requireBuilt(['dist/browser.js', 'dist/leastdata.mjs', 'dist/leastdata.wasm'], PACKAGE_HINT);
-  [server, browser] = await Promise.all([startServer(), launchChromium()]);
-  session = await openPage(browser);
-  await session.page.goto(`${server.origin}/tests/browser/pages/blank.html`);
-  await installPackage(session.page);
-});
-after(async () => {
-  await session?.close();
-  await browser?.close();
-  await server?.close();
-});
-
-const inPage = (fn, arg) => runInPage(session.page, fn, arg);
+const { session, inPage } = usePackagePage();
 
 test('control: the scan finds a marker deliberately left in linear memory', async () => {
   const r = await inPage(async (t, marker) => {
@@ -162,5 +145,5 @@ test('decoded names and predicate values (escaped input) are wiped too', async (
 });
 
 test('no page errors or console errors during the audit', () => {
-  assert.deepEqual(unexpected(session.errors), []);
+  assert.deepEqual(unexpected(session().errors), []);
 });

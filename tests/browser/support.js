@@ -3,8 +3,9 @@
 // Content-Security-Policy violations from the very first script of the document on.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 
-import { ROOT, watchPage } from './harness.js';
+import { launchChromium, ROOT, startServer, watchPage } from './harness.js';
 
 /** The CSP a Zendesk app page is expected to run under (DESIGN §4). */
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
@@ -85,4 +86,32 @@ export function runInPage(page, fn, arg) {
     },
     [fn.toString(), arg],
   );
+}
+
+/**
+ * For a test file whose tests share one page with the package installed (like one app
+ * session): before them, starts the test server (`serverOptions`, e.g. extra routes) and
+ * Chromium and installs the package in a blank page; after them, closes all three.
+ * @returns {{ server(): object, session(): ReturnType<typeof openPage> extends Promise<infer S> ? S : never,
+ *             inPage(fn: Function, arg?: unknown): Promise<any> }}
+ */
+export function usePackagePage(serverOptions = {}) {
+  const state = {};
+  before(async () => {
+    requireBuilt(['dist/browser.js', 'dist/leastdata.mjs', 'dist/leastdata.wasm'], PACKAGE_HINT);
+    [state.server, state.browser] = await Promise.all([startServer(serverOptions), launchChromium()]);
+    state.session = await openPage(state.browser);
+    await state.session.page.goto(`${state.server.origin}/tests/browser/pages/blank.html`);
+    await installPackage(state.session.page);
+  });
+  after(async () => {
+    await state.session?.close();
+    await state.browser?.close();
+    await state.server?.close();
+  });
+  return {
+    server: () => state.server,
+    session: () => state.session,
+    inPage: (fn, arg) => runInPage(state.session.page, fn, arg),
+  };
 }

@@ -17,13 +17,15 @@
 #include <leastdata/certificate.hpp>
 #include <leastdata/jcs.hpp>
 
+#include "../fixtures/example_certificate.hpp"
+
 namespace {
 
 using namespace leastdata;
 using leastdata::fuzz::check;
 using nlohmann::json;
 
-constexpr std::string_view k_key_id = "ed25519-2024-05";
+constexpr std::string_view k_key_id = fixtures::k_example_key_id;
 
 struct Fixture {
       crypto::SigningKey key;
@@ -34,23 +36,8 @@ struct Fixture {
 
 const Fixture& fixture() {
    static const Fixture* f = [] {
-      std::vector<std::uint8_t> seed(32);
-      for(std::size_t i = 0; i < seed.size(); ++i) {
-         seed[i] = static_cast<std::uint8_t>(i);
-      }
-      auto key = crypto::SigningKey::from_seed(seed).value();
-      const json example = {
-         {"type", "leastdata.deletion-certificate/v1"},
-         {"certificate_id", "dc_01HZX3K9Q7W2M5N8P4R6T0V1YA"},
-         {"subdomain", "acme"},
-         {"trigger", "customer_request"},
-         {"requested_at", "2024-05-02T09:14:03.120Z"},
-         {"completed_at", "2024-05-02T09:14:03.457Z"},
-         {"deleted", {{"agents", 3}, {"tokens", 2}, {"settings", 1}, {"stats_rows", 40}, {"jobs", 0}}},
-         {"method", "crypto-erase (tenant data key destroyed), then row deletion"},
-         {"storage_region", "eu-central-1"},
-         {"issuer", "leastdata endpoint, Frankfurt am Main \xe2\x80\x94 eu-central-1"},
-      };
+      auto key = fixtures::example_signing_key();
+      const json example = fixtures::example_unsigned_certificate();
       auto jwks = certificate::jwks({{std::string(k_key_id), key.public_key()}});
       auto signed_certificate = certificate::sign(example, key, k_key_id);
       check(jwks.ok() && signed_certificate.ok(), "the example certificate signs");

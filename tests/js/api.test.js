@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { load, LeastDataError } from '../../dist/node.js';
-import { ticketExpected as expected, ticketPayload as payload, ticketPolicy } from '../fixtures/samples.js';
+import { ticketExpected as expected, ticketLedger, ticketPayload as payload, ticketPolicy } from '../fixtures/samples.js';
 
 const ld = await load();
 
@@ -47,24 +47,7 @@ test('filterWithLedger returns the exact ledger', () => {
   const policy = ld.compile(ticketPolicy);
   const { output, ledger } = policy.filterWithLedger(payload);
   assert.equal(output, expected);
-  assert.deepEqual(ledger, {
-    bytes_in: Buffer.byteLength(payload),
-    bytes_out: Buffer.byteLength(expected),
-    fields_kept: 7,
-    fields_dropped: 3, // tickets[0].description, tickets[0].custom_fields[1], users[0].email
-    kept_paths: {
-      'tickets[].id': 1,
-      'tickets[].subject': 1,
-      'tickets[].custom_fields[].id': 1,
-      'tickets[].custom_fields[].value': 1,
-      'users[].id': 1,
-      'users[].name': 1,
-      next_page: 1,
-    },
-    dropped_paths: { 'tickets[].description': 1, 'tickets[].custom_fields[]': 1, 'users[].email': 1 },
-    redacted: {},
-    unmatched: [],
-  });
+  assert.deepEqual(ledger, ticketLedger);
   policy.dispose();
 });
 

@@ -5,6 +5,8 @@
 
 #include "leastdata/jcs.hpp"
 
+#include "../fixtures/example_certificate.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -21,7 +23,7 @@ namespace {
 
 // The known answer: seed 00 01 .. 1f; certificate text, public key and signature computed by
 // Node's crypto (Ed25519) over a JCS written in JavaScript, independently of this code.
-constexpr const char* k_kat_key_id = "ed25519-2024-05";
+constexpr const char* k_kat_key_id = leastdata::fixtures::k_example_key_id;
 constexpr const char* k_kat_x = "A6EHv_POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg";
 constexpr const char* k_kat_certificate =
    "{\"certificate_id\":\"dc_01HZX3K9Q7W2M5N8P4R6T0V1YA\",\"completed_at\":\"2024-05-02T09:14:03.457Z\",\"deleted\":{"
@@ -32,28 +34,9 @@ constexpr const char* k_kat_certificate =
    "\"eu-central-1\",\"subdomain\":\"acme\",\"trigger\":\"customer_request\",\"type\":\"leastdata.deletion-"
    "certificate/v1\"}";
 
-crypto::SigningKey kat_key() {
-   std::vector<std::uint8_t> seed(32);
-   for(std::size_t i = 0; i < seed.size(); ++i) {
-      seed[i] = static_cast<std::uint8_t>(i);
-   }
-   return crypto::SigningKey::from_seed(seed).value();
-}
-
-json kat_unsigned() {
-   return json{
-      {"type", "leastdata.deletion-certificate/v1"},
-      {"certificate_id", "dc_01HZX3K9Q7W2M5N8P4R6T0V1YA"},
-      {"subdomain", "acme"},
-      {"trigger", "customer_request"},
-      {"requested_at", "2024-05-02T09:14:03.120Z"},
-      {"completed_at", "2024-05-02T09:14:03.457Z"},
-      {"deleted", {{"agents", 3}, {"tokens", 2}, {"settings", 1}, {"stats_rows", 40}, {"jobs", 0}}},
-      {"method", "crypto-erase (tenant data key destroyed), then row deletion"},
-      {"storage_region", "eu-central-1"},
-      {"issuer", "leastdata endpoint, Frankfurt am Main \xe2\x80\x94 eu-central-1"},
-   };
-}
+// The certificate and key of docs/certificates.md (tests/fixtures/example_certificate.hpp).
+crypto::SigningKey kat_key() { return leastdata::fixtures::example_signing_key(); }
+json kat_unsigned() { return leastdata::fixtures::example_unsigned_certificate(); }
 
 std::string kat_jwks() {
    return std::string(R"({"keys":[{"kty":"OKP","crv":"Ed25519","kid":"ed25519-2024-05","x":")") + k_kat_x + "\"}]}";

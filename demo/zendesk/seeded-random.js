@@ -1,4 +1,5 @@
-// A small seeded PRNG (mulberry32) so generated benchmark inputs are the same every run.
+// A small seeded PRNG (mulberry32): the demo's account and the benchmarks' inputs are the
+// same every run (Math.random would change them).
 
 /** Returns a function giving uniform numbers in [0, 1) from `seed`. */
 export function seededRandom(seed) {
