@@ -104,15 +104,8 @@ export interface Ledger {
 }
 
 /** Every ledger of the session, aggregated; never values. */
-export interface AccessReport {
+export interface AccessReport extends Omit<Ledger, 'unmatched'> {
   calls: number;
-  bytes_in: number;
-  bytes_out: number;
-  fields_kept: number;
-  fields_dropped: number;
-  kept_paths: Record<string, number>;
-  dropped_paths: Record<string, number>;
-  redacted: Partial<Record<Detector, number>>;
   /** Kept and removed paths grouped by the Zendesk resource they came in (the core's table of envelopes). */
   by_resource: Record<string, { fields_kept: number; paths: Record<string, number>; fields_dropped: number; dropped_paths: Record<string, number> }>;
   /** Top-level members no rule named, with how many responses had them. */

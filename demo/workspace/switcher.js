@@ -17,13 +17,18 @@ export function requested(search = location.search) {
   };
 }
 
-function go(changes) {
+// This page's URL with `changes` to its query (undefined removes a parameter).
+function urlWith(changes) {
   const params = new URLSearchParams(location.search);
   for (const [name, value] of Object.entries(changes)) {
     if (value === undefined) params.delete(name);
     else params.set(name, value);
   }
-  location.search = params.toString();
+  return `?${params}`;
+}
+
+function go(changes) {
+  location.search = urlWith(changes);
 }
 
 /**
@@ -46,9 +51,7 @@ export function wireSwitcher({ tickets, current, role, view, gdprCleanup }) {
       link.classList.add('rail__item--active');
       link.setAttribute('aria-current', 'page');
     }
-    link.addEventListener('click', (event) => {
-      event.preventDefault();
-      go({ view: target });
-    });
+    // The link keeps the other choices (ticket, agent or admin), also when opened in a new tab.
+    link.href = urlWith({ view: target });
   }
 }

@@ -328,6 +328,21 @@ test('an agent is told that only admins can run a cleanup: the endpoint knows th
   await shot('8-agent-refused');
 });
 
+test('the rail opens the app from the ticket, for an agent or an admin, keeping who is signed in', async () => {
+  for (const role of ['agent', 'admin']) {
+    await page.goto(`${demo.url}?as=${role}`);
+    await page.waitForSelector('#ticket-switch option', { state: 'attached' }); // the demo bar and the rail are set up
+    await Promise.all([page.waitForURL(/view=gdpr-cleanup/), page.click('#gdpr-app-link')]);
+    assert.equal(new URL(page.url()).searchParams.get('as'), role);
+    assert.equal(await page.getAttribute('#gdpr-app-link', 'aria-current'), 'page');
+    assert.equal(await page.isVisible('#ticket-view'), false);
+    const frame = await (await page.waitForSelector('iframe#gdpr-app')).contentFrame();
+    await frame.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+    // A nav bar app's page: no ticket tab is open, so the sidebar app is not loaded.
+    assert.equal(await page.$eval('iframe#app', (iframe) => iframe.getAttribute('src')), null);
+  }
+});
+
 test('no uncaught page errors, console errors or CSP violations', () => {
   assert.deepEqual(errors.flat(), []);
 });
