@@ -86,6 +86,7 @@ export async function signIn(session, frame, buttonSelector, { picture } = {}) {
  */
 export async function assertAccessible(page, frame, state) {
   const results = { workspace: await axeViolations(page), app: await axeViolations(frame) };
+  mkdirSync(SHOTS, { recursive: true });
   const log = existsSync(AXE_LOG) ? JSON.parse(readFileSync(AXE_LOG, 'utf8')) : {};
   log[state] = { workspace: byImpact(results.workspace), app: byImpact(results.app), violations: results };
   writeFileSync(AXE_LOG, `${JSON.stringify(log, null, 2)}\n`);

@@ -23,6 +23,7 @@ import { createFaults } from '../../demo/zendesk/faults.js';
 import { RATE_LIMITED_BODY } from '../../demo/zendesk/rate-limit.js';
 import { load } from '../../dist/node.js';
 import { ROOT, launchChromium, watchPage } from '../browser/harness.js';
+import { assertAccessible } from './demo-session.js';
 import { startEndpointFront } from './support/endpoint-front.js';
 
 for (const file of [ENDPOINT_BIN, join(ROOT, 'apps/gdpr-cleanup/assets/leastdata/browser.js'), join(ROOT, 'apps/gdpr-cleanup/assets/zaf_sdk.js')]) {
@@ -81,7 +82,12 @@ after(async () => {
 });
 
 const requester = (i) => demo.requesters[i];
-const shot = (name) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+// A screenshot of the state, and axe on the workspace and the app's frame in it (no serious or
+// critical violation; counts in test-results/demo/accessibility.json).
+async function shot(name, frame) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  await assertAccessible(page, frame, `gdpr cleanup: ${name}`);
+}
 
 async function keepParentLog() {
   const log = await page.evaluate(() => window.gdprZafParent?.received ?? []).catch(() => []);
@@ -162,10 +168,10 @@ function assertRedactedAsPlanted(r) {
 test('a 2,000-ticket cleanup: the progress bar advances, a reload resumes without redoing batches, completion leaves nothing', async () => {
   const big = requester(0);
   let frame = await openApp();
-  await shot('1-app-signed-in');
+  await shot('1-app-signed-in', frame);
   await startCleanup(frame, big.user);
   const before = await watchProgress(frame, (done) => done >= 800);
-  await shot('2-running');
+  await shot('2-running', frame);
   assert.ok(before.length >= 10, `the bar advanced step by step: ${before.join(',')}`);
   assert.match(await frame.textContent('#job-counts'), /of 2,000 tickets · [\d.]+ tickets\/s/);
 
@@ -178,7 +184,7 @@ test('a 2,000-ticket cleanup: the progress bar advances, a reload resumes withou
   assert.ok(listedAtReload >= listedBefore);
   frame = await openApp();
   await frame.waitForSelector('#jobs .jobs__resume');
-  await shot('3-after-reload');
+  await shot('3-after-reload', frame);
   await frame.click('#jobs .jobs__resume');
   const resumedAt = Number(await frame.waitForFunction(() => {
     const bar = document.getElementById('job-progress');
@@ -188,7 +194,7 @@ test('a 2,000-ticket cleanup: the progress bar advances, a reload resumes withou
   const afterReload = await watchProgress(frame, (done, status) => status === 'completed' || status === 'paused');
   assert.equal(await jobStatus(frame), 'completed', await frame.textContent('#job-report'));
   assert.ok(afterReload.length >= 10, `the bar advanced after the resume: ${afterReload.join(',')}`);
-  await shot('4-completed');
+  await shot('4-completed', frame);
   await keepParentLog();
 
   // Every ticket's comments were listed; twice only for the batch the reload cut short.
@@ -221,7 +227,7 @@ test('stop: the report shows the deletion date; the endpoint keeps only IDs, non
   await watchProgress(frame, (done) => done >= 60);
   await frame.click('#job-stop');
   await frame.waitForFunction(() => document.body.dataset.jobStatus === 'stopped', null, { timeout: 60_000 });
-  await shot('5-stopped');
+  await shot('5-stopped', frame);
   await keepParentLog();
   const report = await frame.textContent('#job-report');
   const date = /until (.+ UTC) \(7 days after stopping\)/.exec(report);
@@ -267,14 +273,14 @@ test('faults: Zendesk 429 and 500, a comment that changed since it was read, the
   await watchProgress(frame, (done) => done >= 30);
   front.down();
   await frame.waitForFunction(() => /endpoint cannot be reached/.test(document.getElementById('job-wait').textContent), null, { timeout: 30_000 });
-  await shot('6-endpoint-unavailable');
+  await shot('6-endpoint-unavailable', frame);
   const stalled = await doneCount(frame);
   await new Promise((resolve) => setTimeout(resolve, 2000));
   assert.ok(await doneCount(frame) <= stalled + BATCH_SIZE, 'no batch starts beyond the unsaved one');
   front.up();
   await watchProgress(frame, (done, status) => status === 'completed' || status === 'paused');
   assert.equal(await jobStatus(frame), 'completed', await frame.textContent('#job-report'));
-  await shot('7-faults-completed');
+  await shot('7-faults-completed', frame);
   await keepParentLog();
 
   const log = zendeskLog.slice(from);
@@ -325,7 +331,7 @@ test('an agent is told that only admins can run a cleanup: the endpoint knows th
   assert.match(await frame.textContent('#signin-status'), /Only admins can run a GDPR cleanup/);
   assert.equal(await frame.isVisible('#new-card'), false);
   assert.equal(await frame.isVisible('#jobs-card'), false);
-  await shot('8-agent-refused');
+  await shot('8-agent-refused', frame);
 });
 
 test('the rail opens the app from the ticket, for an agent or an admin, keeping who is signed in', async () => {
