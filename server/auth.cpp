@@ -30,7 +30,7 @@ using nlohmann::json;
 constexpr const char* k_refused = "the bearer token was not accepted; send a JWT signed as docs/endpoint.md describes";
 
 [[noreturn]] void reject(const std::string& reason) {
-   throw ApiError(401, "invalid_token", k_refused).with_log_detail(reason);
+   throw ApiError(ErrorCode::invalid_token, k_refused).with_log_detail(reason);
 }
 
 std::vector<std::uint8_t> decode_segment(std::string_view text, const char* what) {
@@ -61,7 +61,7 @@ JwtParts read_token(std::string_view authorization) {
    if(authorization.size() <= scheme.size() ||
       !std::equal(scheme.begin(), scheme.end(), authorization.begin(),
                   [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
-      throw ApiError(401, "unauthorized", "an Authorization: Bearer <JWT> header is required")
+      throw ApiError(ErrorCode::unauthorized, "an Authorization: Bearer <JWT> header is required")
          .with_log_detail("no bearer token");
    }
    std::string_view token = authorization.substr(scheme.size());

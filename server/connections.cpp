@@ -3,9 +3,8 @@
 // received request from. Why: connections.hpp.
 #include "connections.hpp"
 
+#include "api_error.hpp"
 #include "log.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -48,10 +47,12 @@ constexpr milliseconds k_tick{100};  // how often deadlines are checked
 // can destroy the refusal before the client has read it.
 constexpr milliseconds k_linger{2000};
 
+// A request the lobby answers itself; the status is the code's (error_codes.hpp).
 struct Refusal {
-      int status;
-      const char* code;
+      ErrorCode code;
       const char* message;
+
+      int status() const { return error_http_status(code); }
 };
 
 const char* reason_phrase(int status) {
@@ -76,8 +77,8 @@ const char* reason_phrase(int status) {
 }
 
 std::string refusal_response(const Refusal& r) {
-   const std::string body = nlohmann::json{{"error", {{"code", r.code}, {"message", r.message}}}}.dump();
-   std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " + reason_phrase(r.status) + "\r\n";
+   const std::string body = ApiError::body(r.code, r.message);
+   std::string out = "HTTP/1.1 " + std::to_string(r.status()) + " " + reason_phrase(r.status()) + "\r\n";
    out += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
    out += "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n";
    out += body;
@@ -411,7 +412,7 @@ class HttpServer::Lobby final {
          }
          for(const int fd : arrivals) {
             if(m_open >= m_limits.max_connections && !make_room()) {
-               send_now(fd, refusal_response({503, "overloaded", "too many connections; retry shortly"}));
+               send_now(fd, refusal_response({ErrorCode::overloaded, "too many connections; retry shortly"}));
                ::close(fd);
                continue;
             }
@@ -454,7 +455,7 @@ class HttpServer::Lobby final {
          }
          const Connection& c = *oldest->second;
          if(c.in_request && !c.lingering) {
-            send_now(c.fd, refusal_response({503, "overloaded", "too many connections; retry shortly"}));
+            send_now(c.fd, refusal_response({ErrorCode::overloaded, "too many connections; retry shortly"}));
          }
          close(c.fd);
          return true;
@@ -542,8 +543,8 @@ class HttpServer::Lobby final {
             const std::size_t end = c.buffer.find('\n', c.scanned);
             const std::size_t line = (end == std::string::npos ? c.buffer.size() : end + 1) - c.scanned;
             if(line > m_limits.max_line) {
-               return c.scanned == 0 ? Refusal{414, "uri_too_long", "the request line is too long"}
-                                     : Refusal{431, "headers_too_large", "a header line is too long"};
+               return c.scanned == 0 ? Refusal{ErrorCode::uri_too_long, "the request line is too long"}
+                                     : Refusal{ErrorCode::headers_too_large, "a header line is too long"};
             }
             if(end == std::string::npos) {
                break;
@@ -559,7 +560,7 @@ class HttpServer::Lobby final {
             }
          }
          if(c.buffer.size() > m_limits.max_head) {
-            return Refusal{431, "headers_too_large", "the request head is too large"};
+            return Refusal{ErrorCode::headers_too_large, "the request head is too large"};
          }
          return std::nullopt;
       }
@@ -587,23 +588,23 @@ class HttpServer::Lobby final {
                std::uint64_t n = 0;
                const auto [rest, error] = std::from_chars(value.data(), value.data() + value.size(), n);
                if(length || value.empty() || error != std::errc() || rest != value.data() + value.size()) {
-                  return Refusal{400, "invalid_request", "Content-Length must be given once, as a decimal number"};
+                  return Refusal{ErrorCode::invalid_request, "Content-Length must be given once, as a decimal number"};
                }
                length = n;
             } else if(iequals(name, "transfer-encoding")) {
-               return Refusal{411, "length_required", "send the body with a Content-Length, without Transfer-Encoding"};
+               return Refusal{ErrorCode::length_required, "send the body with a Content-Length, without Transfer-Encoding"};
             } else if(iequals(name, "content-encoding") && !iequals(value, "identity")) {
-               return Refusal{415, "unsupported_media_type", "request bodies must not be compressed"};
+               return Refusal{ErrorCode::unsupported_media_type, "request bodies must not be compressed"};
             } else if(iequals(name, "expect") && iequals(value, "100-continue")) {
                c.expects_continue = true;
             }
          }
          const std::uint64_t body = length.value_or(0);
          if(body > m_limits.max_body) {
-            return Refusal{413, "payload_too_large", "the request body is too large"};
+            return Refusal{ErrorCode::payload_too_large, "the request body is too large"};
          }
          if(body > m_limits.max_pending_bodies - m_pending) {
-            return Refusal{503, "overloaded", "too many request bodies in transit; retry shortly"};
+            return Refusal{ErrorCode::overloaded, "too many request bodies in transit; retry shortly"};
          }
          c.reserved = static_cast<std::size_t>(body);
          m_pending += c.reserved;
@@ -613,7 +614,7 @@ class HttpServer::Lobby final {
       }
 
       void refuse(Connection& c, const Refusal& r, SteadyClock::time_point now) {
-         log::info("request_refused", {{"status", r.status}, {"code", r.code}});
+         log::info("request_refused", {{"status", r.status()}, {"code", error_code_name(r.code)}});
          send_now(c.fd, refusal_response(r));
          ::shutdown(c.fd, SHUT_WR);
          release(c);
@@ -637,8 +638,9 @@ class HttpServer::Lobby final {
          for(const int fd : expired) {
             Connection& c = *m_waiting.at(fd);
             if(c.in_request && !c.lingering) {
-               log::info("request_refused", {{"status", 408}, {"code", "request_timeout"}});
-               send_now(fd, refusal_response({408, "request_timeout", "the request did not arrive in time"}));
+               const Refusal late{ErrorCode::request_timeout, "the request did not arrive in time"};
+               log::info("request_refused", {{"status", late.status()}, {"code", error_code_name(late.code)}});
+               send_now(fd, refusal_response(late));
             }
             close(fd);
          }
