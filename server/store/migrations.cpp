@@ -1,6 +1,6 @@
-// The schema, written once for every dialect: BINARY is a byte string (SQLite BLOB,
-// PostgreSQL BYTEA), INT64 a 64-bit integer (SQLite INTEGER, PostgreSQL BIGINT); the rest is
-// the SQL both share. Times are milliseconds since the epoch (UTC); sealed columns are BINARY
+// The schema, written once for every backend: BINARY is a byte string (SQLite BLOB,
+// PostgreSQL BYTEA), INT64 a 64-bit integer (SQLite INTEGER, PostgreSQL BIGINT), each
+// backend naming its own (sql::ColumnTypes); the rest is the SQL they share. Times are milliseconds since the epoch (UTC); sealed columns are BINARY
 // (envelope.hpp); foreign keys make a row of a missing tenant impossible.
 #include "migrations.hpp"
 
@@ -155,11 +155,10 @@ void replace_type(std::string& schema, std::string_view from, std::string_view t
 
 }  // namespace
 
-std::string Migration::render(sql::Dialect dialect) const {
+std::string Migration::render(const sql::ColumnTypes& types) const {
    std::string out(schema);
-   const bool sqlite = dialect == sql::Dialect::sqlite;
-   replace_type(out, "BINARY", sqlite ? "BLOB" : "BYTEA");
-   replace_type(out, "INT64", sqlite ? "INTEGER" : "BIGINT");
+   replace_type(out, "BINARY", types.binary);
+   replace_type(out, "INT64", types.int64);
    return out;
 }
 
@@ -183,7 +182,7 @@ int run(sql::Database& db) {
          if(m.version <= current) {
             continue;
          }
-         tx.script(m.render(tx.dialect()));
+         tx.script(m.render(tx.column_types()));
          tx.execute("INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
                     {std::int64_t{m.version}, std::string(m.description)});
          ++applied;

@@ -17,8 +17,8 @@ struct Migration {
       std::string_view description;
       std::string_view schema;  // BINARY and INT64 stand for the dialect's types
 
-      /// The statements for `dialect`.
-      std::string render(sql::Dialect dialect) const;
+      /// The statements, in the backend's column types.
+      std::string render(const sql::ColumnTypes& types) const;
 };
 
 std::span<const Migration> all();

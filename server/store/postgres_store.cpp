@@ -130,6 +130,7 @@ class PostgresTransaction final : public Transaction {
       void lock_exclusive() override { execute("SELECT pg_advisory_xact_lock(?)", {k_exclusive_lock_id}); }
 
       Dialect dialect() const override { return Dialect::postgres; }
+      ColumnTypes column_types() const override { return {"BYTEA", "BIGINT"}; }
 
       /// Statements that have run; none means the server has seen nothing of this transaction.
       std::size_t completed() const { return m_completed; }
