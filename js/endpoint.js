@@ -292,7 +292,7 @@ export class EndpointClient {
     return this.settingsCache.get(key).settings;
   }
 
-  /** Writes settings (admin); `ifMatch` (the version read) makes a concurrent write a 409 'conflict'. */
+  /** Writes settings (admin); `ifMatch` (the version read) makes a concurrent write a 409 'version_conflict'. */
   async putSettings(app, settings, options = {}) {
     const key = segment(app, 'app');
     const ifMatch = options.ifMatch ?? this.settingsCache.get(key)?.etag;

@@ -9,6 +9,7 @@ export declare class LeastDataError extends Error {
   toJSON(): { error: { code: string; message: string; offset?: number } };
 }
 
+/** Every code of the core's table (wasm/include/leastdata/error_codes.hpp) that reaches an app: the core's, the endpoint's and the package's own (tests/js/error-codes.test.js checks it). */
 export type LeastDataErrorCode =
   | 'invalid_policy'
   | 'invalid_json'
@@ -17,26 +18,51 @@ export type LeastDataErrorCode =
   | 'size_limit'
   | 'duplicate_key'
   | 'invalid_argument'
-  | 'path_not_allowed'
-  | 'request_not_allowed'
-  | 'write_not_allowed'
-  | 'invalid_response'
   | 'invalid_certificate'
   | 'personal_data'
+  | 'request_not_allowed'
+  | 'write_not_allowed'
+  | 'internal_error'
+  | 'invalid_request'
+  | 'confirmation_mismatch'
+  | 'method_not_allowed'
+  | 'request_timeout'
+  | 'length_required'
+  | 'payload_too_large'
+  | 'uri_too_long'
+  | 'unsupported_media_type'
+  | 'invalid_stats'
+  | 'inexact_number'
+  | 'invalid_access'
+  | 'too_many_entries'
+  | 'headers_too_large'
+  | 'unauthorized'
+  | 'invalid_token'
+  | 'session_required'
+  | 'session_expired'
+  | 'sign_in_refused'
+  | 'forbidden'
+  | 'tenant_inactive'
+  | 'quota_exceeded'
+  | 'rate_limited'
+  | 'not_found'
+  | 'version_conflict'
+  | 'job_stopped'
+  | 'unavailable'
+  | 'zendesk_unavailable'
+  | 'overloaded'
+  | 'insufficient_storage'
+  | 'load_failed'
+  | 'disposed'
+  | 'path_not_allowed'
+  | 'invalid_response'
   | 'origin_not_allowed'
   | 'popup_blocked'
   | 'sign_in_cancelled'
-  | 'sign_in_refused'
-  | 'session_required'
-  | 'session_expired'
-  | 'load_failed'
-  | 'internal_error'
-  | 'disposed'
   | 'not_ids_only'
   | 'invalid_job'
   | 'invalid_state'
   | 'job_gone'
-  | 'job_stopped'
   | 'job_taken_over'
   | 'step_failed'
   | 'paused'
@@ -251,7 +277,7 @@ export type EndpointOptions =
   | { baseUrl: string; zaf: ZafClient; secretSetting?: string; audience?: string }
   | { baseUrl: string; token: () => Promise<string>; fetch?: typeof fetch };
 
-/** Errors from the endpoint are LeastDataError with its code (e.g. 'conflict') and the HTTP status. */
+/** Errors from the endpoint are LeastDataError with its code (e.g. 'version_conflict') and the HTTP status. */
 export declare class EndpointClient {
   private constructor();
   /**

@@ -30,7 +30,7 @@ constexpr std::array<std::string_view, 5> k_totals = {"calls", "bytes_in", "byte
 constexpr std::array<std::string_view, 4> k_name_maps = {"kept_paths", "refused_requests", "zaf_read", "zaf_refused"};
 
 [[noreturn]] void invalid_access(const std::string& message) {
-   throw ApiError(422, "invalid_access", message);
+   throw ApiError(ErrorCode::invalid_access, message);
 }
 
 std::string sha256_hex(std::string_view text) {
@@ -180,7 +180,7 @@ json observation_of(const json& body) {
       total_entries += body[key].size();
    }
    if(total_entries > AccessService::k_max_entries_per_post) {
-      throw ApiError(422, "too_many_entries",
+      throw ApiError(ErrorCode::too_many_entries,
                      "a post carries at most " + std::to_string(AccessService::k_max_entries_per_post) +
                         " names in all; send the rest in another post");
    }
@@ -189,7 +189,7 @@ json observation_of(const json& body) {
       for(const auto& [name, value] : o[std::string(map)].items()) {
          const auto found = redact::find(name, redact::DetectorSet::all());
          if(!found.empty()) {
-            throw ApiError(422, "personal_data",
+            throw ApiError(ErrorCode::personal_data,
                            "a name in " + std::string(map) + " looks like personal data (" +
                               std::string(redact::detector_name(found.front().type)) +
                               "); observed access holds names of fields and requests, never values. Nothing was stored");
@@ -217,7 +217,8 @@ json AccessService::declare(const Identity& who, std::string_view app, std::stri
       if(e.offset()) {
          message += " (at byte " + std::to_string(*e.offset()) + ")";
       }
-      throw ApiError(422, std::string(e.code_name()), message);
+      // A policy the core refuses is the declaring app's fault, whatever the core's code: 422.
+      throw ApiError(e.code(), 422, message);
    }
    const std::string declaration = policy.value().declaration();
    if(declaration.empty()) {
@@ -246,7 +247,7 @@ json AccessService::observe(const Identity& who, const json& body, Millis now) {
       json merged = sealed ? json::parse(envelope::open_string(*who.data_key, context, *sealed)) : empty_observation();
       add_observation(merged, post);
       if(entries(merged) > k_max_entries_per_day) {
-         throw ApiError(422, "too_many_entries",
+         throw ApiError(ErrorCode::too_many_entries,
                         "one app's day holds at most " + std::to_string(k_max_entries_per_day) +
                            " distinct names and policy hashes; this post would add more. Nothing was stored");
       }

@@ -1,6 +1,9 @@
-// The one error type of the HTTP layer: a status, a stable code and a message, written as
-// {"error":{"code":...,"message":...}}. Messages never contain request values.
+// The one error type of the HTTP layer: a code of the core's table (error_codes.hpp), the
+// status the table gives it, and a message, written as {"error":{"code":...,"message":...}}.
+// Messages never contain request values.
 #pragma once
+
+#include "leastdata/error.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -11,8 +14,16 @@ namespace leastdata::server {
 
 class ApiError final : public std::runtime_error {
    public:
-      ApiError(int status, std::string code, const std::string& message) :
-         std::runtime_error(message), m_status(status), m_code(std::move(code)) {}
+      ApiError(ErrorCode code, const std::string& message) : ApiError(code, error_http_status(code), message) {}
+
+      /// Another status than the table's, for a route with a documented reason to differ.
+      ApiError(ErrorCode code, int status, const std::string& message) :
+         std::runtime_error(message), m_status(status), m_code(code) {
+         if(status < 400 || status > 599) {
+            // A code that is never an HTTP answer (error_codes.hpp) reached the HTTP layer.
+            throw std::logic_error("error code " + std::string(error_code_name(code)) + " has no HTTP status");
+         }
+      }
 
       /// Adds a response header (e.g. Retry-After).
       ApiError& with_header(std::string name, std::string value) {
@@ -29,12 +40,17 @@ class ApiError final : public std::runtime_error {
 
       int status() const noexcept { return m_status; }
       const std::string& log_detail() const noexcept { return m_log_detail; }
-      const std::string& code() const noexcept { return m_code; }
+      ErrorCode code() const noexcept { return m_code; }
       const std::vector<std::pair<std::string, std::string>>& headers() const noexcept { return m_headers; }
+
+      /// The body of an error reply: {"error":{"code":...,"message":...}}.
+      static std::string body(ErrorCode code, const std::string& message);
+
+      std::string body() const { return body(m_code, what()); }
 
    private:
       int m_status;
-      std::string m_code;
+      ErrorCode m_code;
       std::vector<std::pair<std::string, std::string>> m_headers;
       std::string m_log_detail;
 };

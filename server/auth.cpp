@@ -30,7 +30,7 @@ using nlohmann::json;
 constexpr const char* k_refused = "the bearer token was not accepted; send a JWT signed as docs/endpoint.md describes";
 
 [[noreturn]] void reject(const std::string& reason) {
-   throw ApiError(401, "invalid_token", k_refused).with_log_detail(reason);
+   throw ApiError(ErrorCode::invalid_token, k_refused).with_log_detail(reason);
 }
 
 std::vector<std::uint8_t> decode_segment(std::string_view text, const char* what) {
@@ -61,7 +61,7 @@ JwtParts read_token(std::string_view authorization) {
    if(authorization.size() <= scheme.size() ||
       !std::equal(scheme.begin(), scheme.end(), authorization.begin(),
                   [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
-      throw ApiError(401, "unauthorized", "an Authorization: Bearer <JWT> header is required")
+      throw ApiError(ErrorCode::unauthorized, "an Authorization: Bearer <JWT> header is required")
          .with_log_detail("no bearer token");
    }
    std::string_view token = authorization.substr(scheme.size());
@@ -213,27 +213,29 @@ std::string Authenticator::claimed_issuer(std::string_view header) {
    return {};
 }
 
-Identity Authenticator::authenticate(std::string_view header) const {
+// Parse: the token's parts, decoded and checked for form, and the tenant it names (refused
+// before any key is looked up).
+Authenticator::Parsed Authenticator::parse(std::string_view header) {
    const JwtParts token = read_token(header);
-   const json jose = decode_object(token.header, "header");
-   const json claims = decode_object(token.payload, "payload");
-   const auto signature = decode_segment(token.signature, "signature");
+   Parsed p{decode_object(token.header, "header"), decode_object(token.payload, "payload"),
+            decode_segment(token.signature, "signature"), std::string(token.signed_part), {}, {}};
 
-   const auto alg = jose.find("alg");
-   if(alg == jose.end() || !alg->is_string()) {
+   const auto alg = p.jose.find("alg");
+   if(alg == p.jose.end() || !alg->is_string()) {
       reject("the token header has no algorithm");
    }
-   if(const auto typ = jose.find("typ"); typ != jose.end() && (!typ->is_string() || typ->get<std::string>() != "JWT")) {
+   if(const auto typ = p.jose.find("typ"); typ != p.jose.end() && (!typ->is_string() || typ->get<std::string>() != "JWT")) {
       reject("the token type is not JWT");
    }
-   if(jose.contains("crit")) {
+   if(p.jose.contains("crit")) {
       reject("critical header extensions are not supported");
    }
+   p.algorithm = alg->get<std::string>();
 
    // The issuer names the tenant; its key then decides which algorithm is acceptable.
-   const auto iss = claims.find("iss");
+   const auto iss = p.claims.find("iss");
    constexpr std::string_view zendesk = ".zendesk.com";
-   if(iss == claims.end() || !iss->is_string()) {
+   if(iss == p.claims.end() || !iss->is_string()) {
       reject("claim iss is missing");
    }
    const std::string& issuer = iss->get_ref<const std::string&>();
@@ -241,11 +243,15 @@ Identity Authenticator::authenticate(std::string_view header) const {
       !tenants::valid_subdomain(std::string_view(issuer).substr(0, issuer.size() - zendesk.size()))) {
       reject("claim iss does not name a Zendesk subdomain");
    }
-   const Millis now = m_clock.now();
-   const std::string_view subdomain = std::string_view(issuer).substr(0, issuer.size() - zendesk.size());
-   auto found = m_store.tenant_with_key(subdomain, now);
+   p.subdomain = issuer.substr(0, issuer.size() - zendesk.size());
+   return p;
+}
+
+// Verify: the tenant exists, and the signature is its key's - the algorithm the key fixes.
+Authenticator::Verified Authenticator::verify(const Parsed& token, Millis now) const {
+   auto found = m_store.tenant_with_key(token.subdomain, now);
    if(!found) {
-      m_keys.forget(subdomain);
+      m_keys.forget(token.subdomain);
       reject("unknown issuer");
    }
    if(!found->key) {
@@ -259,13 +265,13 @@ Identity Authenticator::authenticate(std::string_view header) const {
    }
 
    const std::string_view signed_part = token.signed_part;
-   const std::string& algorithm = alg->get_ref<const std::string&>();
-   if(algorithm == "HS256") {
+   const auto& signature = token.signature;
+   if(token.algorithm == "HS256") {
       const auto mac = crypto::hmac_sha256(secrets->jwt_secret, crypto::as_bytes(signed_part));
       if(!crypto::constant_time_equal(mac, signature)) {
          reject("signature does not verify");
       }
-   } else if(algorithm == "RS256") {
+   } else if(token.algorithm == "RS256") {
       if(!m_rs256_key) {
          reject("RS256 tokens are not accepted: no Zendesk public key is configured");
       }
@@ -283,7 +289,12 @@ Identity Authenticator::authenticate(std::string_view header) const {
    } else {
       reject("algorithm not accepted (HS256 with the tenant secret, or RS256 with the Zendesk key)");
    }
+   return Verified{std::move(found->tenant), std::move(secrets)};
+}
 
+// Claims: audience and times, then who the token says the user is.
+Identity Authenticator::claims(const Parsed& token, Verified verified, Millis now) const {
+   const json& claims = token.claims;
    if(!audience_matches(claims, m_audience)) {
       reject("claim aud does not name this endpoint");
    }
@@ -310,10 +321,16 @@ Identity Authenticator::authenticate(std::string_view header) const {
    identity.agent_id = subject(claims);
    identity.role = role_claim(claims);
    identity.email = email_claim(claims);
-   identity.algorithm = algorithm;
-   identity.tenant = std::move(found->tenant);
-   identity.data_key = std::shared_ptr<const DataKey>(secrets, &secrets->data_key);
+   identity.algorithm = token.algorithm;
+   identity.tenant = std::move(verified.tenant);
+   identity.data_key = std::shared_ptr<const DataKey>(verified.secrets, &verified.secrets->data_key);
    return identity;
+}
+
+Identity Authenticator::authenticate(std::string_view header) const {
+   const Parsed token = parse(header);
+   const Millis now = m_clock.now();
+   return claims(token, verify(token, now), now);
 }
 
 }  // namespace leastdata::server

@@ -17,11 +17,13 @@
 #include "store/store.hpp"
 
 #include <botan/pk_keys.h>
+#include <nlohmann/json.hpp>
 
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace leastdata::server {
 
@@ -65,6 +67,24 @@ class Authenticator final {
       void purge_keys() const { m_keys.purge(); }
 
    private:
+      // authenticate() in three steps: parse (form, algorithm, issuer), verify (the tenant and
+      // its key's signature), claims (audience, times, the user).
+      struct Parsed {
+            nlohmann::json jose;
+            nlohmann::json claims;
+            std::vector<std::uint8_t> signature;
+            std::string signed_part;  // header.payload
+            std::string algorithm;
+            std::string subdomain;  // from iss
+      };
+      struct Verified {
+            Tenant tenant;
+            std::shared_ptr<const TenantSecrets> secrets;
+      };
+      static Parsed parse(std::string_view authorization_header);
+      Verified verify(const Parsed& token, Millis now) const;
+      Identity claims(const Parsed& token, Verified verified, Millis now) const;
+
       Store& m_store;
       Keyring& m_keyring;
       const Clock& m_clock;

@@ -23,6 +23,12 @@
 
 namespace leastdata::server {
 
+namespace connections {
+struct Connection;
+class Lobby;
+class WorkerPool;
+}  // namespace connections
+
 struct ConnectionLimits {
       std::size_t max_connections = 4096;  // open at once; when full, the longest-waiting one gives way
       std::size_t max_line = 8 * 1024;     // one line of a request head, CRLF included (414 / 431)
@@ -51,16 +57,13 @@ class HttpServer final : public httplib::Server {
       bool serve();
 
    private:
-      struct Connection;
-      class Lobby;
-      class Workers;
 
       bool process_and_close_socket(socket_t sock) override;  // hands the socket to the lobby
-      void run(std::unique_ptr<Connection> connection);       // one request, on a worker
+      void run(std::unique_ptr<connections::Connection> connection);  // one request, on a worker
 
       ConnectionLimits m_limits;
-      std::unique_ptr<Lobby> m_lobby;
-      std::unique_ptr<Workers> m_workers;
+      std::unique_ptr<connections::Lobby> m_lobby;
+      std::unique_ptr<connections::WorkerPool> m_workers;
 };
 
 }  // namespace leastdata::server

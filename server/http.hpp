@@ -1,4 +1,6 @@
-// The HTTP API of DESIGN §7 on cpp-httplib: routing (404 vs 405), authentication and
+// The HTTP API of DESIGN §7 on cpp-httplib, in layers: connections (connections.hpp) → the
+// router (http/router.hpp) → one service per resource (services/) → the store. This file
+// hands httplib every request and its own refusals. The API: routing (404 vs 405), authentication and
 // roles, content types and body limits, validation, JSON errors
 // {"error":{"code","message"}}, per-tenant rate limiting and request logs. The route
 // table and every behaviour decision are documented in docs/endpoint.md and

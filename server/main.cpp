@@ -67,11 +67,11 @@ class UsageError final : public std::runtime_error {
 
 class CommandError final : public std::runtime_error {
    public:
-      CommandError(std::string code, const std::string& message) : std::runtime_error(message), m_code(std::move(code)) {}
-      const std::string& code() const { return m_code; }
+      CommandError(leastdata::ErrorCode code, const std::string& message) : std::runtime_error(message), m_code(code) {}
+      leastdata::ErrorCode code() const { return m_code; }
 
    private:
-      std::string m_code;
+      leastdata::ErrorCode m_code;
 };
 
 struct Args {
@@ -182,7 +182,7 @@ int tenant(const Args& args) {
       const auto created = tenants::add(*store, keyring, subdomain, now);
       if(!created) {
          const auto existing = store->tenant(subdomain, now);
-         throw CommandError("conflict", existing ? "tenant " + subdomain + " exists"
+         throw CommandError(leastdata::ErrorCode::conflict, existing ? "tenant " + subdomain + " exists"
                                                  : "tenant " + subdomain +
                                                       " is past its retention deadline and awaits deletion; run sweep first");
       }
@@ -192,7 +192,7 @@ int tenant(const Args& args) {
 
    auto t = store->tenant(subdomain, now);
    if(!t) {
-      throw CommandError("not_found", store->tenant_any(subdomain)
+      throw CommandError(leastdata::ErrorCode::not_found, store->tenant_any(subdomain)
                                          ? "tenant " + subdomain + " is past its retention deadline; the next sweep deletes it"
                                          : "no tenant " + subdomain);
    }
@@ -258,7 +258,7 @@ int rotate_master_key(const Args& args) {
    keys::add_master_key(dir, next);
    const auto master = keyring.find(next);
    if(!master) {
-      throw CommandError("key_error", "the new master key could not be read back");
+      throw CommandError(leastdata::ErrorCode::key_error, "the new master key could not be read back");
    }
    std::int64_t erased = 0;
    const std::int64_t rewrapped = store->rewrap_tenant_keys([&](const TenantKey& k) {
@@ -319,7 +319,7 @@ int certificate_command(const Args& args) {
    if(args.positional[1] == "show" && args.positional.size() == 3) {
       const auto r = store->deletion_record(args.positional[2]);
       if(!r) {
-         throw CommandError("not_found", "no certificate " + args.positional[2]);
+         throw CommandError(leastdata::ErrorCode::not_found, "no certificate " + args.positional[2]);
       }
       std::cout << r->certificate << std::endl;
       return 0;
@@ -480,7 +480,7 @@ int serve(const Args& args) {
 
    const int bound = server.bind(host, port);
    if(bound < 0) {
-      throw CommandError("listen_failed", "cannot listen on " + args.get("listen", ""));
+      throw CommandError(leastdata::ErrorCode::listen_failed, "cannot listen on " + args.get("listen", ""));
    }
 
    std::mutex mutex;
@@ -546,29 +546,19 @@ int run(int argc, char** argv) {
       return args.positional.empty() && !args.has("help") ? 2 : 0;
    }
    const std::string& command = args.positional[0];
-   if(command == "keygen") {
-      return keygen(args);
-   }
-   if(command == "serve") {
-      return serve(args);
-   }
-   if(command == "tenant") {
-      return tenant(args);
-   }
-   if(command == "sweep") {
-      return sweep(args);
-   }
-   if(command == "rotate-master-key") {
-      return rotate_master_key(args);
-   }
-   if(command == "certificate") {
-      return certificate_command(args);
+   using Command = int (*)(const Args&);
+   static const std::map<std::string, Command> commands = {
+      {"keygen", keygen}, {"serve", serve}, {"tenant", tenant}, {"sweep", sweep},
+      {"rotate-master-key", rotate_master_key}, {"certificate", certificate_command},
+   };
+   if(const auto it = commands.find(command); it != commands.end()) {
+      return it->second(args);
    }
    throw UsageError("unknown command " + command);
 }
 
-void print_error(const std::string& code, const std::string& message) {
-   std::cerr << json{{"error", {{"code", code}, {"message", message}}}}.dump() << std::endl;
+void print_error(leastdata::ErrorCode code, const std::string& message) {
+   std::cerr << leastdata::Error(code, message).to_json() << std::endl;
 }
 
 }  // namespace
@@ -578,23 +568,23 @@ int main(int argc, char** argv) {
    try {
       return run(argc, argv);
    } catch(const UsageError& e) {
-      print_error("usage", e.what());
+      print_error(leastdata::ErrorCode::usage, e.what());
       std::cerr << k_usage;
       return 2;
    } catch(const std::invalid_argument& e) {
-      print_error("invalid_argument", e.what());
+      print_error(leastdata::ErrorCode::invalid_argument, e.what());
       return 2;
    } catch(const CommandError& e) {
       print_error(e.code(), e.what());
       return 1;
    } catch(const KeyError& e) {
-      print_error("key_error", e.what());
+      print_error(leastdata::ErrorCode::key_error, e.what());
       return 1;
    } catch(const leastdata::server::sql::DatabaseError& e) {
-      print_error("database_error", e.what());
+      print_error(leastdata::ErrorCode::database_error, e.what());
       return 1;
    } catch(const std::exception& e) {
-      print_error("internal", e.what());
+      print_error(leastdata::ErrorCode::internal_error, e.what());
       return 1;
    }
 }

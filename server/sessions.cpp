@@ -64,7 +64,7 @@ SealContext tokens_context(std::string_view tenant_id, std::string_view id_hash)
 }
 
 [[noreturn]] void unavailable(const ZendeskUnavailable& e) {
-   throw ApiError(503, "zendesk_unavailable", "Zendesk could not be reached to check the user; retry in a moment")
+   throw ApiError(ErrorCode::zendesk_unavailable, "Zendesk could not be reached to check the user; retry in a moment")
       .with_log_detail(e.what());
 }
 
@@ -114,11 +114,11 @@ Blob SessionService::seal_tokens(const Identity& tenant, std::string_view id_has
 
 SignedIn SessionService::sign_in(const Identity& tenant, std::string_view state, std::string_view code, Millis now) const {
    if(!base64url_text(state, 22, 22)) {
-      throw ApiError(400, "invalid_request", "state must be the state that POST /v1/sessions/start returned");
+      throw ApiError(ErrorCode::invalid_request, "state must be the state that POST /v1/sessions/start returned");
    }
    if(code.empty() || code.size() > k_max_code ||
       !std::all_of(code.begin(), code.end(), [](char c) { return c > 0x20 && c < 0x7F; })) {
-      throw ApiError(400, "invalid_request", "code must be the code Zendesk returned to the callback");
+      throw ApiError(ErrorCode::invalid_request, "code must be the code Zendesk returned to the callback");
    }
    OAuthTokens tokens;
    ZendeskUser user;
@@ -126,14 +126,14 @@ SignedIn SessionService::sign_in(const Identity& tenant, std::string_view state,
       tokens = m_zendesk.exchange_code(tenant.tenant.subdomain, code, verifier(tenant, state));
       user = m_zendesk.me(tenant.tenant.subdomain, tokens.access_token);
    } catch(const ZendeskRefused& e) {
-      throw ApiError(401, "sign_in_refused", "Zendesk refused the sign-in (the code expired, was used already, or "
+      throw ApiError(ErrorCode::sign_in_refused, "Zendesk refused the sign-in (the code expired, was used already, or "
                                              "belongs to another sign-in); sign in again")
          .with_log_detail(e.what());
    } catch(const ZendeskUnavailable& e) {
       unavailable(e);
    }
    if(!user.may_use_app()) {
-      throw ApiError(403, "forbidden", "Zendesk says this user is not an active agent or admin");
+      throw ApiError(ErrorCode::forbidden, "Zendesk says this user is not an active agent or admin");
    }
    std::array<std::uint8_t, k_credential_bytes> raw{};
    crypto::random_bytes(raw);
@@ -166,7 +166,7 @@ SignedIn SessionService::sign_in(const Identity& tenant, std::string_view state,
 
 void SessionService::resolve(Identity& who, std::string_view credential, Millis now) const {
    const auto expired = [] {
-      return ApiError(401, "session_expired", "the session has ended or was revoked; sign in with Zendesk again");
+      return ApiError(ErrorCode::session_expired, "the session has ended or was revoked; sign in with Zendesk again");
    };
    if(!base64url_text(credential.substr(std::min<std::size_t>(4, credential.size())), 43, 43) ||
       credential.substr(0, 4) != "lds_") {

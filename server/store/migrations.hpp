@@ -1,5 +1,5 @@
 // Schema migrations, applied in order at start (`serve`) and before every data subcommand.
-// Each migration has one text per dialect; both describe the same tables. Applied
+// Each migration is one text for every dialect (migrations.cpp says which types it maps). Applied
 // versions are recorded in `schema_migrations`; several processes may start at once
 // (the migration transaction takes the exclusive lock first).
 #pragma once
@@ -7,6 +7,7 @@
 #include "sql.hpp"
 
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace leastdata::server::migrations {
@@ -14,8 +15,10 @@ namespace leastdata::server::migrations {
 struct Migration {
       int version;
       std::string_view description;
-      std::string_view sqlite;
-      std::string_view postgres;
+      std::string_view schema;  // BINARY and INT64 stand for the dialect's types
+
+      /// The statements, in the backend's column types.
+      std::string render(const sql::ColumnTypes& types) const;
 };
 
 std::span<const Migration> all();

@@ -130,6 +130,7 @@ class PostgresTransaction final : public Transaction {
       void lock_exclusive() override { execute("SELECT pg_advisory_xact_lock(?)", {k_exclusive_lock_id}); }
 
       Dialect dialect() const override { return Dialect::postgres; }
+      ColumnTypes column_types() const override { return {"BYTEA", "BIGINT"}; }
 
       /// Statements that have run; none means the server has seen nothing of this transaction.
       std::size_t completed() const { return m_completed; }
@@ -206,21 +207,54 @@ class PostgresDatabase final : public Database {
 
       void transaction(const std::function<void(Transaction&)>& body) override {
          const NestingGuard guard;
+         bool untouched = true;  // the server has run nothing of this transaction
+         // A connection found broken before anything ran was stale (the server was restarted
+         // since it was last used): begin once more on a new one. Later the body may have
+         // run, or COMMIT gone through: the caller must know.
+         on_connection([&](pqxx::connection& connection) {
+            untouched = true;
+            pqxx::work work(connection);
+            PostgresTransaction tx(work, m_names);
+            try {
+               body(tx);
+            } catch(...) {
+               untouched = tx.completed() == 0;
+               throw;
+            }
+            untouched = false;
+            work.commit();
+         }, [&] { return untouched; });
+      }
+
+      // Autocommit (pqxx::nontransaction): the statement is its own transaction.
+      Rows read(std::string_view statement, const std::vector<Value>& params) override {
+         const NestingGuard guard;
+         Rows rows;
+         // A read has changed nothing: it can run again on a new connection.
+         on_connection([&](pqxx::connection& connection) {
+            pqxx::nontransaction work(connection);
+            rows = PostgresTransaction(work, m_names).query(statement, params);
+         }, [] { return true; });
+         return rows;
+      }
+
+      // Deleted tuples are reclaimed by autovacuum and the WAL by recycling (docs/operations.md):
+      // nothing here can say they are gone now.
+      bool reclaim() override { return false; }
+
+      Dialect dialect() const override { return Dialect::postgres; }
+
+   private:
+      // Runs `work` on a pooled connection. A lost connection is dropped, with the idle ones
+      // (the same server restart broke them); `work` then runs once more on a new connection
+      // if `may_retry` says that is safe.
+      template <class Work, class MayRetry>
+      void on_connection(const Work& work, const MayRetry& may_retry) {
          for(int attempt = 1;; ++attempt) {
             auto connection = acquire();
-            bool untouched = true;  // the server has run nothing of this transaction
             try {
                try {
-                  pqxx::work work(*connection);
-                  PostgresTransaction tx(work, m_names);
-                  try {
-                     body(tx);
-                  } catch(...) {
-                     untouched = tx.completed() == 0;
-                     throw;
-                  }
-                  untouched = false;
-                  work.commit();
+                  work(*connection);
                } catch(const pqxx::failure&) {
                   rethrow_as_database_error();
                }
@@ -228,10 +262,7 @@ class PostgresDatabase final : public Database {
                connection.reset();
                drop();
                drop_idle();
-               // A connection found broken before anything ran was stale (the server was
-               // restarted since it was last used): begin once more on a new one. Later
-               // the body may have run, or COMMIT gone through: the caller must know.
-               if(untouched && attempt == 1) {
+               if(attempt == 1 && may_retry()) {
                   continue;
                }
                throw;
@@ -244,43 +275,6 @@ class PostgresDatabase final : public Database {
          }
       }
 
-      // Autocommit (pqxx::nontransaction): the statement is its own transaction.
-      Rows read(std::string_view statement, const std::vector<Value>& params) override {
-         const NestingGuard guard;
-         for(int attempt = 1;; ++attempt) {
-            auto connection = acquire();
-            Rows rows;
-            try {
-               try {
-                  pqxx::nontransaction work(*connection);
-                  rows = PostgresTransaction(work, m_names).query(statement, params);
-               } catch(const pqxx::failure&) {
-                  rethrow_as_database_error();
-               }
-            } catch(const ConnectionLost&) {
-               connection.reset();
-               drop();
-               drop_idle();
-               if(attempt == 1) {
-                  continue;  // a read has changed nothing: it can run again on a new connection
-               }
-               throw;
-            } catch(...) {
-               release(std::move(connection));
-               throw;
-            }
-            release(std::move(connection));
-            return rows;
-         }
-      }
-
-      // Deleted tuples are reclaimed by autovacuum and the WAL by recycling (docs/operations.md):
-      // nothing here can say they are gone now.
-      bool reclaim() override { return false; }
-
-      Dialect dialect() const override { return Dialect::postgres; }
-
-   private:
       std::unique_ptr<pqxx::connection> connect() {
          try {
             return std::make_unique<pqxx::connection>(m_url);

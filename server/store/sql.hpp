@@ -38,6 +38,13 @@ using Rows = std::vector<Row>;
 
 enum class Dialect { sqlite, postgres };
 
+/// The backend's names for the column types the schema (migrations.cpp) writes as BINARY and
+/// INT64.
+struct ColumnTypes {
+      std::string_view binary;  // a byte string
+      std::string_view int64;   // a signed 64-bit integer
+};
+
 class Transaction {
    public:
       virtual ~Transaction() = default;
@@ -51,6 +58,7 @@ class Transaction {
       /// already serialised.
       virtual void lock_exclusive() = 0;
       virtual Dialect dialect() const = 0;
+      virtual ColumnTypes column_types() const = 0;
 };
 
 class Database {

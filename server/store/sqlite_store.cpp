@@ -186,6 +186,7 @@ class SqliteTransaction final : public Transaction {
       void lock_exclusive() override {}  // BEGIN IMMEDIATE already holds the write lock
 
       Dialect dialect() const override { return Dialect::sqlite; }
+      ColumnTypes column_types() const override { return {"BLOB", "INTEGER"}; }
 
    private:
       StatementCache& m_cache;

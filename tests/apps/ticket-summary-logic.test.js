@@ -1,9 +1,9 @@
 // The pure parts of apps/ticket-summary, in Node: every error code the app can meet has its
-// own message with a next step (the endpoint's codes read from server/, the package's from its
-// types), the access summary and the delta reported to the endpoint, and a declared policy
+// own message with a next step (the endpoint's codes read from the core's table, the package's
+// from its types), the access summary and the delta reported to the endpoint, and a declared policy
 // read back as resources and fields.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -13,15 +13,12 @@ import { selectedMembers, summarize } from '../../apps/ticket-summary/assets/acc
 import { accessDelta, isEmptyDelta, reportedCounts, NOTHING_REPORTED } from '../../apps/ticket-summary/assets/access-delta.js';
 import { readableDeclaration } from '../../apps/ticket-summary/assets/declaration.js';
 import { POLICY } from '../../apps/ticket-summary/assets/policy.js';
+import { errorTable } from '../js/error-table.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 function endpointCodes() {
-  const codes = new Set();
-  for (const file of readdirSync(join(ROOT, 'server'), { recursive: true }).filter((f) => /\.(cpp|hpp)$/.test(f))) {
-    for (const [, code] of readFileSync(join(ROOT, 'server', file), 'utf8').matchAll(/ApiError\(\d{3}, "([a-z_]+)"/g)) codes.add(code);
-  }
-  return codes;
+  return new Set(errorTable().filter((r) => r.raisedBy.has('endpoint')).map((r) => r.code));
 }
 
 function packageCodes() {
@@ -39,6 +36,9 @@ test('every error code of the endpoint and the package has its own message and a
     const { text, next } = explain({ code });
     assert.ok(text.length > 10 && next.length > 10, code);
   }
+  // The endpoint's internal_error is its own fault, not the app's.
+  assert.match(explain({ code: 'internal_error', status: 500 }).text, /endpoint could not read/);
+  assert.match(explain({ code: 'internal_error' }).text, /inside the app/);
 });
 
 test('failures without a code are explained by who answered and their HTTP status', () => {

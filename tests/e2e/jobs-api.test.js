@@ -16,7 +16,7 @@ import { generateAccount } from '../../demo/zendesk/data.js';
 import { createFaults } from '../../demo/zendesk/faults.js';
 import { createForgetMeRequesters } from '../../demo/zendesk/forget-me.js';
 import { load } from '../../dist/node.js';
-import { endpointContext, requireBinary, signHS256, sqliteBackend } from '../endpoint/helpers.js';
+import { signHS256, startEndpoint } from '../endpoint/helpers.js';
 import { startEndpointFront } from './support/endpoint-front.js';
 import { nodeZafClient } from './support/node-zaf-client.js';
 
@@ -28,16 +28,13 @@ let ld;
 let endpoint;
 
 before(async () => {
-  requireBinary();
-  ctx = endpointContext(sqliteBackend());
-  ctx.cli(['keygen', '--keys', ctx.keys], { withDb: false });
-  const { json: tenant } = ctx.cli(['tenant', 'add', 'jobsco']);
-  server = await ctx.serve(['--rate-limit', '0']);
+  let tenant;
+  ({ ctx, tenant, server } = await startEndpoint({ tenant: 'jobsco', exact: true, serve: ['--rate-limit', '0'] }));
   front = await startEndpointFront(server.url);
   ld = await load();
   const token = async () => {
     const iat = Math.floor(Date.now() / 1000);
-    return signHS256({ iss: 'jobsco.zendesk.com', aud: 'leastdata', sub: '9001', role: 'admin', iat, exp: iat + 600 }, tenant.jwt_secret);
+    return signHS256({ iss: 'jobsco.zendesk.com', aud: 'leastdata', sub: '9001', role: 'admin', iat, exp: iat + 600 }, tenant.secret);
   };
   endpoint = ld.endpoint({ baseUrl: front.origin, token });
 });

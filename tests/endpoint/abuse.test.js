@@ -6,9 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import {
-  addTenant, call, endpointContext, rawExchange, requireBinary, sqliteBackend,
-} from './helpers.js';
+import { addTenant, call, rawExchange, startEndpoint } from './helpers.js';
 
 // --request-timeout and --idle-timeout of the garbage server: a request that never
 // completes is answered 408 after this long.
@@ -43,19 +41,13 @@ function junk(length, seed, { newlines = true } = {}) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 describe('endpoint under abuse (SQLite)', { concurrency: 1 }, () => {
-  let backend;
-  let ctx;
-  let server;
-  let tenant;
+  let backend, ctx, server, tenant;  // set by before()
 
   before(async () => {
-    requireBinary();
-    backend = sqliteBackend();
-    ctx = endpointContext(backend);
-    assert.equal(ctx.cli(['keygen', '--keys', ctx.keys], { withDb: false }).status, 0);
-    tenant = addTenant(ctx, 'abuse');
-    server = await ctx.serve(['--sweep-interval', '0', '--rate-limit', '0',
-      '--request-timeout', String(REQUEST_TIMEOUT_S), '--idle-timeout', '2']);
+    ({ backend, ctx, tenant, server } = await startEndpoint({
+      tenant: 'abuse',
+      serve: ['--sweep-interval', '0', '--rate-limit', '0', '--request-timeout', String(REQUEST_TIMEOUT_S), '--idle-timeout', '2'],
+    }));
   });
 
   after(async () => {

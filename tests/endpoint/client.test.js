@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { load } from '../../dist/node.js';
-import { endpointContext, requireBinary, signHS256, sqliteBackend } from './helpers.js';
+import { signHS256, startEndpoint } from './helpers.js';
 
 let ctx;
 let server;
@@ -14,15 +14,12 @@ let admin;
 let agent;
 
 before(async () => {
-  requireBinary();
-  ctx = endpointContext(sqliteBackend());
-  ctx.cli(['keygen', '--keys', ctx.keys], { withDb: false });
-  const { json: tenant } = ctx.cli(['tenant', 'add', 'clientco']);
-  server = await ctx.serve();
+  let tenant;
+  ({ ctx, tenant, server } = await startEndpoint({ tenant: 'clientco', exact: true }));
   ld = await load();
   const token = (sub, role) => async () => {
     const iat = Math.floor(Date.now() / 1000);
-    return signHS256({ iss: 'clientco.zendesk.com', aud: 'leastdata', sub, email: `${sub}@clientco.example`, role, iat, exp: iat + 600 }, tenant.jwt_secret);
+    return signHS256({ iss: 'clientco.zendesk.com', aud: 'leastdata', sub, email: `${sub}@clientco.example`, role, iat, exp: iat + 600 }, tenant.secret);
   };
   admin = ld.endpoint({ baseUrl: server.url, token: token('1001', 'admin') });
   agent = ld.endpoint({ baseUrl: server.url, token: token('1002', 'agent') });

@@ -5,13 +5,10 @@
 // PRAGMA integrity_check) and the new instance starts without errors and serves writes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { addTenant, call, endpointContext, postgresBackend, requireBinary, sqliteBackend } from './helpers.js';
+import { call, postgresBackend, sqliteBackend, sqliteIntegrity, startEndpoint } from './helpers.js';
 
 const CLIENTS = 8;
 const ROUNDS = 2;
@@ -108,20 +105,6 @@ async function verify(server, tenant, acked, unknown) {
   return lost;
 }
 
-// PRAGMA integrity_check on a copy of the database and its WAL as the kill left them: the
-// sqlite3 shell would checkpoint the WAL when it closes, and the restarted endpoint must be
-// the one to recover it.
-function integrityOfCopy(file) {
-  const dir = mkdtempSync(join(tmpdir(), 'leastdata-crash-copy-'));
-  try {
-    copyFileSync(file, join(dir, 'db.sqlite'));
-    if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, join(dir, 'db.sqlite-wal'));
-    return execFileSync('sqlite3', [join(dir, 'db.sqlite'), 'PRAGMA integrity_check; PRAGMA foreign_key_check;'], { encoding: 'utf8' }).trim();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 function crashSuite(name, makeBackend) {
   describe(`kill -9 during concurrent writes (${name})`, { concurrency: 1 }, () => {
     let backend;
@@ -129,11 +112,7 @@ function crashSuite(name, makeBackend) {
     let tenant;
 
     before(async () => {
-      requireBinary();
-      backend = await makeBackend();
-      ctx = endpointContext(backend);
-      assert.equal(ctx.cli(['keygen', '--keys', ctx.keys], { withDb: false }).status, 0);
-      tenant = addTenant(ctx, 'crash');
+      ({ backend, ctx, tenant } = await startEndpoint({ backend: await makeBackend(), tenant: 'crash', serve: null }));
     });
 
     after(async () => {
@@ -160,7 +139,7 @@ function crashSuite(name, makeBackend) {
         let wal = '';
         if (backend.name === 'sqlite') {
           wal = `, WAL left behind ${existsSync(`${backend.file}-wal`) ? statSync(`${backend.file}-wal`).size : 0} bytes`;
-          assert.equal(integrityOfCopy(backend.file), 'ok');
+          assert.equal(sqliteIntegrity(backend.file), 'ok');
         }
 
         const restarted = await ctx.serve(SERVE);
@@ -175,7 +154,7 @@ function crashSuite(name, makeBackend) {
         assert.ok(!/"level":"error"/.test(restarted.logs()), restarted.logs());
         await restarted.stop();
       }
-      if (backend.name === 'sqlite') assert.equal(integrityOfCopy(backend.file), 'ok');
+      if (backend.name === 'sqlite') assert.equal(sqliteIntegrity(backend.file), 'ok');
     });
   });
 }

@@ -8,10 +8,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statfsSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statfsSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addTenant, call, endpointContext, requireBinary, sqliteBackend } from './helpers.js';
+import { addTenant, call, requireBinary, sqliteBackend, sqliteIntegrity, startEndpoint } from './helpers.js';
 
 const SIZE = '8m';
 
@@ -37,18 +37,6 @@ function fill(file) {
   return written;
 }
 
-function integrityCheck(file) {
-  // On a copy, so that the check itself needs no space on the full filesystem.
-  const dir = mkdtempSync(join(tmpdir(), 'leastdata-diskfull-copy-'));
-  try {
-    copyFileSync(file, join(dir, 'db.sqlite'));
-    if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, join(dir, 'db.sqlite-wal'));
-    return execFileSync('sqlite3', [join(dir, 'db.sqlite'), 'PRAGMA integrity_check'], { encoding: 'utf8' }).trim();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 describe('SQLite on a full disk', { concurrency: 1 }, () => {
   let root;
   let mnt;
@@ -69,10 +57,9 @@ describe('SQLite on a full disk', { concurrency: 1 }, () => {
       throw new Error('the disk-full test puts the database on a small tmpfs and needs to mount one ' +
         `(root with CAP_SYS_ADMIN: mount -t tmpfs -o size=${SIZE} tmpfs DIR); mount failed: ${error.stderr || error.message}`);
     }
-    backend = sqliteBackend({ dir: mnt });
-    ctx = endpointContext(backend);
-    assert.equal(ctx.cli(['keygen', '--keys', ctx.keys], { withDb: false }).status, 0);
-    server = await ctx.serve(['--sweep-interval', '0', '--rate-limit', '0']);
+    ({ backend, ctx, server } = await startEndpoint({
+      backend: sqliteBackend({ dir: mnt }), tenant: null, serve: ['--sweep-interval', '0', '--rate-limit', '0'],
+    }));
   });
 
   after(async () => {
@@ -132,7 +119,7 @@ describe('SQLite on a full disk', { concurrency: 1 }, () => {
     }
     const settings = await call(server, 'GET', '/v1/settings/app', { token: tenant.token() });
     assert.ok(settings.json.version === 1 || settings.json.settings.a === 2, settings.text);
-    assert.equal(integrityCheck(backend.file), 'ok');
+    assert.equal(sqliteIntegrity(backend.file), 'ok');
     const stillFull = statuses;
 
     // Space returns: writes succeed again, same process.
@@ -151,7 +138,7 @@ describe('SQLite on a full disk', { concurrency: 1 }, () => {
     assert.ok(/"event":"storage_full"/.test(server.logs()));
 
     await server.stop();
-    assert.equal(integrityCheck(backend.file), 'ok');
+    assert.equal(sqliteIntegrity(backend.file), 'ok');
     t.diagnostic(`disk full (tmpfs ${SIZE}, filler ${filled} bytes): statuses ${JSON.stringify(stillFull)} for 30 token ` +
       'writes, a settings write, a job, stats and a deletion; ' +
       `reads all 200; after freeing space 10/10 writes and the deletion succeeded (${Date.now() - recovered} ms), ` +

@@ -4,7 +4,7 @@
 // a socket, and an independent certificate verifier (Ed25519 over JCS).
 import { spawn, execFile, execFileSync, spawnSync } from 'node:child_process';
 import { createDecipheriv, createHmac, createSign, createPublicKey, generateKeyPairSync, hkdfSync, verify, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, statSync, chownSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, statSync, chownSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -162,6 +162,20 @@ export async function postgresBackend() {
 }
 
 // Files (of rawBytes()) that contain `needle`.
+// PRAGMA integrity_check and foreign_key_check ('ok' when both pass) on a copy of a SQLite
+// file and its WAL as they are: the sqlite3 shell would checkpoint the WAL when it closes (a
+// restarted endpoint must be the one to recover it), and a full disk has no room for it.
+export function sqliteIntegrity(file) {
+  const dir = mkdtempSync(join(tmpdir(), 'leastdata-integrity-'));
+  try {
+    copyFileSync(file, join(dir, 'db.sqlite'));
+    if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, join(dir, 'db.sqlite-wal'));
+    return execFileSync('sqlite3', [join(dir, 'db.sqlite'), 'PRAGMA integrity_check; PRAGMA foreign_key_check;'], { encoding: 'utf8' }).trim();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export function filesContaining(files, needle) {
   const bytes = Buffer.from(needle, 'utf8');
   return files.filter(({ bytes: b }) => b.indexOf(bytes) !== -1).map(({ file }) => file);
@@ -266,9 +280,10 @@ export function endpointContext(backend) {
   return ctx;
 }
 
-// A new tenant of `ctx` (CLI `tenant add`) with HS256 tokens for its agents and admins.
-export function addTenant(ctx, prefix = 't') {
-  const sub = unique(prefix);
+// A new tenant of `ctx` (CLI `tenant add`) with HS256 tokens for its agents and admins: a
+// unique subdomain starting with `prefix`, or `prefix` itself with { exact: true }.
+export function addTenant(ctx, prefix = 't', { exact = false } = {}) {
+  const sub = exact ? prefix : unique(prefix);
   const r = ctx.cli(['tenant', 'add', sub]);
   if (r.status !== 0) throw new Error(`tenant add ${sub}: ${r.stderr}`);
   const secret = r.json.jwt_secret;
@@ -278,8 +293,25 @@ export function addTenant(ctx, prefix = 't') {
   };
   return {
     sub,
+    secret,
     token: (agent = '1001') => signHS256(claims(agent, 'agent'), secret),
     admin: (agent = '9001') => signHS256(claims(agent, 'admin'), secret),
+  };
+}
+
+// The start-up every endpoint test shares: keys, then a tenant (addTenant's `prefix` and
+// options; none with tenant: null), then a running `serve` with `serve` as its options (none
+// with serve: null), on `backend` (a fresh SQLite file unless given).
+export async function startEndpoint({ backend, tenant = 't', exact = false, serve = [] } = {}) {
+  requireBinary();
+  const ctx = endpointContext(backend ?? sqliteBackend());
+  const keygen = ctx.cli(['keygen', '--keys', ctx.keys], { withDb: false });
+  if (keygen.status !== 0) throw new Error(`keygen: ${keygen.stderr}`);
+  return {
+    ctx,
+    backend: ctx.backend,
+    tenant: tenant === null ? undefined : addTenant(ctx, tenant, { exact }),
+    server: serve === null ? undefined : await ctx.serve(serve),
   };
 }
 

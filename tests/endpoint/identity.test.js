@@ -14,9 +14,7 @@ import { join } from 'node:path';
 
 import { generateAccount } from '../../demo/zendesk/data.js';
 import { createOAuthProvider } from '../../demo/zendesk/oauth.js';
-import {
-  call, endpointContext, filesContaining, freePort, requireBinary, signHS256, sqliteBackend, unique,
-} from './helpers.js';
+import { call, filesContaining, freePort, signHS256, startEndpoint, unique } from './helpers.js';
 
 const CLIENT_ID = 'zdg-leastdata-test';
 const APP_ORIGIN = 'http://127.0.0.1:4599';
@@ -34,10 +32,7 @@ describe('identity and role from Zendesk (--identity zendesk)', { concurrency: 1
   let customer;
 
   before(async () => {
-    requireBinary();
-    backend = sqliteBackend();
-    ctx = endpointContext(backend);
-    assert.equal(ctx.cli(['keygen', '--keys', ctx.keys], { withDb: false }).status, 0);
+    ({ backend, ctx } = await startEndpoint({ tenant: null, serve: null }));
     const account = generateAccount();
     users = new Map(account.users.map((u) => [u.id, structuredClone(u)]));
     [admin, agent, colleague] = account.agents.map((a) => users.get(a.id));

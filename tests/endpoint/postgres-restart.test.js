@@ -7,7 +7,7 @@
 // meanwhile), the stale connections left in the endpoint's pool must not fail a request.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addTenant, call, endpointContext, postgresBackend, requireBinary } from './helpers.js';
+import { call, postgresBackend, startEndpoint } from './helpers.js';
 
 const CLIENTS = 6;
 const OUTAGE_MS = 2000;
@@ -15,18 +15,12 @@ const REQUEST_BOUND_MS = 5000;  // no request may take longer, outage or not
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 describe('PostgreSQL restarted under load', { concurrency: 1 }, () => {
-  let backend;
-  let ctx;
-  let server;
-  let tenant;
+  let backend, ctx, server, tenant;  // set by before()
 
   before(async () => {
-    requireBinary();
-    backend = await postgresBackend();
-    ctx = endpointContext(backend);
-    assert.equal(ctx.cli(['keygen', '--keys', ctx.keys], { withDb: false }).status, 0);
-    tenant = addTenant(ctx, 'pgrestart');
-    server = await ctx.serve(['--sweep-interval', '0', '--rate-limit', '0']);
+    ({ backend, ctx, tenant, server } = await startEndpoint({
+      backend: await postgresBackend(), tenant: 'pgrestart', serve: ['--sweep-interval', '0', '--rate-limit', '0'],
+    }));
   });
 
   after(async () => {

@@ -491,19 +491,19 @@ export function endpointSuite(makeBackend) {
     }
   });
 
-  test('jobs: at most 10,000 IDs (the core\'s max_job_ids), also after a PATCH adds some', async () => {
+  test('jobs: at most 10,000 IDs (the core\'s max_job_ids, and its code size_limit), also after a PATCH adds some', async () => {
     const t = newTenant();
     const a = t.token();
     const ids = (n, from = 1) => Array.from({ length: n }, (_, i) => from + i);
     const full = await call(server, 'POST', '/v1/jobs', { token: a, body: { kind: 'k', ids: { ticket: ids(9_999), user: [1] } } });
     assert.equal(full.status, 201, full.text);
     const over = await call(server, 'POST', '/v1/jobs', { token: a, body: { kind: 'k', ids: { ticket: ids(10_000), user: [1] } } });
-    expectError(over, 413, 'payload_too_large');
+    expectError(over, 413, 'size_limit');
     assert.match(over.json.error.message, /at most 10000 ids/);
     const small = await call(server, 'POST', '/v1/jobs', { token: a, body: { kind: 'k', ids: { ticket: ids(5) } } });
     assert.equal(small.status, 201, small.text);
     // A PATCH replaces the categories it names: 5 tickets + 9,996 users is one too many.
-    expectError(await call(server, 'PATCH', `/v1/jobs/${small.json.id}`, { token: a, body: { ids: { user: ids(9_996) } } }), 413, 'payload_too_large');
+    expectError(await call(server, 'PATCH', `/v1/jobs/${small.json.id}`, { token: a, body: { ids: { user: ids(9_996) } } }), 413, 'size_limit');
     const kept = await call(server, 'GET', `/v1/jobs/${small.json.id}`, { token: a });
     assert.deepEqual([kept.json.ids.ticket, kept.json.ids.user], [ids(5), []], 'a refused PATCH changes nothing');
   });
@@ -582,7 +582,7 @@ export function endpointSuite(makeBackend) {
     await call(server, 'PUT', '/v1/tokens/moved', { token: t.token({ agent: '32' }), body: { value: 'value-of-32' } });
     const id = t.id();
     backend.query(`UPDATE tokens SET value = (SELECT value FROM tokens WHERE tenant_id = '${id}' AND agent_id = '31') WHERE tenant_id = '${id}' AND agent_id = '32'`);
-    expectError(await call(server, 'GET', '/v1/tokens/moved', { token: t.token({ agent: '32' }) }), 500, 'internal');
+    expectError(await call(server, 'GET', '/v1/tokens/moved', { token: t.token({ agent: '32' }) }), 500, 'internal_error');
     assert.equal((await call(server, 'GET', '/v1/tokens/moved', { token: t.token({ agent: '31' }) })).json.value, 'value-of-31');
   });
 

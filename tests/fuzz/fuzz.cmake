@@ -13,7 +13,7 @@ endif()
 set(LEASTDATA_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
 
 # The endpoint without its main(), for the JWT and request-body targets. Taken from the
-# endpoint target itself, so a source added to server/server.cmake is fuzzed too.
+# endpoint target itself, so a source added to server/ is fuzzed too.
 get_target_property(leastdata_endpoint_sources leastdata_endpoint SOURCES)
 list(FILTER leastdata_endpoint_sources EXCLUDE REGEX "/main\\.cpp$")
 get_target_property(leastdata_endpoint_libraries leastdata_endpoint LINK_LIBRARIES)

@@ -28,6 +28,7 @@
 #include "keys.hpp"
 
 #include <leastdata/certificate.hpp>
+#include <leastdata/error.hpp>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -139,11 +140,27 @@ State& state() {
 }
 
 const std::set<int> k_statuses = {200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 415, 422};
-const std::set<std::string> k_codes = {
-   "invalid_request", "invalid_json",        "personal_data",  "invalid_stats",         "not_found",
-   "unauthorized",    "invalid_token",       "forbidden",      "method_not_allowed",    "unsupported_media_type",
-   "payload_too_large", "version_conflict",  "job_stopped",    "confirmation_mismatch", "tenant_inactive",
-   "inexact_number",  "quota_exceeded",
+// The codes these requests may meet, from the core's table (error_codes.hpp): a code that is
+// not in the table does not compile, and each must come with the table's status.
+const std::set<leastdata::ErrorCode> k_codes = {
+   leastdata::ErrorCode::invalid_request,
+   leastdata::ErrorCode::invalid_json,
+   leastdata::ErrorCode::personal_data,
+   leastdata::ErrorCode::invalid_stats,
+   leastdata::ErrorCode::not_found,
+   leastdata::ErrorCode::unauthorized,
+   leastdata::ErrorCode::invalid_token,
+   leastdata::ErrorCode::forbidden,
+   leastdata::ErrorCode::method_not_allowed,
+   leastdata::ErrorCode::unsupported_media_type,
+   leastdata::ErrorCode::payload_too_large,
+   leastdata::ErrorCode::size_limit,
+   leastdata::ErrorCode::version_conflict,
+   leastdata::ErrorCode::job_stopped,
+   leastdata::ErrorCode::confirmation_mismatch,
+   leastdata::ErrorCode::tenant_inactive,
+   leastdata::ErrorCode::inexact_number,
+   leastdata::ErrorCode::quota_exceeded,
 };
 
 struct Request {
@@ -290,7 +307,10 @@ void check_answer(State& s, const Request& request, const Response& response) {
       check(body.size() == 1 && error.is_object() && error.size() == 2 && error.value("code", json()).is_string() &&
                error.value("message", json()).is_string(),
             "an error is {\"error\":{\"code\",\"message\"}}", response.body);
-      check(k_codes.count(error["code"].get<std::string>()) == 1, "the error code is documented", response.body);
+      const auto code = leastdata::error_code_from_name(error["code"].get<std::string>());
+      check(code && k_codes.count(*code) == 1, "the error code is documented", response.body);
+      check(leastdata::error_http_status(*code) == response.status, "the status is the code's (error_codes.hpp)",
+            response.body);
       return;
    }
 

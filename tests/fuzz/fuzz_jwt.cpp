@@ -78,8 +78,9 @@ std::optional<Identity> authenticate(const Authenticator& auth, std::string_view
    try {
       return auth.authenticate(header);
    } catch(const ApiError& e) {
-      check(e.status() == 401 && (e.code() == "unauthorized" || e.code() == "invalid_token"),
-            "authentication fails only with 401 unauthorized/invalid_token", e.code());
+      const bool refused = e.code() == leastdata::ErrorCode::unauthorized || e.code() == leastdata::ErrorCode::invalid_token;
+      check(e.status() == 401 && refused, "authentication fails only with 401 unauthorized/invalid_token",
+            leastdata::error_code_name(e.code()));
       check(std::string_view(e.what()).size() > 0, "an authentication error has a message");
    } catch(const std::exception& e) {
       leastdata::fuzz::broken("authenticate throws nothing but ApiError", e.what());

@@ -83,9 +83,17 @@ test('settings are cached in memory for the session, and a write passes If-Match
 });
 
 test('endpoint errors become LeastDataError with the endpoint’s code and status', async () => {
-  const { fetch } = fakeFetch(() => json(409, { error: { code: 'conflict', message: 'settings changed meanwhile' } }));
+  // What the endpoint answers a write whose If-Match is stale (server/services/settings.cpp).
+  const { fetch, calls } = fakeFetch(() => json(409, { error: { code: 'version_conflict', message: 'the settings have changed; current ETag "2"' } }, { etag: '"2"' }));
   const ep = ld.endpoint({ baseUrl: 'https://ep.example.eu', token: async () => 't', fetch });
-  await assert.rejects(ep.putSettings('a', {}, { ifMatch: '"1"' }), (e) => e.code === 'conflict' && e.status === 409);
+  await assert.rejects(ep.putSettings('a', {}, { ifMatch: '"1"' }), (e) => {
+    assert.ok(e instanceof LeastDataError, String(e));
+    assert.equal(e.code, 'version_conflict');
+    assert.equal(e.status, 409);
+    assert.equal(e.message, 'the settings have changed; current ETag "2"');
+    return true;
+  });
+  assert.equal(calls.length, 1, 'a conflict is the caller’s to resolve, never retried');
 });
 
 test('through ZAF: the secure setting and the JWT are placeholders Zendesk fills in', async () => {

@@ -1,25 +1,55 @@
-// Error codes and their wire form (see error.hpp).
+// Error codes and their wire form (see error.hpp; the codes are listed in error_codes.hpp).
 #include <leastdata/error.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <array>
+
 namespace leastdata {
 
+namespace {
+
+struct CodeFacts {
+      std::string_view name;
+      int http_status;
+      unsigned raised_by;
+};
+
+constexpr std::array k_codes = {
+#define LEASTDATA_ERROR_FACTS(name, http_status, who) \
+   CodeFacts{#name, http_status, [] {                  \
+                using namespace raised_by;             \
+                return unsigned{who};                  \
+             }()},
+   LEASTDATA_ERROR_CODES(LEASTDATA_ERROR_FACTS)
+#undef LEASTDATA_ERROR_FACTS
+};
+
+const CodeFacts& facts(ErrorCode code) noexcept {
+   return k_codes[static_cast<std::size_t>(code)];
+}
+
+}  // namespace
+
 std::string_view error_code_name(ErrorCode code) noexcept {
-   switch(code) {
-      case ErrorCode::invalid_policy: return "invalid_policy";
-      case ErrorCode::invalid_json: return "invalid_json";
-      case ErrorCode::invalid_utf8: return "invalid_utf8";
-      case ErrorCode::depth_limit: return "depth_limit";
-      case ErrorCode::size_limit: return "size_limit";
-      case ErrorCode::duplicate_key: return "duplicate_key";
-      case ErrorCode::invalid_argument: return "invalid_argument";
-      case ErrorCode::invalid_certificate: return "invalid_certificate";
-      case ErrorCode::personal_data: return "personal_data";
-      case ErrorCode::request_not_allowed: return "request_not_allowed";
-      case ErrorCode::write_not_allowed: return "write_not_allowed";
+   return facts(code).name;
+}
+
+std::optional<ErrorCode> error_code_from_name(std::string_view name) noexcept {
+   for(std::size_t i = 0; i != k_codes.size(); ++i) {
+      if(k_codes[i].name == name) {
+         return static_cast<ErrorCode>(i);
+      }
    }
-   return "internal_error";
+   return std::nullopt;
+}
+
+int error_http_status(ErrorCode code) noexcept {
+   return facts(code).http_status;
+}
+
+unsigned error_raised_by(ErrorCode code) noexcept {
+   return facts(code).raised_by;
 }
 
 std::string Error::to_json() const {

@@ -55,9 +55,12 @@ const BY_CODE = {
   unavailable: ['The endpoint\'s database is not available right now.', RETRY_SOON],
   zendesk_unavailable: ['The endpoint could not reach Zendesk to confirm who you are.', RETRY_SOON],
   insufficient_storage: ['The endpoint\'s disk is full, so it cannot store anything.', 'Tell the endpoint\'s operator, then Retry later.'],
-  internal: ['The endpoint could not read what it stores for this account.', 'Tell the endpoint\'s operator, then Retry later.'],
   request_timeout: ['The request took too long to reach the endpoint.', 'Choose Retry.'],
   overloaded: ['The endpoint is busy.', RETRY_SOON],
+};
+// The same code from the endpoint (an error with an HTTP status) means something else there.
+const FROM_ENDPOINT = {
+  internal_error: ['The endpoint could not read what it stores for this account.', 'Tell the endpoint\'s operator, then Retry later.'],
 };
 // Codes that mean the app sent something the endpoint cannot take: a fault in the app.
 for (const code of ['invalid_request', 'unsupported_media_type', 'method_not_allowed', 'payload_too_large', 'inexact_number',
@@ -99,8 +102,9 @@ function byStatus(status, from) {
 export function explain(error, from = 'zendesk') {
   const code = typeof error?.code === 'string' ? error.code : undefined;
   const httpCode = code && /^http_(\d{3}|0)$/.exec(code);
-  if (code && BY_CODE[code]) {
-    const [text, next] = BY_CODE[code];
+  const explained = (typeof error?.status === 'number' && FROM_ENDPOINT[code]) || BY_CODE[code];
+  if (code && explained) {
+    const [text, next] = explained;
     return { text, next, code };
   }
   const status = httpCode ? Number(httpCode[1]) : typeof error?.status === 'number' ? error.status : undefined;

@@ -6,6 +6,8 @@
 // both `[[nodiscard]]` so a failure cannot be silently dropped (the simdjson habit).
 #pragma once
 
+#include <leastdata/error_codes.hpp>
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -15,22 +17,24 @@
 
 namespace leastdata {
 
+/// Every code of leastdata, in the order of error_codes.hpp (where each is described).
 enum class ErrorCode {
-   invalid_policy,
-   invalid_json,
-   invalid_utf8,
-   depth_limit,
-   size_limit,
-   duplicate_key,
-   invalid_argument,
-   invalid_certificate,  // malformed, or not signed by a published key
-   personal_data,        // something other than bare numeric IDs where only IDs may go
-   request_not_allowed,  // a request no entry of the policy's `requests` matches (DESIGN §2.5)
-   write_not_allowed,    // a request body not entirely inside the policy's `write` selection
+#define LEASTDATA_ERROR_ENUMERATOR(name, http_status, raised_by) name,
+   LEASTDATA_ERROR_CODES(LEASTDATA_ERROR_ENUMERATOR)
+#undef LEASTDATA_ERROR_ENUMERATOR
 };
 
 /// The stable wire name of a code, e.g. "invalid_json".
 std::string_view error_code_name(ErrorCode code) noexcept;
+
+/// The code whose wire name is `name`, if any.
+std::optional<ErrorCode> error_code_from_name(std::string_view name) noexcept;
+
+/// The HTTP status the endpoint answers `code` with; 0 if it is never an HTTP answer.
+int error_http_status(ErrorCode code) noexcept;
+
+/// Who raises `code`: bits of leastdata::raised_by.
+unsigned error_raised_by(ErrorCode code) noexcept;
 
 class Error final {
    public:
