@@ -22,6 +22,8 @@
 #include "clock.hpp"
 #include "store/store.hpp"
 
+#include "leastdata/jcs.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
@@ -39,7 +41,7 @@ class AccessService final {
       /// Bytes of one name.
       static constexpr std::size_t k_max_name_bytes = 256;
       /// The largest count; sums stop there (JSON numbers are exact up to it).
-      static constexpr std::uint64_t k_max_count = (std::uint64_t{1} << 53) - 1;
+      static constexpr std::uint64_t k_max_count = jcs::k_max_exact_integer;
 
       explicit AccessService(Store& store) : m_store(store) {}
 

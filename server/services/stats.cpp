@@ -3,6 +3,8 @@
 #include "http/call.hpp"
 #include "http/names.hpp"
 
+#include "leastdata/jcs.hpp"
+
 #include <httplib.h>
 
 namespace leastdata::server {
@@ -12,7 +14,7 @@ using nlohmann::json;
 namespace {
 
 // Beyond 2^53 - 1 a counter would not survive a JavaScript reader.
-constexpr std::int64_t k_max_safe_integer = (std::int64_t{1} << 53) - 1;
+constexpr auto k_max_safe_integer = static_cast<std::int64_t>(jcs::k_max_exact_integer);
 constexpr std::size_t k_max_counters = 256;
 
 // Statistic names: [a-z0-9_]{1,64}

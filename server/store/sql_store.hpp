@@ -8,6 +8,8 @@
 #include "sql.hpp"
 #include "store.hpp"
 
+#include "leastdata/jcs.hpp"
+
 #include <array>
 #include <string>
 #include <string_view>
@@ -24,7 +26,7 @@ using sql::Rows;
 using sql::Transaction;
 using sql::Value;
 
-inline constexpr std::int64_t k_max_counter = (std::int64_t{1} << 53) - 1;
+inline constexpr auto k_max_counter = static_cast<std::int64_t>(jcs::k_max_exact_integer);
 
 inline Value opt(const std::optional<Millis>& v) {
    return v ? Value(*v) : Value(nullptr);

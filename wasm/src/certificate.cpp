@@ -20,7 +20,7 @@ using json = nlohmann::json;
 
 constexpr std::size_t k_max_text_size = 64 * 1024;
 constexpr std::size_t k_max_free_text_size = 1024;
-constexpr std::uint64_t k_max_safe_integer = (std::uint64_t{1} << 53) - 1;  // JCS numbers are doubles
+constexpr std::uint64_t k_max_safe_integer = jcs::k_max_exact_integer;
 
 constexpr std::array<std::string_view, 12> k_members = {
    "type",   "certificate_id", "subdomain",      "trigger", "requested_at", "completed_at",

@@ -16,10 +16,16 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace leastdata::jcs {
+
+/// 2^53 - 1, the largest integer every JSON number reader here handles exactly: JCS numbers are
+/// IEEE 754 doubles, and so are JavaScript's (Number.MAX_SAFE_INTEGER). Counts and IDs the
+/// endpoint or a certificate hand to JavaScript stay at or below it.
+inline constexpr std::uint64_t k_max_exact_integer = (std::uint64_t{1} << 53) - 1;
 
 /// Deepest nesting accepted by `parse` and `canonicalize`; the top-level container is depth 1.
 std::size_t max_depth() noexcept;
