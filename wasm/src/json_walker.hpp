@@ -115,49 +115,18 @@ class JsonWalker final {
       /// read_colon() and reads the value.
       template <typename OnMember>
       bool for_each_member(OnMember&& on_member) {
-         if(!enter_container()) {
-            return false;
-         }
-         if(m_p < m_end && *m_p == '}') {
-            ++m_p;
-            --m_depth;
-            return true;
-         }
-         for(;;) {
+         return for_each_item('}', "expected ',' or '}' in an object", [&] {
             MemberName name;
-            if(!read_name(name) || !on_member(name)) {
-               return false;
-            }
-            const int more = next_item('}', "expected ',' or '}' in an object");
-            if(more <= 0) {
-               return more == 0;
-            }
-         }
+            return read_name(name) && on_member(name);
+         });
       }
 
       /// Walks the array at the cursor: `on_element()` is called with the cursor at each element.
       template <typename OnElement>
       bool for_each_element(OnElement&& on_element) {
-         if(!enter_container()) {
-            return false;
-         }
-         if(m_p < m_end && *m_p == ']') {
-            ++m_p;
-            --m_depth;
-            return true;
-         }
-         for(;;) {
-            if(m_p >= m_end) {
-               return unexpected("expected a JSON value");
-            }
-            if(!on_element()) {
-               return false;
-            }
-            const int more = next_item(']', "expected ',' or ']' in an array");
-            if(more <= 0) {
-               return more == 0;
-            }
-         }
+         return for_each_item(']', "expected ',' or ']' in an array", [&] {
+            return m_p < m_end ? on_element() : unexpected("expected a JSON value");
+         });
       }
 
       /// The `:` after a member name, up to the start of its value.
@@ -234,6 +203,28 @@ class JsonWalker final {
 
    private:
       bool unexpected(const char* expected) { return fail_json(expected, m_p); }
+
+      // The container at the cursor, closed by `close`: `on_item()` reads each item.
+      template <typename OnItem>
+      bool for_each_item(std::uint8_t close, const char* expected, OnItem&& on_item) {
+         if(!enter_container()) {
+            return false;
+         }
+         if(m_p < m_end && *m_p == close) {
+            ++m_p;
+            --m_depth;
+            return true;
+         }
+         for(;;) {
+            if(!on_item()) {
+               return false;
+            }
+            const int more = next_item(close, expected);
+            if(more <= 0) {
+               return more == 0;
+            }
+         }
+      }
 
       void skip_space() {
          while(m_p < m_end && json_text::is_space(*m_p)) {
