@@ -228,8 +228,8 @@ Status parse_redact(const json& redact, std::vector<RedactRule>& out) {
                const auto found = detector.is_string() ? redact::detector_from_name(detector.get_ref<const std::string&>())
                                                        : std::nullopt;
                if(!found) {
-                  return policy_error("redact.rules: unknown detector " + detector.dump() +
-                                      " (known: email, phone, credit_card, iban, ip, url_secret, jwt)");
+                  return policy_error("redact.rules: unknown detector " + detector.dump() + " (known: " +
+                                      redact::detector_names_list() + ")");
                }
                rule.detect = rule.detect.with(*found);
             }
