@@ -80,52 +80,66 @@ class CopyVisitor final {
             std::size_t mark = 0;
       };
 
-      explicit CopyVisitor(Sink& sink) : m_sink(sink) {}
+      // The sink's parts are held directly: every token written goes through them.
+      explicit CopyVisitor(const Sink& sink) :
+            m_output(sink.output), m_paths(sink.paths), m_redaction(sink.redaction), m_walker(sink.walker) {}
 
       Object begin_object() {
-         m_sink.output.put('{');
+         m_output.put('{');
          return {};
       }
       bool member(Object& object, const MemberName& name) {
          if(!object.names.insert(name.name)) {
-            return m_sink.walker.fail(ErrorCode::duplicate_key, "a kept member occurs twice in one object", name.raw_begin);
+            return m_walker.fail(ErrorCode::duplicate_key, "a kept member occurs twice in one object", name.raw_begin);
          }
          return true;
       }
       void member_value(Object& object, const MemberName& name) {
-         m_sink.put_name(object.first, name);
-         object.mark = m_sink.paths.push_member(name.name);
+         put_separator(object.first);
+         m_output.put(name.raw_begin, name.raw_end);
+         m_output.put(':');
+         object.mark = m_paths.push_member(name.name);
       }
-      void end_member(Object& object) { m_sink.paths.pop(object.mark); }
-      void end_object(Object&) { m_sink.output.put('}'); }
+      void end_member(Object& object) { m_paths.pop(object.mark); }
+      void end_object(Object&) { m_output.put('}'); }
 
       Array begin_array() {
-         m_sink.output.put('[');
-         return {true, m_sink.paths.push_array()};
+         m_output.put('[');
+         return {true, m_paths.push_array()};
       }
-      void element(Array& array) { m_sink.put_separator(array.first); }
+      void element(Array& array) { put_separator(array.first); }
       void end_array(Array& array) {
-         m_sink.paths.pop(array.mark);
-         m_sink.output.put(']');
+         m_paths.pop(array.mark);
+         m_output.put(']');
       }
 
       bool string(const json_text::StringSpan& span, const std::uint8_t* token, const std::uint8_t* token_end) {
-         const RedactRule* rule = m_sink.redaction.any() ? m_sink.redaction.rule_at(m_sink.paths.path()) : nullptr;
+         const RedactRule* rule = m_redaction.any() ? m_redaction.rule_at(m_paths.path()) : nullptr;
          if(rule == nullptr) {
-            m_sink.output.put(token, token_end);
-         } else if(auto error = m_sink.redaction.write(*rule, span, token, token_end, m_sink.output)) {
-            return m_sink.walker.fail(error->code(), error->message().c_str(), token);
+            m_output.put(token, token_end);
+         } else if(auto error = m_redaction.write(*rule, span, token, token_end, m_output)) {
+            return m_walker.fail(error->code(), error->message().c_str(), token);
          }
-         m_sink.paths.count();
+         m_paths.count();
          return true;
       }
       void scalar(const std::uint8_t* begin, const std::uint8_t* end) {
-         m_sink.output.put(begin, end);
-         m_sink.paths.count();
+         m_output.put(begin, end);
+         m_paths.count();
       }
 
    private:
-      Sink& m_sink;
+      void put_separator(bool& first) {
+         if(!first) {
+            m_output.put(',');
+         }
+         first = false;
+      }
+
+      FilterOutput& m_output;
+      PathCounter& m_paths;
+      StringRedaction& m_redaction;
+      JsonWalker& m_walker;
 };
 
 class Projection final {
