@@ -47,9 +47,10 @@ function coreFilter(ld, policy, bytes) {
   const ptr = m.alloc(bytes.length);
   m.HEAPU8.set(bytes, ptr);
   return (decode = false) => {
-    if (!policy.handle.filter(ptr, bytes.length, true)) throw ld.engine.lastError();
-    const text = decode ? ld.engine.readText(m.outputPtr(), m.outputLength()) : undefined;
-    m.release();
+    const result = ld.engine.readResult(policy.handle.filter(ptr, bytes.length, true));
+    if (result.failed) throw ld.engine.resultError(result);
+    const text = decode ? ld.engine.readText(result.text, result.textLength) : undefined;
+    m.release(0, 0); // the result buffers; the input stays for the next round
     return text;
   };
 }

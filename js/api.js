@@ -36,6 +36,21 @@ export class LeastData {
     return this.engine.redact(text, options);
   }
 
+  /**
+   * The Zendesk resources of DESIGN §2.2, from the core's table: `members` maps each
+   * envelope member to its resource (`tickets` → `ticket`), `pagination` lists the members
+   * of the pagination envelope.
+   */
+  get resources() {
+    const m = this.engine.module;
+    return { members: JSON.parse(m.resourceMembers()), pagination: JSON.parse(m.paginationMembers()) };
+  }
+
+  /** The redaction detectors' names, from the core's table (what `detect` may name). */
+  get detectors() {
+    return [...this.engine.detectors];
+  }
+
   /** Sets the pseudonym key (≥ 16 bytes), held only in wasm memory; zeroes the caller's bytes. */
   setPseudonymKey(key, options) {
     this.engine.setPseudonymKey(key, options);

@@ -103,8 +103,9 @@ const commands = {
     const ld = await load();
     const policy = ld.compile((await readInput(options.policy)).toString('utf8'));
     const body = bodyFile === undefined ? undefined : await readInput(bodyFile);
-    policy.checkRequest(method, url, body);
-    process.stdout.write(`allowed: ${ld.engine.requestPattern(method, url)}\n`);
+    const { pattern, error } = policy.checkRequestPattern(method, url, body);
+    if (error !== null) throw error;
+    process.stdout.write(`allowed: ${pattern}\n`);
   },
 
   async 'check-policy'(args) {

@@ -3,7 +3,10 @@
 // Data crosses the boundary once per call, as bytes: strings are encoded straight into
 // linear memory with TextEncoder.encodeInto, the output is decoded once, and every
 // buffer that held payload bytes — the input copy, the output, the part of the shadow
-// stack the call used — is zeroed before the call returns (DESIGN §3).
+// stack the call used — is zeroed before the call returns (DESIGN §3). A payload call
+// (filter, redact, checkRequest) enters wasm three times: `alloc` for the input, the call
+// itself, which answers with one result record (readResult), and `release`, which wipes
+// the input and the result buffers.
 import { AccessReport } from './access-report.js';
 import { LeastDataError, errorFromJson } from './errors.js';
 
@@ -33,6 +36,15 @@ export class Engine {
     this.report = new AccessReport(JSON.parse(module.resourceMembers()));
     this.policies = new Set();
     this.disposed = false;
+    // Constant for the instance: where the shadow stack starts when no wasm frame is live,
+    // where it ends, and the core's own input ceiling.
+    this.stackTop = module.stackCurrent();
+    this.stackEnd = module.stackEnd();
+    this.inputCeiling = module.maxInputBytesCeiling();
+    /** The detectors' wire names, from the core's table. */
+    this.detectors = JSON.parse(module.detectors());
+    // The deepest stack address of the last payload call, from its result record.
+    this.resultStackLowest = undefined;
   }
 
   get memory() {
@@ -51,6 +63,18 @@ export class Engine {
   guarded(call) {
     const m = this.module;
     m.stackReset();
+    return this.zeroingStack(call, () => m.stackLowest());
+  }
+
+  // As guarded, for the payload calls that answer with a result record: the core resets
+  // the stack mark itself and reports the deepest point in the record, so nothing more
+  // crosses for the stack (only when no record was read, the mark is asked for).
+  guardedResult(call) {
+    this.resultStackLowest = undefined;
+    return this.zeroingStack(call, () => this.resultStackLowest ?? this.module.stackLowest());
+  }
+
+  zeroingStack(call, lowest) {
     try {
       return call();
     } catch (error) {
@@ -58,11 +82,26 @@ export class Engine {
       throw error;
     } finally {
       if (!this.disposed) {
-        const top = m.stackCurrent();
-        const bottom = Math.max(m.stackEnd(), m.stackLowest() - STACK_SAFETY_MARGIN);
-        if (top > bottom) m.HEAPU8.fill(0, bottom, top);
+        const bottom = Math.max(this.stackEnd, lowest() - STACK_SAFETY_MARGIN);
+        if (this.stackTop > bottom) this.module.HEAPU8.fill(0, bottom, this.stackTop);
       }
     }
+  }
+
+  /**
+   * Reads the result record a payload call answered with (at `ptr`; layout in
+   * wasm/bindings/leastdata.cpp, CallResult) through one typed view.
+   * @returns {{ failed: boolean, text: number, textLength: number, extra: number, extraLength: number }}
+   */
+  readResult(ptr) {
+    const [failed, text, textLength, extra, extraLength, stackLowest] = new Uint32Array(this.module.HEAPU8.buffer, ptr, 7);
+    this.resultStackLowest = stackLowest;
+    return { failed: failed !== 0, text, textLength, extra, extraLength };
+  }
+
+  // The error a failed result holds.
+  resultError(result) {
+    return errorFromJson(this.readText(result.text, result.textLength));
   }
 
   retireAfterTrap(trap) {
@@ -91,7 +130,8 @@ export class Engine {
     return compiled;
   }
 
-  // Copies the input into wasm memory, runs `call(ptr, length)`, wipes the copy.
+  // Copies the input into wasm memory and runs `call(ptr, length)`; then `release`
+  // wipes the copy (and the result buffers of the call), whatever happens.
   withInput(input, maxBytes, wipeInput, call) {
     const m = this.module;
     if (typeof input === 'string') {
@@ -104,7 +144,7 @@ export class Engine {
         const { written } = encoder.encodeInto(input, m.HEAPU8.subarray(ptr, ptr + capacity));
         return call(ptr, written);
       } finally {
-        m.free(ptr, capacity);
+        m.release(ptr, capacity);
       }
     }
     const bytes = asBytes(input);
@@ -115,14 +155,7 @@ export class Engine {
       if (wipeInput) bytes.fill(0); // the caller asked for its bytes gone whatever happens
       throw sizeError(bytes.length, maxBytes);
     }
-    const ptr = m.alloc(bytes.length);
-    try {
-      m.HEAPU8.set(bytes, ptr);
-      if (wipeInput) bytes.fill(0);
-      return call(ptr, bytes.length);
-    } finally {
-      m.free(ptr, bytes.length);
-    }
+    return this.withCopy(bytes, wipeInput, call, (ptr, length) => m.release(ptr, length));
   }
 
   // Decodes `length` bytes at `ptr` (the output slot) into a string.
@@ -139,23 +172,18 @@ export class Engine {
     this.checkAlive();
     if (typeof text !== 'string') throw new LeastDataError('invalid_argument', 'redact takes a string');
     const m = this.module;
-    const detect = Array.isArray(options.detect) ? options.detect.join(',') : (options.detect ?? 'all');
-    const action = options.action ?? 'mask';
-    return this.guarded(() => {
-      try {
-        const mask = m.detectorMask(String(detect));
-        if (mask < 0) throw this.lastError();
-        const limit = m.maxInputBytesCeiling();
-        const ok = this.withInput(text, limit, false, (ptr, length) => m.redact(ptr, length, mask, String(action)));
-        if (!ok) throw this.lastError();
+    const detect = String(Array.isArray(options.detect) ? options.detect.join(',') : (options.detect ?? 'all'));
+    const action = String(options.action ?? 'mask');
+    return this.guardedResult(() =>
+      this.withInput(text, this.inputCeiling, false, (ptr, length) => {
+        const result = this.readResult(m.redact(ptr, length, detect, action));
+        if (result.failed) throw this.resultError(result);
         return {
-          text: this.readText(m.outputPtr(), m.outputLength()),
-          findings: JSON.parse(this.readText(m.ledgerPtr(), m.ledgerLength())),
+          text: this.readText(result.text, result.textLength),
+          findings: JSON.parse(this.readText(result.extra, result.extraLength)),
         };
-      } finally {
-        m.release();
-      }
-    });
+      }),
+    );
   }
 
   /**
@@ -169,7 +197,7 @@ export class Engine {
     if (bytes === null) throw new LeastDataError('invalid_argument', 'the pseudonym key must be bytes (Uint8Array)');
     const m = this.module;
     const wipe = options.wipeInput ?? true;
-    const ok = this.guarded(() => this.withInput(bytes, Number.MAX_SAFE_INTEGER, wipe, (ptr, length) => m.setPseudonymKey(ptr, length)));
+    const ok = this.guarded(() => this.withCopy(bytes, wipe, (ptr, length) => m.setPseudonymKey(ptr, length)));
     if (!ok) throw this.lastError();
   }
 
@@ -185,14 +213,63 @@ export class Engine {
     return JSON.parse(summary);
   }
 
-  /** The pattern a request is recorded under: method, path with IDs as {id}, parameter names; no value. */
-  requestPattern(method, url) {
-    this.checkAlive();
-    return this.guarded(() =>
-      this.withInput(String(url), Number.MAX_SAFE_INTEGER, false, (ptr, length) =>
-        this.module.requestPattern(String(method), ptr, length),
-      ),
-    );
+  // Copies `bytes` into a fresh block of wasm memory for `call(ptr, length)`; then
+  // `dispose(ptr, length)` wipes and frees the block (`release` for a payload call, which
+  // also wipes its result; `free` for the pseudonym key).
+  withCopy(bytes, wipeInput, call, dispose = (ptr, length) => this.module.free(ptr, length)) {
+    const m = this.module;
+    const ptr = m.alloc(bytes.length);
+    try {
+      m.HEAPU8.set(bytes, ptr);
+      if (wipeInput) bytes.fill(0);
+      return call(ptr, bytes.length);
+    } finally {
+      dispose(ptr, bytes.length);
+    }
+  }
+
+  /**
+   * Checks a request against `policy` (DESIGN §2.5) in one call: the URL and the body
+   * are copied into one block. Returns the pattern the request is recorded under
+   * (method, path with IDs as {id}, parameter names; no value) and the error when refused.
+   * @returns {{ pattern: string, error: LeastDataError | null }}
+   */
+  checkRequest(handle, maxBodyBytes, method, url, body) {
+    const m = this.module;
+    return this.guardedResult(() => {
+      // A body that cannot be checked refuses the request before its rules are read (its
+      // pattern is still recorded): the call then carries the URL only.
+      let bodyBytes = body === undefined || body === null ? null : typeof body === 'string' ? body : asBytes(body);
+      let bodyError = null;
+      if (bodyBytes === null && body !== undefined && body !== null) {
+        bodyError = new LeastDataError('invalid_argument', 'input must be a string, Uint8Array or ArrayBuffer');
+      } else if (bodyBytes !== null && bodyBytes.length > maxBodyBytes) {
+        bodyError = sizeError(bodyBytes.length, maxBodyBytes);
+        bodyBytes = null;
+      }
+      const urlCapacity = url.length * 3;
+      const bodyCapacity = bodyBytes === null ? 0 : typeof bodyBytes === 'string' ? bodyBytes.length * 3 : bodyBytes.length;
+      const capacity = urlCapacity + bodyCapacity;
+      const ptr = m.alloc(capacity);
+      try {
+        const { written: urlLength } = encoder.encodeInto(url, m.HEAPU8.subarray(ptr, ptr + urlCapacity));
+        const bodyAt = ptr + urlLength;
+        let bodyLength = 0;
+        if (typeof bodyBytes === 'string') {
+          bodyLength = encoder.encodeInto(bodyBytes, m.HEAPU8.subarray(bodyAt, bodyAt + bodyCapacity)).written;
+        } else if (bodyBytes !== null) {
+          m.HEAPU8.set(bodyBytes, bodyAt);
+          bodyLength = bodyBytes.length;
+        }
+        const result = this.readResult(handle.checkRequest(method, ptr, urlLength, bodyLength, bodyBytes !== null));
+        return {
+          pattern: this.readText(result.extra, result.extraLength),
+          error: bodyError ?? (result.failed ? this.resultError(result) : null),
+        };
+      } finally {
+        m.release(ptr, capacity);
+      }
+    });
   }
 
   /** Throws LeastDataError 'personal_data' unless `ids` holds only bare numeric IDs. */
@@ -276,17 +353,26 @@ export class CompiledPolicy {
     if (typeof method !== 'string' || typeof url !== 'string') {
       throw new LeastDataError('invalid_argument', 'checkRequest(method, url, body?): method and url must be strings');
     }
-    const engine = this.engine;
-    const ok = engine.guarded(() =>
-      engine.withInput(url, Number.MAX_SAFE_INTEGER, false, (urlPtr, urlLength) =>
-        body === undefined || body === null
-          ? this.handle.checkRequest(method, urlPtr, urlLength, 0, 0, false)
-          : engine.withInput(body, this.maxInputBytes, false, (bodyPtr, bodyLength) =>
-              this.handle.checkRequest(method, urlPtr, urlLength, bodyPtr, bodyLength, true),
-            ),
-      ),
-    );
-    if (!ok) throw engine.lastError();
+    const { error } = this.checkRequestPattern(method, url, body);
+    if (error !== null) throw error;
+  }
+
+  /**
+   * As checkRequest, without throwing: the pattern the request is recorded under in the
+   * access report, and the refusal (null when allowed). Used by the ZAF adapter, which
+   * records refused requests too.
+   */
+  checkRequestPattern(method, url, body) {
+    this.checkAlive();
+    return this.engine.checkRequest(this.handle, this.maxInputBytes, method, url, body);
+  }
+
+  /** Which of `paths` the policy's zaf list allows, in one call into the core. */
+  allowedZafPaths(paths) {
+    this.checkAlive();
+    if (paths.length === 0) return [];
+    const flags = this.handle.allowedZafPaths(JSON.stringify(paths));
+    return Array.from(flags, (flag) => flag === '1');
   }
 
   filter(input) {
@@ -310,22 +396,17 @@ export class CompiledPolicy {
   run(input, wantLedger, wipeInput) {
     this.checkAlive();
     const engine = this.engine;
-    const m = engine.module;
-    return engine.guarded(() => {
-      try {
-        const ok = engine.withInput(input, this.maxInputBytes, wipeInput, (ptr, length) =>
-          this.handle.filter(ptr, length, true),
-        );
-        if (!ok) throw engine.lastError();
-        const output = engine.readText(m.outputPtr(), m.outputLength());
-        const ledgerText = engine.readText(m.ledgerPtr(), m.ledgerLength());
+    return engine.guardedResult(() =>
+      engine.withInput(input, this.maxInputBytes, wipeInput, (ptr, length) => {
+        const result = engine.readResult(this.handle.filter(ptr, length, true));
+        if (result.failed) throw engine.resultError(result);
+        const output = engine.readText(result.text, result.textLength);
+        const ledgerText = engine.readText(result.extra, result.extraLength);
         const ledger = JSON.parse(ledgerText);
         engine.report.addLedger(ledger);
         return wantLedger ? { output, ledger, ledgerText } : { output };
-      } finally {
-        m.release();
-      }
-    });
+      }),
+    );
   }
 
   dispose() {

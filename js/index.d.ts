@@ -105,7 +105,7 @@ export interface PolicyDocument {
   redact?: {
     rules: Array<{
       path: string;
-      detect: Array<'email' | 'phone' | 'credit_card' | 'iban' | 'ip' | 'url_secret' | 'jwt'>;
+      detect: Detector[];
       action: 'remove' | 'label' | 'mask' | 'pseudonym';
     }>;
   };
@@ -422,6 +422,10 @@ export declare class LeastData {
   compile(policy: PolicyDocument | string): CompiledPolicy;
   /** Finds personal data in `text` and rewrites it. */
   redact(text: string, options?: RedactOptions): { text: string; findings: Finding[] };
+  /** The redaction detectors' names, from the core's table (what `detect` may name). */
+  readonly detectors: readonly Detector[];
+  /** The Zendesk resources (DESIGN §2.2), from the core's table: envelope member → resource, and the pagination members. */
+  readonly resources: { members: Record<string, string>; pagination: string[] };
   /** The key of the pseudonym action (≥ 16 bytes): kept in wasm memory only, never readable back; the caller's bytes are zeroed unless wipeInput is false. */
   setPseudonymKey(key: Uint8Array, options?: FilterOptions): void;
   /** Wipes the secrets held in wasm memory. */

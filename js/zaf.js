@@ -47,7 +47,8 @@ async function get(engine, client, policy, paths) {
   if (!Array.isArray(list) || list.some((path) => typeof path !== 'string')) {
     throw new LeastDataError('invalid_argument', 'get(paths): paths must be a string or an array of strings');
   }
-  const refused = list.filter((path) => !policy.allowsZafPath(path));
+  const allowed = policy.allowedZafPaths(list);
+  const refused = list.filter((_, i) => !allowed[i]);
   if (refused.length > 0) {
     // Nothing was read: the allowed paths of a refused call are not recorded as reads.
     for (const path of refused) engine.report.addZafGet(path, false);
@@ -60,13 +61,18 @@ async function get(engine, client, policy, paths) {
 
 // ZAF answers a path that names an object (ticket.requester, currentUser) with the whole
 // object. Every scalar handed to the app must sit at a path the zaf list allows: members
-// are addressed as `<path>.<member>`, array elements share their array's path.
+// are addressed as `<path>.<member>`, array elements share their array's path. The
+// distinct paths of the answer are asked of the core in one call.
 function pruneGetResult(policy, paths, result) {
   if (result === null || typeof result !== 'object') return result;
+  const present = paths.filter((path) => Object.hasOwn(result, path));
+  const seen = new Set();
+  for (const path of present) collectPaths(path, result[path], seen);
+  const list = [...seen];
+  const flags = policy.allowedZafPaths(list);
+  const allowed = new Map(list.map((path, i) => [path, flags[i]]));
   const pruned = {};
-  for (const path of paths) {
-    if (Object.hasOwn(result, path)) pruned[path] = prune(policy, path, result[path]).value;
-  }
+  for (const path of present) pruned[path] = prune(allowed, path, result[path]).value;
   if (result.errors !== null && typeof result.errors === 'object') {
     pruned.errors = {};
     for (const path of paths) {
@@ -76,18 +82,29 @@ function pruneGetResult(policy, paths, result) {
   return pruned;
 }
 
+// Every path prune() will ask about for `value` at `path`.
+function collectPaths(path, value, seen) {
+  seen.add(path);
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const element of value) collectPaths(path, element, seen);
+  } else {
+    for (const [member, memberValue] of Object.entries(value)) collectPaths(`${path}.${member}`, memberValue, seen);
+  }
+}
+
 // A scalar survives when its path is allowed; a container survives when its path is
 // allowed (possibly emptied) or when something inside it survives.
-function prune(policy, path, value) {
+function prune(allowed, path, value) {
   if (value === null || typeof value !== 'object') {
-    return { kept: policy.allowsZafPath(path), value };
+    return { kept: allowed.get(path), value };
   }
   let any = false;
   let out;
   if (Array.isArray(value)) {
     out = [];
     for (const element of value) {
-      const child = prune(policy, path, element);
+      const child = prune(allowed, path, element);
       if (child.kept) {
         out.push(child.value);
         any = true;
@@ -96,14 +113,14 @@ function prune(policy, path, value) {
   } else {
     out = {};
     for (const [member, memberValue] of Object.entries(value)) {
-      const child = prune(policy, `${path}.${member}`, memberValue);
+      const child = prune(allowed, `${path}.${member}`, memberValue);
       if (child.kept) {
         out[member] = child.value;
         any = true;
       }
     }
   }
-  return { kept: any || policy.allowsZafPath(path), value: out };
+  return { kept: any || allowed.get(path), value: out };
 }
 
 function requestOptions(options) {
@@ -156,16 +173,14 @@ async function request(engine, client, policy, options) {
   // Everything up to the first await runs inside the caller's request() call: a refused
   // request is decided, and recorded, before client.request could post anything.
   const { method, body: requestBody } = requestShape(zafOptions);
-  const pattern = engine.requestPattern(method, zafOptions.url);
-  try {
-    policy.checkRequest(method, zafOptions.url, requestBody);
-  } catch (error) {
-    if (error instanceof LeastDataError && error.code !== 'disposed' && error.code !== 'internal_error') {
-      engine.report.addRequest(pattern, false);
-    }
-    throw error;
-  }
-  engine.report.addRequest(pattern, true);
+  // One call into the core checks the request and gives the pattern it is recorded under.
+  const urlIsText = typeof zafOptions.url === 'string';
+  const { pattern, error } = policy.checkRequestPattern(method, String(zafOptions.url), urlIsText ? requestBody : undefined);
+  const refusal = urlIsText
+    ? error
+    : new LeastDataError('invalid_argument', 'checkRequest(method, url, body?): method and url must be strings');
+  engine.report.addRequest(pattern, refusal === null);
+  if (refusal !== null) throw refusal;
   let response;
   try {
     response = await requestWithoutLeftovers(client, zafOptions);

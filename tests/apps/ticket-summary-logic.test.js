@@ -13,6 +13,7 @@ import { selectedMembers, summarize } from '../../apps/ticket-summary/assets/acc
 import { accessDelta, isEmptyDelta, reportedCounts, NOTHING_REPORTED } from '../../apps/ticket-summary/assets/access-delta.js';
 import { readableDeclaration } from '../../apps/ticket-summary/assets/declaration.js';
 import { POLICY } from '../../apps/ticket-summary/assets/policy.js';
+import { load } from '../../dist/node.js';
 import { errorTable } from '../js/error-table.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -91,14 +92,18 @@ test('the delta reported to the endpoint: only what grew since the previous repo
   assert.equal(isEmptyDelta(accessDelta(second, second)), true);
 });
 
-test('a declaration reads back as one row per resource, whatever envelopes it was expanded to', () => {
+test('a declaration reads back as one row per resource, whatever envelopes it was expanded to', async () => {
   const d = readableDeclaration({
     read: 'ticket(id,subject),tickets(id,subject),results[result_type=ticket](id,subject),users(id,name),user(id,name),error,next_page,meta',
     write: null, requests: ['GET /api/v2/tickets/{id}.json'], zaf: ['ticket.id'],
     redact: [{ path: 'ticket.description', detect: ['email'], action: 'mask' }],
-  });
+  }, (await load()).resources);
   assert.deepEqual(d.rows, [['ticket', ['id', 'subject']], ['user', ['id', 'name']]]);
   assert.deepEqual(d.other, ['error']);
   assert.equal(d.pagination, true);
   assert.deepEqual(d.masked, ['ticket.description: email']);
+  // Every resource of the core's table is recognised, named in words.
+  const fields = readableDeclaration({ read: 'ticket_fields(id),satisfaction_ratings(score),end_of_stream' }, (await load()).resources);
+  assert.deepEqual(fields.rows, [['ticket field', ['id']], ['satisfaction rating', ['score']]]);
+  assert.equal(fields.pagination, true);
 });

@@ -177,3 +177,12 @@ test('CLI: redact with findings, a key file, and errors', () => {
   assert.equal(bad.stdout.length, 0);
   assert.equal(JSON.parse(bad.stderr.toString()).error.code, 'invalid_argument');
 });
+
+test('the detectors come from the core table; index.d.ts and the docs name the same ones', () => {
+  assert.ok(ld.detectors.length > 0 && ld.detectors.includes('email'));
+  const types = readFileSync(new URL('../../js/index.d.ts', import.meta.url), 'utf8');
+  const union = /export type Detector = ([^;]+);/.exec(types)[1];
+  assert.deepEqual([...union.matchAll(/'([a-z_0-9]+)'/g)].map((m) => m[1]), ld.detectors, 'index.d.ts Detector type');
+  const docs = readFileSync(new URL('../../docs/redaction.md', import.meta.url), 'utf8');
+  for (const name of ld.detectors) assert.match(docs, new RegExp(`^### ${name}$`, 'm'), `docs/redaction.md has no section for ${name}`);
+});

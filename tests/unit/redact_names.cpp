@@ -97,3 +97,15 @@ TEST_CASE("redact/names: DetectorSet::parse", "[redact][names]") {
       CHECK(parsed.error().offset() == b.offset);
    }
 }
+
+TEST_CASE("redact/names: the detector table ranks every detector apart, and the set has room to grow", "[redact][names]") {
+   using leastdata::redact::detector_table;
+   for(std::size_t i = 0; i < leastdata::redact::detector_count(); ++i) {
+      CHECK(static_cast<std::size_t>(detector_table[i].detector) == i);
+      for(std::size_t j = i + 1; j < leastdata::redact::detector_count(); ++j) {
+         CHECK(detector_table[i].rank != detector_table[j].rank);
+      }
+   }
+   CHECK(leastdata::redact::detector_names_list() == "email, phone, credit_card, iban, ip, url_secret, jwt");
+   static_assert(8 * sizeof(DetectorSet::Bits) >= 32);
+}

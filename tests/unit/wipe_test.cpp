@@ -7,8 +7,35 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <type_traits>
+#include <vector>
 
 namespace {
+
+std::size_t g_blocks_returned = 0;
+std::size_t g_blocks_with_data = 0;
+
+// A heap that counts the blocks given back to it that still hold a non-zero byte.
+template <typename T>
+struct BlockInspector {
+      using value_type = T;
+      BlockInspector() noexcept = default;
+      template <typename U>
+      BlockInspector(const BlockInspector<U>&) noexcept {}
+
+      T* allocate(std::size_t n) { return std::allocator<T>().allocate(n); }
+      void deallocate(T* p, std::size_t n) noexcept {
+         const auto* bytes = reinterpret_cast<const volatile std::uint8_t*>(p);
+         ++g_blocks_returned;
+         for(std::size_t i = 0; i != n * sizeof(T); ++i) {
+            if(bytes[i] != 0) {
+               ++g_blocks_with_data;
+               break;
+            }
+         }
+         std::allocator<T>().deallocate(p, n);
+      }
+};
 
 std::uintptr_t recurse_and_note(int levels) {
    volatile std::uint8_t frame[64];  // a frame the compiler must keep
@@ -41,11 +68,21 @@ TEST_CASE("the stack mark follows the deepest noted frame and resets", "[wipe]")
    CHECK(leastdata::stack_mark::lowest() > deep);
 }
 
-TEST_CASE("WipedBuffer behaves as a byte vector", "[wipe]") {
-   leastdata::WipedBuffer buffer;
-   for(int i = 0; i < 1000; ++i) {
-      buffer.push_back(static_cast<std::uint8_t>(i));
+TEST_CASE("WipedBuffer zeroes every block it gives back, on growth and on destruction", "[wipe]") {
+   // The same allocator as WipedBuffer, over a heap that checks each returned block
+   // before freeing it (reading a block after it is freed would prove nothing).
+   using Checked = std::vector<std::uint8_t, leastdata::ZeroingAllocator<std::uint8_t, BlockInspector<std::uint8_t>>>;
+   static_assert(std::is_same_v<leastdata::WipedBuffer::allocator_type, leastdata::ZeroingAllocator<std::uint8_t>>);
+   g_blocks_returned = 0;
+   g_blocks_with_data = 0;
+   {
+      Checked buffer;
+      for(int i = 0; i < 1000; ++i) {
+         buffer.push_back(static_cast<std::uint8_t>(0xA5));  // growth gives back smaller blocks
+      }
+      REQUIRE(buffer.size() == 1000);
+      CHECK(g_blocks_returned > 0);
    }
-   REQUIRE(buffer.size() == 1000);
-   CHECK(buffer[999] == static_cast<std::uint8_t>(999));
+   CHECK(g_blocks_returned > 1);  // the growth blocks and the last one, at destruction
+   CHECK(g_blocks_with_data == 0);
 }

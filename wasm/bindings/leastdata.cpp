@@ -2,10 +2,13 @@
 //
 // Payload bytes never cross as JS strings through embind (its string marshalling
 // frees without zeroing). Instead JS allocates with `alloc`, writes UTF-8 straight into
-// linear memory (TextEncoder.encodeInto), and calls `filter`; the result stays in a
-// wiped buffer that JS decodes once and then releases, which zeroes it. `release`
-// and `free` zero before freeing, and JS zeroes the shadow stack the call used
-// (`stackLowest`..`stackCurrent`) after each call.
+// linear memory (TextEncoder.encodeInto), and calls `filter` (or `redact`, `checkRequest`);
+// the call answers with the address of one `CallResult` in linear memory, which JS reads
+// through one typed view: status, the output (or the error) and the ledger (or findings,
+// or a request's pattern) as pointer and length, and how deep the shadow stack went. JS
+// decodes what it needs, then `release` zeroes and frees the result buffers and the input
+// block, and JS zeroes the shadow stack the call used. So a payload call crosses the
+// boundary three times: alloc, the call, release.
 #include <leastdata/certificate.hpp>
 #include <leastdata/filter.hpp>
 #include <leastdata/job_ids.hpp>
@@ -29,12 +32,26 @@ namespace {
 
 using namespace leastdata;
 
+// What a payload call answers, at a fixed address. The field order is the contract with
+// js/engine.js (readResult): seven 32-bit words, wasm32 pointers and sizes.
+struct CallResult {
+      std::uint32_t failed = 0;         // 1: `text` holds the error as {"error":{...}}
+      std::uint32_t text = 0;           // the output (filtered or redacted text), or the error
+      std::uint32_t text_length = 0;
+      std::uint32_t extra = 0;          // the ledger, the findings, or a request's pattern
+      std::uint32_t extra_length = 0;
+      std::uint32_t stack_lowest = 0;   // the deepest shadow-stack address the call reached
+      std::uint32_t stack_end = 0;      // the end of the shadow stack (nothing lies below)
+};
+static_assert(sizeof(CallResult) == 7 * sizeof(std::uint32_t));
+
 // The outcome of the last call, read by JS right after it. The module is
 // single-threaded, so one slot suffices.
 struct LastCall {
       std::optional<Error> error;
       WipedBuffer output;
-      WipedBuffer ledger;  // the ledger, or the findings of a redaction, as JSON
+      WipedBuffer extra;  // the ledger, the findings of a redaction, or a request's pattern
+      CallResult result;
 };
 
 LastCall& last_call() {
@@ -55,6 +72,49 @@ const redact::PseudonymKey* pseudonym_key_if_set() {
 
 void set_error(Error error) { last_call().error = std::move(error); }
 
+std::uintptr_t stack_lowest() {
+   const std::uintptr_t end = emscripten_stack_get_end();
+   return stack_mark::lowest() < end ? end : stack_mark::lowest();
+}
+
+template <typename Buffer>
+std::uint32_t address_of(const Buffer& buffer) {
+   return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(buffer.data()));
+}
+
+// Starts a payload call: the shadow stack is measured from here.
+LastCall& begin_call() {
+   stack_mark::reset();
+   LastCall& call = last_call();
+   call.error.reset();
+   return call;
+}
+
+// Ends a payload call: on failure the output slot holds the error (and `extra` only what
+// the call says may outlive a failure); returns the address of the result JS reads.
+std::uintptr_t end_call(LastCall& call, const Status& status, bool keep_extra = false) {
+   if(!status) {
+      const std::string text = status.error().to_json();
+      call.output.assign(text.begin(), text.end());
+      if(!keep_extra) {
+         WipedBuffer().swap(call.extra);
+      }
+   }
+   CallResult& result = call.result;
+   result.failed = status ? 0 : 1;
+   result.text = address_of(call.output);
+   result.text_length = static_cast<std::uint32_t>(call.output.size());
+   result.extra = address_of(call.extra);
+   result.extra_length = static_cast<std::uint32_t>(call.extra.size());
+   result.stack_lowest = static_cast<std::uint32_t>(stack_lowest());
+   result.stack_end = static_cast<std::uint32_t>(emscripten_stack_get_end());
+   return reinterpret_cast<std::uintptr_t>(&result);
+}
+
+std::span<const std::uint8_t> bytes_at(std::uintptr_t p, std::size_t length) {
+   return {reinterpret_cast<const std::uint8_t*>(p), length};
+}
+
 class PolicyBinding final {
    public:
       explicit PolicyBinding(Policy policy) : m_policy(std::move(policy)) {}
@@ -65,43 +125,52 @@ class PolicyBinding final {
       double max_input_bytes() const { return static_cast<double>(m_policy.limits().max_input_bytes); }
       std::string declaration() const { return m_policy.declaration(); }
 
-      // Checks a request before it is sent (DESIGN §2.5). The URL (its query may hold a
-      // search for a requester's address) and the body, when `has_body`, are UTF-8 in linear
-      // memory, written there and wiped as filter inputs are.
-      bool check_request(const std::string& method, std::uintptr_t url, std::size_t url_length, std::uintptr_t body,
-                         std::size_t body_length, bool has_body) const {
-         last_call().error.reset();
-         std::optional<std::span<const std::uint8_t>> bytes;
-         if(has_body) {
-            bytes.emplace(reinterpret_cast<const std::uint8_t*>(body), body_length);
+      // Which of the ZAF paths in `paths_json` (a JSON array of strings) the policy's zaf
+      // list allows, as a string of '1' and '0': one call for all the nodes of a ZAF answer.
+      std::string allowed_zaf_paths(const std::string& paths_json) const {
+         std::string allowed;
+         const auto paths = nlohmann::json::parse(paths_json, nullptr, false);
+         if(!paths.is_array()) {
+            return allowed;
          }
-         const std::string_view url_text(reinterpret_cast<const char*>(url), url_length);
-         Status status = leastdata::check_request(m_policy, method, url_text, bytes);
-         if(!status) {
-            set_error(status.error());
-            return false;
+         allowed.reserve(paths.size());
+         for(const auto& path : paths) {
+            allowed += path.is_string() && m_policy.allows_zaf_path(path.get_ref<const std::string&>()) ? '1' : '0';
          }
-         return true;
+         return allowed;
       }
 
-      // Filters [input, input + length). True on success: output (and ledger, when
-      // asked) are then in the last-call buffers; false leaves the error there.
-      bool filter(std::uintptr_t input, std::size_t length, bool with_ledger) const {
-         LastCall& call = last_call();
-         call.error.reset();
-         std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(input), length);
+      // Checks a request before it is sent (DESIGN §2.5), and gives the pattern it is
+      // recorded under in the access report (no value of it) in the result's `extra`,
+      // allowed or not. The URL (its query may hold a search for a requester's address) and
+      // the body, when `has_body`, are UTF-8 in one block of linear memory, written there
+      // and wiped as filter inputs are.
+      std::uintptr_t check_request(const std::string& method, std::uintptr_t block, std::size_t url_length,
+                                   std::size_t body_length, bool has_body) const {
+         LastCall& call = begin_call();
+         const std::string_view url(reinterpret_cast<const char*>(block), url_length);
+         const std::string pattern = RequestRules::pattern_of(method, url);
+         call.extra.assign(pattern.begin(), pattern.end());
+         std::optional<std::span<const std::uint8_t>> body;
+         if(has_body) {
+            body.emplace(bytes_at(block + url_length, body_length));
+         }
+         // The pattern outlives a refusal: a refused request is recorded too.
+         return end_call(call, leastdata::check_request(m_policy, method, url, body), true);
+      }
+
+      // Filters [input, input + length); the output and the ledger (when asked) are in
+      // the result.
+      std::uintptr_t filter(std::uintptr_t input, std::size_t length, bool with_ledger) const {
+         LastCall& call = begin_call();
          Ledger ledger;
-         Status status =
-            leastdata::filter(m_policy, bytes, call.output, with_ledger ? &ledger : nullptr, pseudonym_key_if_set());
-         if(!status) {
-            set_error(status.error());
-            return false;
-         }
-         if(with_ledger) {
+         Status status = leastdata::filter(m_policy, bytes_at(input, length), call.output,
+                                           with_ledger ? &ledger : nullptr, pseudonym_key_if_set());
+         if(status && with_ledger) {
             const std::string text = ledger.to_json();
-            call.ledger.assign(text.begin(), text.end());
+            call.extra.assign(text.begin(), text.end());
          }
-         return true;
+         return end_call(call, status);
       }
 
    private:
@@ -124,17 +193,18 @@ std::string last_error_json() {
    return error ? error->to_json() : std::string();
 }
 
-std::uintptr_t output_ptr() { return reinterpret_cast<std::uintptr_t>(last_call().output.data()); }
-std::size_t output_length() { return last_call().output.size(); }
-std::uintptr_t ledger_ptr() { return reinterpret_cast<std::uintptr_t>(last_call().ledger.data()); }
-std::size_t ledger_length() { return last_call().ledger.size(); }
-
-// Wipes and frees the last call's buffers (the zeroing allocator zeroes on free).
-void release() {
+// Wipes and frees the last call's buffers (the zeroing allocator zeroes on free), and the
+// input block [input, input + capacity) the call read, if any.
+void release(std::uintptr_t input, std::size_t capacity) {
    LastCall& call = last_call();
    WipedBuffer().swap(call.output);
-   WipedBuffer().swap(call.ledger);
+   WipedBuffer().swap(call.extra);
    call.error.reset();
+   call.result = CallResult{};
+   if(input != 0) {
+      secure_zero(reinterpret_cast<void*>(input), capacity);
+      std::free(reinterpret_cast<void*>(input));
+   }
 }
 
 std::uintptr_t alloc(std::size_t length) { return reinterpret_cast<std::uintptr_t>(std::malloc(length == 0 ? 1 : length)); }
@@ -144,31 +214,29 @@ void free_wiped(std::uintptr_t p, std::size_t length) {
    std::free(reinterpret_cast<void*>(p));
 }
 
-std::uintptr_t stack_lowest() {
-   const std::uintptr_t end = emscripten_stack_get_end();
-   return stack_mark::lowest() < end ? end : stack_mark::lowest();
-}
 std::uintptr_t stack_current() { return emscripten_stack_get_current(); }
 std::uintptr_t stack_end() { return emscripten_stack_get_end(); }
 void stack_reset() { stack_mark::reset(); }
 
-// Redacts the UTF-8 text at [input, input + length). On success the text is in the
-// output slot and the findings, as JSON with UTF-16 offsets, in the ledger slot.
-bool redact_text(std::uintptr_t input, std::size_t length, unsigned detector_mask, const std::string& action_name) {
-   LastCall& call = last_call();
-   call.error.reset();
+// Redacts the UTF-8 text at [input, input + length) with the detectors named in `detect`
+// ("all" or a comma-separated list) and the action named `action_name`. The text is the
+// result's output, the findings (JSON, UTF-16 offsets) its `extra`.
+std::uintptr_t redact_text(std::uintptr_t input, std::size_t length, const std::string& detect,
+                           const std::string& action_name) {
+   LastCall& call = begin_call();
+   const auto detectors = redact::DetectorSet::parse(detect);
+   if(!detectors) {
+      return end_call(call, detectors.error());
+   }
    const auto action = redact::action_from_name(action_name);
    if(!action) {
-      set_error(Error(ErrorCode::invalid_argument,
-                      "unknown action \"" + action_name + "\" (known: remove, label, mask, pseudonym)"));
-      return false;
+      return end_call(call, Error(ErrorCode::invalid_argument,
+                                  "unknown action \"" + action_name + "\" (known: remove, label, mask, pseudonym)"));
    }
-   const auto detectors = redact::DetectorSet::from_mask(static_cast<std::uint8_t>(detector_mask));
    std::string_view text(reinterpret_cast<const char*>(input), length);
-   auto result = redact::redact(text, detectors, *action, pseudonym_key_if_set());
+   auto result = redact::redact(text, detectors.value(), *action, pseudonym_key_if_set());
    if(!result) {
-      set_error(result.error());
-      return false;
+      return end_call(call, result.error());
    }
    call.output = std::move(result.value().text);
    std::string findings = "[";
@@ -180,18 +248,18 @@ bool redact_text(std::uintptr_t input, std::size_t length, unsigned detector_mas
                   "\",\"start\":" + std::to_string(finding.start_utf16) + ",\"end\":" + std::to_string(finding.end_utf16) + "}";
    }
    findings += "]";
-   call.ledger.assign(findings.begin(), findings.end());
-   return true;
+   call.extra.assign(findings.begin(), findings.end());
+   return end_call(call, {});
 }
 
-// The detector mask for a comma-separated list of names, or "all"; -1 on an unknown name.
-int detector_mask(const std::string& spec) {
-   auto parsed = redact::DetectorSet::parse(spec);
-   if(!parsed) {
-      set_error(parsed.error());
-      return -1;
+// The detectors' wire names, in the core's order, as a JSON array: the JS API and its
+// checks take the list from here.
+std::string detector_names_json() {
+   nlohmann::json names = nlohmann::json::array();
+   for(std::size_t i = 0; i != redact::detector_count(); ++i) {
+      names.push_back(std::string(redact::detector_name(static_cast<redact::Detector>(i))));
    }
-   return parsed.value().mask();
+   return names.dump();
 }
 
 bool set_pseudonym_key(std::uintptr_t bytes, std::size_t length) {
@@ -243,12 +311,6 @@ bool check_job_ids_text(const std::string& ids_json) {
    return true;
 }
 
-// The pattern a request is recorded under in the access report: no value of it, so it
-// may cross back as a JS string. The URL comes in as wiped linear memory.
-std::string request_pattern(const std::string& method, std::uintptr_t url, std::size_t url_length) {
-   return RequestRules::pattern_of(method, std::string_view(reinterpret_cast<const char*>(url), url_length));
-}
-
 // The resource table of DESIGN §2.2 as JSON, so the JS access report groups paths by the
 // same envelopes the policy compiler expands: {"tickets":"ticket","ticket":"ticket",...}.
 std::string resource_members() {
@@ -258,6 +320,15 @@ std::string resource_members() {
          members[std::string(row.singular)] = row.resource;
       }
       members[std::string(row.plural)] = row.resource;
+   }
+   return members.dump();
+}
+
+// The pagination envelope of DESIGN §2.2 as a JSON array of member names.
+std::string pagination_members_json() {
+   nlohmann::json members = nlohmann::json::array();
+   for(std::string_view member : pagination_members()) {
+      members.push_back(std::string(member));
    }
    return members.dump();
 }
@@ -275,14 +346,11 @@ EMSCRIPTEN_BINDINGS(leastdata) {
       .function("allowsZafPath", &PolicyBinding::allows_zaf_path)
       .function("maxInputBytes", &PolicyBinding::max_input_bytes)
       .function("declaration", &PolicyBinding::declaration)
+      .function("allowedZafPaths", &PolicyBinding::allowed_zaf_paths)
       .function("checkRequest", &PolicyBinding::check_request)
       .function("filter", &PolicyBinding::filter);
    function("compilePolicy", &compile_policy);
    function("lastError", &last_error_json);
-   function("outputPtr", &output_ptr);
-   function("outputLength", &output_length);
-   function("ledgerPtr", &ledger_ptr);
-   function("ledgerLength", &ledger_length);
    function("release", &release);
    function("alloc", &alloc);
    function("free", &free_wiped);
@@ -293,11 +361,11 @@ EMSCRIPTEN_BINDINGS(leastdata) {
    function("verifyCertificate", &verify_certificate);
    function("checkJobIds", &check_job_ids_text);
    function("redact", &redact_text);
-   function("detectorMask", &detector_mask);
+   function("detectors", &detector_names_json);
    function("setPseudonymKey", &set_pseudonym_key);
    function("clearSecrets", &clear_secrets);
    function("maxDepthCeiling", &max_depth_ceiling_value);
    function("maxInputBytesCeiling", &max_input_bytes_ceiling_value);
-   function("requestPattern", &request_pattern);
    function("resourceMembers", &resource_members);
+   function("paginationMembers", &pagination_members_json);
 }

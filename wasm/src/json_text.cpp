@@ -74,13 +74,10 @@ inline const std::uint8_t* skip_plain(const std::uint8_t* s, const std::uint8_t*
    return s;
 }
 
-inline bool is_hex(std::uint8_t c) noexcept {
-   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+inline bool is_hex(std::uint8_t c) noexcept { return hex_digit_value(c) >= 0; }
 
-inline unsigned hex_value(std::uint8_t c) noexcept {
-   return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-}
+// Only for bytes is_hex accepted.
+inline unsigned hex_value(std::uint8_t c) noexcept { return static_cast<unsigned>(hex_digit_value(c)); }
 
 void append_utf8(std::string& out, std::uint32_t cp) {
    if(cp < 0x80) {
@@ -186,14 +183,21 @@ bool scan_number(const std::uint8_t*& p, const std::uint8_t* end, const std::uin
       error_at = s;
       return false;
    }
-   if(s < end && *s == '.') {
-      ++s;
+   // One or more digits (a fraction, an exponent), or an error at the first non-digit.
+   auto digits = [&] {
       if(!digit(s)) {
          error_at = s;
          return false;
       }
       while(digit(s)) {
          ++s;
+      }
+      return true;
+   };
+   if(s < end && *s == '.') {
+      ++s;
+      if(!digits()) {
+         return false;
       }
    }
    if(s < end && (*s == 'e' || *s == 'E')) {
@@ -201,12 +205,8 @@ bool scan_number(const std::uint8_t*& p, const std::uint8_t* end, const std::uin
       if(s < end && (*s == '+' || *s == '-')) {
          ++s;
       }
-      if(!digit(s)) {
-         error_at = s;
+      if(!digits()) {
          return false;
-      }
-      while(digit(s)) {
-         ++s;
       }
    }
    p = s;

@@ -10,6 +10,11 @@ namespace leastdata::json_text {
 
 inline bool is_space(std::uint8_t c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
+/// The value of a hexadecimal digit (either case), or -1 for any other byte.
+constexpr int hex_digit_value(std::uint8_t c) noexcept {
+   return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
 inline const std::uint8_t* skip_space(const std::uint8_t* p, const std::uint8_t* end) noexcept {
    while(p < end && is_space(*p)) {
       ++p;

@@ -73,15 +73,18 @@ const Action* Plan::make_action(const std::vector<const Rule*>& rules) {
    return &m_actions.emplace_back(Action{false, make_node(children)});
 }
 
+// The first limit a selection exceeds is its error (compiling goes on, bounded, to unwind).
+void Plan::note_too_complex(std::string message) {
+   if(!m_error) {
+      m_error = Error(ErrorCode::invalid_policy, std::move(message), 0);
+   }
+}
+
 const Node* Plan::make_node(const std::vector<const Rule*>& rules) {
    Node& node = m_nodes.emplace_back();
    if(m_nodes.size() > max_plan_nodes()) {
-      if(!m_error) {
-         m_error = Error(ErrorCode::invalid_policy,
-                         "selection: too complex (more than " + std::to_string(max_plan_nodes()) +
-                            " compiled nodes; wildcards multiply)",
-                         0);
-      }
+      note_too_complex("selection: too complex (more than " + std::to_string(max_plan_nodes()) +
+                       " compiled nodes; wildcards multiply)");
       return &node;
    }
    std::vector<const Rule*> wildcards;
@@ -114,12 +117,7 @@ const MemberPlan* Plan::make_member(std::vector<const Rule*> rules) {
    MemberPlan& member = m_members.emplace_back();
    member.owner = this;
    if(rules.size() > max_rules_per_member()) {
-      if(!m_error) {
-         m_error = Error(ErrorCode::invalid_policy,
-                         "selection: more than " + std::to_string(max_rules_per_member()) +
-                            " rules apply to one member",
-                         0);
-      }
+      note_too_complex("selection: more than " + std::to_string(max_rules_per_member()) + " rules apply to one member");
       return &member;
    }
    for(const Rule* rule : rules) {

@@ -80,6 +80,7 @@ class Plan final {
       const Action* make_action(const std::vector<const Rule*>& rules);
       const Node* make_node(const std::vector<const Rule*>& rules);
       const MemberPlan* make_member(std::vector<const Rule*> rules);
+      void note_too_complex(std::string message);
 
       Selection m_selection;
       Rule m_root_rule;

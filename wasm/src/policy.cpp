@@ -41,6 +41,18 @@ Result<Selection> parse_named_selection(const json& value, const std::string& wh
    return std::move(parsed).value();
 }
 
+// A raw `select` string: its rules are added to those of `out` (merged with the resources).
+Status append_selection(const json& value, const std::string& where, Selection& out) {
+   auto parsed = parse_named_selection(value, where);
+   if(!parsed) {
+      return parsed.error();
+   }
+   for(Rule& rule : parsed.value().rules) {
+      out.rules.push_back(std::move(rule));
+   }
+   return {};
+}
+
 Rule member_rule(std::string_view name, const std::vector<Rule>& children) {
    Rule rule;
    rule.name = std::string(name);
@@ -99,12 +111,9 @@ Status parse_write(const json& write, Selection& out) {
             return status;
          }
       } else if(key == "select") {
-         auto raw = parse_named_selection(value, "write.select");
-         if(!raw) {
-            return raw.error();
-         }
-         for(Rule& rule : raw.value().rules) {
-            out.rules.push_back(std::move(rule));
+         Status status = append_selection(value, "write.select", out);
+         if(!status) {
+            return status;
          }
       } else {
          return policy_error("write: unknown member " + json(key).dump() + " (known: resources, select)");
@@ -219,8 +228,8 @@ Status parse_redact(const json& redact, std::vector<RedactRule>& out) {
                const auto found = detector.is_string() ? redact::detector_from_name(detector.get_ref<const std::string&>())
                                                        : std::nullopt;
                if(!found) {
-                  return policy_error("redact.rules: unknown detector " + detector.dump() +
-                                      " (known: email, phone, credit_card, iban, ip, url_secret, jwt)");
+                  return policy_error("redact.rules: unknown detector " + detector.dump() + " (known: " +
+                                      redact::detector_names_list() + ")");
                }
                rule.detect = rule.detect.with(*found);
             }
@@ -276,13 +285,7 @@ Result<Policy> Policy::compile(std::string_view json_text) {
          status = expand_resources(value, selection, "resources", true);
          has_selection = true;
       } else if(key == "select") {
-         auto raw = parse_named_selection(value, "select");
-         if(!raw) {
-            return raw.error();
-         }
-         for(Rule& rule : raw.value().rules) {
-            selection.rules.push_back(std::move(rule));
-         }
+         status = append_selection(value, "select", selection);
          has_selection = true;
       } else if(key == "zaf") {
          status = parse_zaf(value, policy.m_zaf_paths);

@@ -1,6 +1,8 @@
 // Request entries and the exact matching of requests against them (see request_rules.hpp).
 #include <leastdata/request_rules.hpp>
 
+#include "json_text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -40,18 +42,7 @@ std::string upper(std::string_view text) {
    return out;
 }
 
-int hex_value(char c) {
-   if(is_digit(c)) {
-      return c - '0';
-   }
-   if(c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-   }
-   if(c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-   }
-   return -1;
-}
+int hex_value(char c) { return json_text::hex_digit_value(static_cast<std::uint8_t>(c)); }
 
 // A query parameter name as a server reads it: %XX decoded (jQuery writes `page%5Bsize%5D`).
 // Anything but a plain name afterwards, or a malformed escape, is no name.

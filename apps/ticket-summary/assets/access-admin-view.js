@@ -14,8 +14,8 @@ function line(label, text) {
   return p;
 }
 
-function declarationBlock(entry) {
-  const d = readableDeclaration(entry.declaration);
+function declarationBlock(entry, resources) {
+  const d = readableDeclaration(entry.declaration, resources);
   const block = element('div', 'declaration');
   block.append(element('p', 'muted small', `Policy ${shortHash(entry.policy_hash)}, declared ${formatDay(entry.first_declared)}` +
     `${entry.last_declared !== entry.first_declared ? `, last ${formatDay(entry.last_declared)}` : ''}.`));
@@ -83,7 +83,7 @@ function observedBlock(app) {
   return block;
 }
 
-export function renderAccessAdmin(access) {
+export function renderAccessAdmin(access, resources) {
   const container = $('access-admin');
   container.replaceChildren();
   if (!access) {
@@ -99,7 +99,7 @@ export function renderAccessAdmin(access) {
     section.append(element('h3', 'card__subtitle', app.app));
     section.append(element('h4', 'minor-heading', 'Declared access'));
     const declared = (access.declared ?? []).filter((entry) => entry.app === app.app);
-    if (declared.length) for (const entry of declared) section.append(declarationBlock(entry));
+    if (declared.length) for (const entry of declared) section.append(declarationBlock(entry, resources));
     else section.append(element('p', 'muted', 'No policy declared in the last 30 days.'));
     section.append(element('h4', 'minor-heading', 'Observed access, last 30 days'));
     section.append(observedBlock(app));

@@ -30,7 +30,7 @@ function loadAdminParts({ ld, ep }) {
     throw error;
   }));
   parts.store.run(async () => renderStore(await fetchReport()));
-  parts.access.run(async () => renderAccessAdmin((await fetchReport()).access));
+  parts.access.run(async () => renderAccessAdmin((await fetchReport()).access, ld.resources));
   accessSharing(ld, ep, { app: ADMIN_APP_NAME, policy: ADMIN_POLICY }).share().catch((error) => {
     $('own-declaration').textContent = `This page could not declare its own policy: ${explain(error, 'endpoint').text}`;
   });

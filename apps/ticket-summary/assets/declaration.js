@@ -3,18 +3,6 @@
 // the compiled selection, in which each resource appears once per envelope Zendesk uses
 // (ticket(S), tickets(S), results[result_type=ticket](S)); they are folded back into one row.
 
-// Envelope members → resource (DESIGN §2.2). Pagination members are listed apart.
-const ENVELOPES = {
-  ticket: 'ticket', tickets: 'ticket', user: 'user', users: 'user', organization: 'organization', organizations: 'organization',
-  comment: 'comment', comments: 'comment', audit: 'audit', audits: 'audit', group: 'group', groups: 'group',
-  ticket_field: 'ticket field', ticket_fields: 'ticket field', user_field: 'user field', user_fields: 'user field',
-  organization_field: 'organization field', organization_fields: 'organization field', identity: 'identity',
-  identities: 'identity', ticket_events: 'ticket event', job_status: 'job status', job_statuses: 'job status',
-  satisfaction_rating: 'satisfaction rating', satisfaction_ratings: 'satisfaction rating',
-};
-const PAGINATION = new Set(['next_page', 'previous_page', 'count', 'meta', 'links', 'after_url', 'before_url',
-  'after_cursor', 'before_cursor', 'end_of_stream', 'end_time']);
-
 /** The top-level items of a selection: { name, predicate, inner } ("a[k=v](x,y)" → a, "k=v", "x,y"). */
 export function topLevelItems(selection) {
   const items = [];
@@ -44,19 +32,27 @@ export function topLevelItems(selection) {
 const fieldsOf = (inner) => (inner === null ? ['everything'] : topLevelItems(inner).map((item) =>
   `${item.name.replace(/_/g, ' ')}${item.predicate ? ' (chosen ones only)' : ''}`));
 
-/** Rows of [resource, fields], plus the other members and whether pagination is kept. */
-export function readableDeclaration(declaration) {
+/**
+ * Rows of [resource, fields], plus the other members and whether pagination is kept.
+ * `table` is the core's table of resources (ld.resources): envelope members and pagination members.
+ */
+export function readableDeclaration(declaration, table) {
+  const paginationMembers = new Set(table.pagination);
   const resources = new Map();
   const other = [];
   let pagination = false;
+  const resourceOf = (member) => {
+    const resource = Object.hasOwn(table.members, member) ? table.members[member] : undefined;
+    return resource === undefined ? undefined : resource.replace(/_/g, ' ');
+  };
   for (const item of topLevelItems(declaration.read ?? '')) {
     const resultType = item.name === 'results' && /^result_type=(\w+)$/.exec(item.predicate ?? '');
-    const resource = resultType ? ENVELOPES[resultType[1]] : ENVELOPES[item.name];
+    const resource = resourceOf(resultType ? resultType[1] : item.name);
     if (resource) {
       const fields = resources.get(resource) ?? new Set();
       for (const field of fieldsOf(item.inner)) fields.add(field);
       resources.set(resource, fields);
-    } else if (PAGINATION.has(item.name)) pagination = true;
+    } else if (paginationMembers.has(item.name)) pagination = true;
     else other.push(item.name.replace(/_/g, ' '));
   }
   return {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <leastdata/error.hpp>
+#include <leastdata/redact_detectors.hpp>
 #include <leastdata/wipe.hpp>
 
 #include <botan/secmem.h>
@@ -15,19 +16,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 namespace leastdata::redact {
 
-/// The kinds of personal data the scanners recognise.
-enum class Detector : std::uint8_t { email, phone, credit_card, iban, ip, url_secret, jwt };
-
-/// Number of detectors; every `Detector` value is below it.
-constexpr std::size_t detector_count() noexcept { return 7; }
-
-/// The wire name of a detector: "email", "phone", "credit_card", "iban", "ip", "url_secret", "jwt".
+/// The wire name of a detector (its row in redact_detectors.hpp).
 std::string_view detector_name(Detector detector) noexcept;
+
+/// The wire names of all detectors, ", "-separated, for messages.
+std::string detector_names_list();
 
 /// The detector with that wire name (exact, lowercase), if any.
 std::optional<Detector> detector_from_name(std::string_view name) noexcept;
@@ -35,40 +34,35 @@ std::optional<Detector> detector_from_name(std::string_view name) noexcept;
 /// A set of detectors, stored as a bit mask (bit i = `Detector` value i).
 class DetectorSet final {
    public:
+      using Bits = std::uint32_t;
+
       /// The empty set.
       constexpr DetectorSet() noexcept = default;
 
       static constexpr DetectorSet all() noexcept { return DetectorSet(all_bits()); }
 
       /// Bits above the known detectors are ignored.
-      static constexpr DetectorSet from_mask(std::uint8_t mask) noexcept {
-         return DetectorSet(static_cast<std::uint8_t>(mask & all_bits()));
-      }
+      static constexpr DetectorSet from_mask(Bits mask) noexcept { return DetectorSet(mask & all_bits()); }
 
       /// Parses "all" or a comma-separated list of detector names ("email,phone"); ASCII
       /// whitespace around names is ignored. An unknown or empty name is `invalid_argument`
       /// with the byte offset of that name in `spec`.
       static Result<DetectorSet> parse(std::string_view spec);
 
-      constexpr DetectorSet with(Detector detector) const noexcept {
-         return DetectorSet(static_cast<std::uint8_t>(m_bits | bit(detector)));
-      }
+      constexpr DetectorSet with(Detector detector) const noexcept { return DetectorSet(m_bits | bit(detector)); }
       constexpr bool contains(Detector detector) const noexcept { return (m_bits & bit(detector)) != 0; }
       constexpr bool empty() const noexcept { return m_bits == 0; }
-      constexpr std::uint8_t mask() const noexcept { return m_bits; }
+      constexpr Bits mask() const noexcept { return m_bits; }
 
       friend constexpr bool operator==(DetectorSet, DetectorSet) noexcept = default;
 
    private:
-      constexpr explicit DetectorSet(std::uint8_t bits) noexcept : m_bits(bits) {}
-      static constexpr std::uint8_t all_bits() noexcept {
-         return static_cast<std::uint8_t>((1U << detector_count()) - 1);
-      }
-      static constexpr std::uint8_t bit(Detector detector) noexcept {
-         return static_cast<std::uint8_t>(1U << static_cast<unsigned>(detector));
-      }
+      static_assert(detector_count() < 8 * sizeof(Bits), "DetectorSet: widen Bits for more detectors");
+      constexpr explicit DetectorSet(Bits bits) noexcept : m_bits(bits) {}
+      static constexpr Bits all_bits() noexcept { return (Bits{1} << detector_count()) - 1; }
+      static constexpr Bits bit(Detector detector) noexcept { return Bits{1} << static_cast<unsigned>(detector); }
 
-      std::uint8_t m_bits = 0;
+      Bits m_bits = 0;
 };
 
 /// What `redact` puts in place of each finding.

@@ -20,15 +20,16 @@ namespace leastdata {
 /// Zeroes `n` bytes at `p`; never optimised away.
 void secure_zero(void* p, std::size_t n) noexcept;
 
-/// An allocator that zeroes memory before giving it back.
-template <typename T>
+/// An allocator that zeroes memory before giving it back to `Blocks` (the heap; a test
+/// substitutes an allocator that looks at each block as it comes back).
+template <typename T, typename Blocks = std::allocator<T>>
 struct ZeroingAllocator {
       using value_type = T;
       ZeroingAllocator() noexcept = default;
       template <typename U>
-      ZeroingAllocator(const ZeroingAllocator<U>&) noexcept {}
+      ZeroingAllocator(const ZeroingAllocator<U, Blocks>&) noexcept {}
 
-      T* allocate(std::size_t n) { return std::allocator<T>().allocate(n); }
+      T* allocate(std::size_t n) { return blocks().allocate(n); }
       // `resize(n)` default-initialises rather than zero-fills: the filter sizes its output
       // for the whole input and writes only a prefix, and zeroing a megabyte it is about
       // to overwrite cost 2 % of a call. Nothing unwritten is ever read or handed out.
@@ -42,12 +43,15 @@ struct ZeroingAllocator {
       }
       void deallocate(T* p, std::size_t n) noexcept {
          secure_zero(p, n * sizeof(T));
-         std::allocator<T>().deallocate(p, n);
+         blocks().deallocate(p, n);
       }
       template <typename U>
-      bool operator==(const ZeroingAllocator<U>&) const noexcept { return true; }
+      bool operator==(const ZeroingAllocator<U, Blocks>&) const noexcept { return true; }
       template <typename U>
-      bool operator!=(const ZeroingAllocator<U>&) const noexcept { return false; }
+      bool operator!=(const ZeroingAllocator<U, Blocks>&) const noexcept { return false; }
+
+   private:
+      static auto blocks() noexcept { return typename std::allocator_traits<Blocks>::template rebind_alloc<T>(); }
 };
 
 using WipedBuffer = std::vector<std::uint8_t, ZeroingAllocator<std::uint8_t>>;

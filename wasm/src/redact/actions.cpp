@@ -40,25 +40,7 @@ void mask_all_but(WipedBuffer& out, std::string_view value, bool (*keep)(std::ui
 
 }  // namespace
 
-std::string_view label_of(Detector type) noexcept {
-   switch(type) {
-      case Detector::email:
-         return "EMAIL";
-      case Detector::phone:
-         return "PHONE";
-      case Detector::credit_card:
-         return "CREDIT_CARD";
-      case Detector::iban:
-         return "IBAN";
-      case Detector::ip:
-         return "IP";
-      case Detector::url_secret:
-         return "URL_SECRET";
-      case Detector::jwt:
-         return "JWT";
-   }
-   return "REDACTED";
-}
+std::string_view label_of(Detector type) noexcept { return detector_info(type).label; }
 
 void append_label(WipedBuffer& out, Detector type) {
    out.push_back('<');
@@ -67,8 +49,8 @@ void append_label(WipedBuffer& out, Detector type) {
 }
 
 void append_mask(WipedBuffer& out, Detector type, std::string_view value) {
-   switch(type) {
-      case Detector::email: {
+   switch(detector_info(type).mask) {
+      case MaskStyle::first_char_and_domain: {
          // j***@example.com: the first character of the local part, then the domain.
          const std::size_t at = value.rfind('@');
          out.push_back(static_cast<std::uint8_t>(value[0]));
@@ -76,37 +58,29 @@ void append_mask(WipedBuffer& out, Detector type, std::string_view value) {
          append(out, value.substr(at));
          return;
       }
-      case Detector::phone:
-      case Detector::credit_card:
-      case Detector::iban:
+      case MaskStyle::keep_tail:
          mask_keeping_tail(out, value);
          return;
-      case Detector::ip:
-         // The address family (and that it is a block) stays visible, no digit of it does.
+      case MaskStyle::keep_separators:
          mask_all_but(out, value, [](std::uint8_t c) { return c == '.' || c == ':' || c == '/'; });
          return;
-      case Detector::jwt:
-         // The token's three-part shape is public; its content is not.
+      case MaskStyle::keep_dots:
          mask_all_but(out, value, [](std::uint8_t c) { return c == '.'; });
          return;
-      case Detector::url_secret:
-         // Not even the punctuation of a secret is shown.
+      case MaskStyle::hide_all:
          mask_all_but(out, value, [](std::uint8_t) { return false; });
          return;
    }
 }
 
 void append_normalised(WipedBuffer& out, Detector type, std::string_view value) {
-   switch(type) {
-      case Detector::email:
-      case Detector::ip:
+   switch(detector_info(type).normal_form) {
+      case NormalForm::lowercase:
          for(char c : value) {
             out.push_back(to_lower(static_cast<std::uint8_t>(c)));
          }
          return;
-      case Detector::phone:
-      case Detector::credit_card:
-      case Detector::iban:
+      case NormalForm::alphanumeric:
          for(char c : value) {
             const auto byte = static_cast<std::uint8_t>(c);
             if(is_alnum(byte)) {
@@ -114,8 +88,7 @@ void append_normalised(WipedBuffer& out, Detector type, std::string_view value) 
             }
          }
          return;
-      case Detector::url_secret:
-      case Detector::jwt:
+      case NormalForm::exact:
          append(out, value);
          return;
    }

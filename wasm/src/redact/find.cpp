@@ -56,25 +56,7 @@ constexpr std::array<std::uint8_t, 256> make_byte_classes() noexcept {
 constexpr std::array<std::uint8_t, 256> byte_classes = make_byte_classes();
 
 /// Tie-break order among equally long candidates at the same start (lower wins).
-constexpr std::uint8_t priority(Detector type) noexcept {
-   switch(type) {
-      case Detector::email:
-         return 0;
-      case Detector::url_secret:
-         return 1;
-      case Detector::jwt:
-         return 2;
-      case Detector::iban:
-         return 3;
-      case Detector::credit_card:
-         return 4;
-      case Detector::ip:
-         return 5;
-      case Detector::phone:
-         return 6;
-   }
-   return 7;
-}
+constexpr std::uint8_t priority(Detector type) noexcept { return detector_info(type).rank; }
 
 class Scanner final {
    public:

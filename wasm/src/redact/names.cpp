@@ -11,24 +11,29 @@ namespace leastdata::redact {
 
 namespace {
 
-constexpr std::array<std::string_view, detector_count()> detector_names = {
-   "email", "phone", "credit_card", "iban", "ip", "url_secret", "jwt",
-};
-
 constexpr std::array<std::string_view, 4> action_names = {"remove", "label", "mask", "pseudonym"};
 
 constexpr bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 }  // namespace
 
-std::string_view detector_name(Detector detector) noexcept {
-   return detector_names[static_cast<std::size_t>(detector)];
+std::string_view detector_name(Detector detector) noexcept { return detector_info(detector).name; }
+
+std::string detector_names_list() {
+   std::string list;
+   for(const DetectorInfo& row : detector_table) {
+      if(!list.empty()) {
+         list += ", ";
+      }
+      list += row.name;
+   }
+   return list;
 }
 
 std::optional<Detector> detector_from_name(std::string_view name) noexcept {
-   for(std::size_t i = 0; i < detector_names.size(); ++i) {
-      if(detector_names[i] == name) {
-         return static_cast<Detector>(i);
+   for(const DetectorInfo& row : detector_table) {
+      if(row.name == name) {
+         return row.detector;
       }
    }
    return std::nullopt;
