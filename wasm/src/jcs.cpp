@@ -1,6 +1,7 @@
 // RFC 8785 (JCS): strict I-JSON parsing on nlohmann's SAX parser, and the canonical writer.
 #include "leastdata/jcs.hpp"
 
+#include "strict_json.hpp"
 #include "utf8_sequence.hpp"
 
 #include <nlohmann/json.hpp>
@@ -85,174 +86,6 @@ bool utf16_less(std::string_view a, std::string_view b) noexcept {
    }
    return i == a.size() && j < b.size();
 }
-
-// ---------------------------------------------------------------------------------------
-// Parsing
-
-// nlohmann's SAX events carry no input position. This iterator records how far the lexer
-// has read, so the handler can give the offset of the faults it detects itself.
-class TrackingIterator final {
-   public:
-      using iterator_category = std::input_iterator_tag;
-      using value_type = char;
-      using difference_type = std::ptrdiff_t;
-      using pointer = const char*;
-      using reference = const char&;
-
-      TrackingIterator(const char* position, const char** read_to) noexcept :
-         m_position(position), m_read_to(read_to) {}
-
-      reference operator*() const noexcept { return *m_position; }
-      TrackingIterator& operator++() noexcept {
-         ++m_position;
-         *m_read_to = m_position;
-         return *this;
-      }
-      TrackingIterator operator++(int) noexcept {
-         TrackingIterator before = *this;
-         ++*this;
-         return before;
-      }
-      bool operator==(const TrackingIterator& other) const noexcept { return m_position == other.m_position; }
-      bool operator!=(const TrackingIterator& other) const noexcept { return m_position != other.m_position; }
-
-   private:
-      const char* m_position;
-      const char** m_read_to;
-};
-
-// Offset of the opening quote of the string token whose closing quote is at `closing`:
-// the nearest earlier quote not escaped by an odd run of backslashes.
-std::size_t string_token_start(std::string_view text, std::size_t closing) noexcept {
-   std::size_t i = closing;
-   while(i > 0) {
-      --i;
-      if(text[i] != '"') {
-         continue;
-      }
-      std::size_t backslashes = 0;
-      while(backslashes < i && text[i - 1 - backslashes] == '\\') {
-         ++backslashes;
-      }
-      if(backslashes % 2 == 0) {
-         return i;
-      }
-   }
-   return 0;
-}
-
-// Builds the DOM like nlohmann's own json_sax_dom_parser, but rejects what I-JSON forbids
-// and nlohmann accepts: duplicate member names (nlohmann keeps the last) and nesting deep
-// enough to exhaust the stack of the recursive writer.
-class StrictBuilder final {
-   public:
-      StrictBuilder(std::string_view text, const char* const& read_to, json& root) noexcept :
-         m_text(text), m_read_to(read_to), m_root(root) {}
-
-      bool null() { return scalar(nullptr); }
-      bool boolean(bool value) { return scalar(value); }
-      bool number_integer(json::number_integer_t value) { return scalar(value); }
-      bool number_unsigned(json::number_unsigned_t value) { return scalar(value); }
-      bool number_float(json::number_float_t value, const std::string& /*text*/) { return scalar(value); }
-      bool string(std::string& value) { return scalar(std::move(value)); }
-      bool binary(json::binary_t& /*value*/) { return false; }  // JSON text has no binary values
-
-      bool start_object(std::size_t /*size*/) { return open(json::value_t::object); }
-      bool start_array(std::size_t /*size*/) { return open(json::value_t::array); }
-      bool end_object() { return close(); }
-      bool end_array() { return close(); }
-
-      bool key(std::string& name) {
-         auto& members = m_stack.back()->get_ref<json::object_t&>();
-         auto [member, inserted] = members.try_emplace(std::move(name));
-         if(!inserted) {
-            const std::size_t closing_quote = read_offset() - 1;
-            fail(Error(ErrorCode::duplicate_key, "duplicate member name \"" + member->first + "\"",
-                       string_token_start(m_text, closing_quote)));
-            return false;
-         }
-         m_member = &member->second;
-         return true;
-      }
-
-      bool parse_error(std::size_t position, const std::string& token, const json::exception& ex) {
-         if(ex.id == 406) {  // number overflow: point at the number, which ends at `position`
-            fail(Error(ErrorCode::invalid_json, "number is outside the range of a double",
-                       position - std::min(position, token.size())));
-            return false;
-         }
-         const std::string_view what = ex.what();
-         const bool utf8 = what.find("ill-formed UTF-8") != std::string_view::npos;
-         // nlohmann counts the character it stopped at (or the end of input) as read.
-         const std::size_t offset = position == 0 ? 0 : position - 1;
-         fail(Error(utf8 ? ErrorCode::invalid_utf8 : ErrorCode::invalid_json, describe(what), offset));
-         return false;
-      }
-
-      std::optional<Error>& error() noexcept { return m_error; }
-
-   private:
-      std::size_t read_offset() const noexcept { return static_cast<std::size_t>(m_read_to - m_text.data()); }
-
-      void fail(Error error) {
-         if(!m_error) {
-            m_error = std::move(error);
-         }
-      }
-
-      // nlohmann's message without its "[json.exception.parse_error.101] parse error at
-      // line 1, column 5: " prefix, which repeats the offset in another unit.
-      static std::string describe(std::string_view what) {
-         const std::size_t colon = what.find(": ");
-         return std::string(colon == std::string_view::npos ? what : what.substr(colon + 2));
-      }
-
-      template <typename Value>
-      bool scalar(Value&& value) {
-         put(std::forward<Value>(value));
-         return true;
-      }
-
-      // Places a value where the parser is: the root, the next array element, or the
-      // member whose name `key` just read.
-      template <typename Value>
-      json* put(Value&& value) {
-         if(m_stack.empty()) {
-            m_root = json(std::forward<Value>(value));
-            return &m_root;
-         }
-         json& parent = *m_stack.back();
-         if(parent.is_array()) {
-            auto& elements = parent.get_ref<json::array_t&>();
-            elements.emplace_back(std::forward<Value>(value));
-            return &elements.back();
-         }
-         *m_member = json(std::forward<Value>(value));
-         return m_member;
-      }
-
-      bool open(json::value_t type) {
-         if(m_stack.size() >= k_max_depth) {
-            fail(Error(ErrorCode::depth_limit,
-                       "containers nested deeper than " + std::to_string(k_max_depth), read_offset() - 1));
-            return false;
-         }
-         m_stack.push_back(put(type));
-         return true;
-      }
-
-      bool close() {
-         m_stack.pop_back();
-         return true;
-      }
-
-      std::string_view m_text;
-      const char* const& m_read_to;
-      json& m_root;
-      std::vector<json*> m_stack;
-      json* m_member = nullptr;
-      std::optional<Error> m_error;
-};
 
 // ---------------------------------------------------------------------------------------
 // Numbers (ECMA-262 Number::toString, radix 10)
@@ -502,23 +335,7 @@ std::size_t max_depth() noexcept {
 }
 
 Result<nlohmann::json> parse(std::string_view json_text) {
-   json root;
-   const char* read_to = json_text.data();
-   StrictBuilder builder(json_text, read_to, root);
-   const TrackingIterator first(json_text.data(), &read_to);
-   const TrackingIterator last(json_text.data() + json_text.size(), &read_to);
-   if(json::sax_parse(first, last, &builder)) {
-      // nlohmann's lexer takes a NUL byte for the end of the input, so it accepted a value
-      // followed by a NUL and anything after it. A NUL inside a string is already refused.
-      if(const auto nul = json_text.find('\0'); nul != std::string_view::npos) {
-         return Error(ErrorCode::invalid_json, "unexpected NUL byte after the JSON value", nul);
-      }
-      return root;
-   }
-   if(auto& error = builder.error()) {
-      return std::move(*error);
-   }
-   return Error(ErrorCode::invalid_json, "JSON text could not be parsed");
+   return detail::parse_strict_json<json>(json_text, k_max_depth);
 }
 
 Result<std::string> canonicalize(std::string_view json_text) {

@@ -1,6 +1,6 @@
-// Parsing small trusted-shape JSON documents (policy documents, job ID lists) into
-// nlohmann::json without exceptions, with duplicate member names rejected and a byte
-// offset on every error. Payloads never go through here: they are streamed (filter.cpp).
+// Parsing the small documents an app hands the core (policy documents, job ID lists) into
+// nlohmann::ordered_json with the one strict parser (strict_json.hpp), every error under the
+// document's own code with a byte offset. Payloads never go through here: they are streamed.
 #pragma once
 
 #include <leastdata/error.hpp>
@@ -11,7 +11,8 @@
 
 namespace leastdata::detail {
 
-/// Parses `text` as one JSON value, keeping member order. Errors carry `code` and a byte offset into `text`;
+/// Parses `text` strictly (strict_json.hpp) as one JSON value, keeping member order, with no byte
+/// order mark. Errors carry `code` and a byte offset into `text`;
 /// `what` names the document in messages ("policy", "certificate").
 Result<nlohmann::ordered_json> parse_json_document(std::string_view text, ErrorCode code, std::string_view what);
 
