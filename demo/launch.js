@@ -221,7 +221,11 @@ export async function runDemo() {
   });
   console.log(`demo: endpoint listening on ${demo.endpointOrigin} (SQLite ${join(dataDir, 'leastdata.db')}, log ${endpointLogFile})`);
   console.log(`demo: the sidebar app is served from ${demo.appOrigin}, the GDPR-cleanup nav bar app from ${demo.gdprAppOrigin} (origins of their own, as in Zendesk)`);
-  console.log(`\n  leastdata demo: ${demo.url}\n\n  Ctrl-C stops it.\n`);
+  console.log(`\n  leastdata demo: ${demo.url}`);
+  console.log(`    the ticket and its sidebar app, as an agent:  ${demo.url}`);
+  console.log(`    the app's admin page, as an admin:            ${demo.url}?as=admin&view=admin`);
+  console.log(`    the GDPR-cleanup app, as an admin:            ${demo.url}?as=admin&view=gdpr-cleanup`);
+  console.log('\n  Ctrl-C stops it.\n');
   let stopping = false;
   const stop = async (signal) => {
     if (stopping) return;
