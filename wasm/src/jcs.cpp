@@ -328,6 +328,35 @@ Status write_value(const json& value, std::size_t depth, std::string& out) {
    return {};
 }
 
+// The strict parser's DOM (member order kept) as the nlohmann::json this API hands out;
+// JCS orders members itself. Recursion is bounded by k_max_depth.
+json unordered(nlohmann::ordered_json&& value) {
+   switch(value.type()) {
+      case nlohmann::ordered_json::value_t::object: {
+         json out = json::object();
+         auto& members = out.get_ref<json::object_t&>();
+         for(auto& [name, member] : value.get_ref<nlohmann::ordered_json::object_t&>()) {
+            members.emplace(name, unordered(std::move(member)));
+         }
+         return out;
+      }
+      case nlohmann::ordered_json::value_t::array: {
+         json out = json::array();
+         auto& elements = out.get_ref<json::array_t&>();
+         for(auto& element : value.get_ref<nlohmann::ordered_json::array_t&>()) {
+            elements.push_back(unordered(std::move(element)));
+         }
+         return out;
+      }
+      case nlohmann::ordered_json::value_t::string: return json(std::move(value.get_ref<std::string&>()));
+      case nlohmann::ordered_json::value_t::boolean: return json(value.get<bool>());
+      case nlohmann::ordered_json::value_t::number_integer: return json(value.get<std::int64_t>());
+      case nlohmann::ordered_json::value_t::number_unsigned: return json(value.get<std::uint64_t>());
+      case nlohmann::ordered_json::value_t::number_float: return json(value.get<double>());
+      default: return json(nullptr);  // null; the parser makes no binary or discarded values
+   }
+}
+
 }  // namespace
 
 std::size_t max_depth() noexcept {
@@ -335,7 +364,11 @@ std::size_t max_depth() noexcept {
 }
 
 Result<nlohmann::json> parse(std::string_view json_text) {
-   return detail::parse_strict_json<json>(json_text, k_max_depth);
+   auto parsed = detail::parse_strict_json(json_text, k_max_depth);
+   if(!parsed) {
+      return parsed.error();
+   }
+   return unordered(std::move(parsed).value());
 }
 
 Result<std::string> canonicalize(std::string_view json_text) {

@@ -21,7 +21,7 @@ Result<nlohmann::ordered_json> parse_json_document(std::string_view text, ErrorC
    if(text.starts_with("\xEF\xBB\xBF")) {
       return Error(code, std::string(what) + ": not valid JSON: a UTF-8 byte order mark before the value", 0);
    }
-   auto parsed = parse_strict_json<nlohmann::ordered_json>(text, k_document_max_depth);
+   auto parsed = parse_strict_json(text, k_document_max_depth);
    if(parsed) {
       return std::move(parsed).value();
    }
