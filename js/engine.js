@@ -367,12 +367,18 @@ export class CompiledPolicy {
     return this.engine.checkRequest(this.handle, this.maxInputBytes, method, url, body);
   }
 
-  /** Which of `paths` the policy's zaf list allows, in one call into the core. */
+  /**
+   * Which of `paths` the policy's zaf list allows, in one call into the core. A path with a
+   * NUL character (a member name no Zendesk object has) is refused without asking: NUL
+   * separates the paths on the way in.
+   */
   allowedZafPaths(paths) {
     this.checkAlive();
-    if (paths.length === 0) return [];
-    const flags = this.handle.allowedZafPaths(JSON.stringify(paths));
-    return Array.from(flags, (flag) => flag === '1');
+    const asked = paths.filter((path) => !path.includes('\0'));
+    if (asked.length === 0) return paths.map(() => false);
+    const flags = this.handle.allowedZafPaths(asked.join('\0'));
+    let next = 0;
+    return paths.map((path) => !path.includes('\0') && flags[next++] === '1');
   }
 
   filter(input) {

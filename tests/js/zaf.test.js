@@ -139,6 +139,18 @@ test('the zaf list is matched by the core: * is one whole segment', async () => 
   assert.equal(client.calls.length, 1);
 });
 
+test('a path with a NUL character is refused, even where * would match it, and its neighbours are still judged', async () => {
+  const { zaf, client } = await setup({ get: () => ({ 'ticket.tags': [] }) });
+  await assert.rejects(zaf.get(['ticket.tags', 'x\u0000y.tags']), assertLeastDataError('path_not_allowed', (error) => {
+    assert.match(error.message, /x\u0000y\.tags/);
+  }));
+  assert.deepEqual(await zaf.get(['ticket.tags', 'organization.tags']), { 'ticket.tags': [] });
+  // A member name with NUL in an answer is pruned; the allowed members around it stay.
+  const pruned = await (await setup({ get: () => ({ 'ticket.requester': { name: 'Ana', 'a\u0000b': 'x', email: 'e' } }) })).zaf.get('ticket.requester');
+  assert.deepEqual(pruned, { 'ticket.requester': { name: 'Ana' } });
+  assert.equal(client.calls.length, 1);
+});
+
 test('get refuses paths that are not strings, without calling the client', async () => {
   const { zaf, client } = await setup();
   for (const bad of [undefined, 42, ['ticket.id', 7], { path: 'ticket.id' }]) {
