@@ -340,7 +340,8 @@ test('the rail opens the app from the ticket, for an agent or an admin, keeping 
     await page.waitForSelector('#ticket-switch option', { state: 'attached' }); // the demo bar and the rail are set up
     await Promise.all([page.waitForURL(/view=gdpr-cleanup/), page.click('#gdpr-app-link')]);
     assert.equal(new URL(page.url()).searchParams.get('as'), role);
-    assert.equal(await page.getAttribute('#gdpr-app-link', 'aria-current'), 'page');
+    // The rail is wired once the workspace has its tickets, after the page's load event.
+    await page.waitForSelector('#gdpr-app-link[aria-current="page"]', { state: 'attached' });
     assert.equal(await page.isVisible('#ticket-view'), false);
     const frame = await (await page.waitForSelector('iframe#gdpr-app')).contentFrame();
     await frame.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });

@@ -277,9 +277,14 @@ test('the endpoint unavailable during a batch: the job waits, then saves and goe
   const counts = new Map();
   const waits = [];
   job.onProgress((p) => p.waiting && waits.push(p.waiting.reason));
-  const running = job.run({ zaf: z.zaf, step: countingStep(counts), batchSize: 20, concurrency: 2 });
+  // After five tickets the steps wait until the endpoint is down, so no batch can be saved before.
+  let takeDown;
+  const endpointDown = new Promise((resolve) => { takeDown = resolve; });
+  const hold = () => (counts.size >= 5 ? endpointDown : undefined);
+  const running = job.run({ zaf: z.zaf, step: countingStep(counts, { hold }), batchSize: 20, concurrency: 2 });
   await waitFor(() => counts.size >= 5, 'the first batch to start');
   front.down();
+  takeDown();
   await waitFor(() => waits.includes('endpoint_unavailable'), 'the job to wait for the endpoint');
   const during = job.progress();
   assert.equal(during.status, 'running');
