@@ -1,6 +1,6 @@
 // The Chromium side of the benchmarks: a loopback server for the bench pages, dist/ and the
 // generated payloads, and Debian's Chromium (the test harness's flags, a fresh profile)
-// running filter throughput, heap growth per call and cold start in pages.
+// running filter throughput, object out, heap growth per call and cold start in pages.
 import { createRequire } from 'node:module';
 
 import { build } from 'esbuild';
@@ -8,8 +8,9 @@ import { chromium } from 'playwright-core';
 
 import { CHROMIUM_ARGS, startServer } from '../tests/browser/harness.js';
 import { HeapSamples } from './heap-samples.js';
+import { objectRow } from './object-out.js';
 import { mediansOf } from './timing.js';
-import { WORKLOADS } from './workloads.js';
+import { OBJECT_WORKLOAD, WORKLOADS } from './workloads.js';
 
 const require = createRequire(import.meta.url);
 
@@ -84,6 +85,21 @@ export async function filterChromium({ browser, origin, sizes, workloads, timing
   }
   await context.close();
   return { cross_origin_isolated: crossOriginIsolated, rows };
+}
+
+/** Object out in a page; rows shaped like objectNode()'s (bench/object-out.js). */
+export async function objectChromium({ browser, origin, sizes, timing, log }) {
+  const { context, page } = await benchPage(browser, origin);
+  const rows = [];
+  for (const size of sizes) {
+    log(`object chromium ${OBJECT_WORKLOAD} ${size.label}`);
+    const r = await page.evaluate(([s, t]) => window.bench.object(s, t), [size.label, timing]);
+    const row = objectRow(size.label, r.bytes, r.output_chars, r.times);
+    log(`  from bytes ${row.ratios.bytes_vs_json_mask.toFixed(2)}×, from a string ${row.ratios.string_vs_json_mask.toFixed(2)}× json-mask`);
+    rows.push(row);
+  }
+  await context.close();
+  return { rows };
 }
 
 /**

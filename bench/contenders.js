@@ -55,6 +55,49 @@ function coreFilter(ld, policy, bytes) {
   };
 }
 
+/** Display names of the object-out comparison (bench/object-out.js), in chart order. */
+export const OBJECT_LABELS = {
+  leastdata_bytes: 'JSON.parse(policy.filter(bytes))',
+  leastdata_string: 'JSON.parse(policy.filter(string))',
+  json_mask: 'jsonMask.filter(JSON.parse(string), mask)',
+  json_parse: 'JSON.parse(string) alone',
+  encode_floor: 'TextEncoder.encodeInto(string) alone: the string path\'s copy into wasm',
+};
+
+/**
+ * What an app does with a response it wants as an object: leastdata filters, then the
+ * (smaller) output is parsed; json-mask parses everything, then picks. `json_parse` and
+ * `encode_floor` are references, not contenders: the parse a filter must beat, and the copy
+ * of a JS string into wasm memory that every call from a string pays before filtering.
+ * @param {object} workload an entry of WORKLOADS with a json-mask expression
+ * @param {{ ld: any, jsonMask: { compile: Function, filter: Function },
+ *           bytes: Uint8Array, text: string }} inputs
+ * @returns {Record<string, () => unknown>} id → one call (the references return nothing)
+ */
+export function makeObjectContenders(workload, { ld, jsonMask, bytes, text }) {
+  const policy = ld.compile(workload.policy);
+  const mask = jsonMask.compile(workload.mask);
+  // Room for any string's UTF-8 (at most 3 bytes per UTF-16 unit), allocated once.
+  const scratch = new Uint8Array(text.length * 3);
+  const encoder = new TextEncoder();
+  return {
+    leastdata_bytes: () => JSON.parse(policy.filter(bytes)),
+    leastdata_string: () => JSON.parse(policy.filter(text)),
+    json_mask: () => jsonMask.filter(JSON.parse(text), mask),
+    json_parse: () => { JSON.parse(text); },
+    encode_floor: () => { encoder.encodeInto(text, scratch); },
+  };
+}
+
+/** Throws unless the objects of every contender that returns one are the same JSON value. */
+export function checkSameObjects(contenders, context) {
+  const outputs = Object.fromEntries(Object.entries(contenders)
+    .map(([id, run]) => [id, run()])
+    .filter(([, value]) => value !== undefined)
+    .map(([id, value]) => [id, JSON.stringify(value)]));
+  return checkSameOutput(outputs, context);
+}
+
 /** The contenders whose calls return the output to JavaScript (what heap growth measures). */
 export function withOutputInJs(contenders) {
   const { leastdata_core: _, ...rest } = contenders;

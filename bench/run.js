@@ -1,7 +1,7 @@
 // `npm run bench`: runs the benchmarks of issue 7, writes results/<name>.json (each with
 // the machine details), and regenerates RESULTS.md and charts/*.svg. See bench/README.md.
 //
-//   node bench/run.js [--quick] [--sizes 10KB,1MB] [--only filter,heap,sizes,cold-start,redact,endpoint,jobs]
+//   node bench/run.js [--quick] [--sizes 10KB,1MB] [--only filter,object,heap,sizes,cold-start,redact,endpoint,jobs]
 //                     [--no-chromium] [--backends sqlite,postgresql] [--out DIR]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ if (typeof globalThis.gc !== 'function') {
 }
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
-const ALL = ['filter', 'heap', 'sizes', 'cold-start', 'redact', 'endpoint', 'jobs'];
+const ALL = ['filter', 'object', 'heap', 'sizes', 'cold-start', 'redact', 'endpoint', 'jobs'];
 const SIZES = { '10KB': 10_000, '100KB': 100_000, '1MB': 1_000_000, '10MB': 10_000_000 };
 
 const { values: args } = parseArgs({
@@ -84,15 +84,16 @@ const log = (line) => console.log(`[${((performance.now() - started) / 1000).toF
 
 const { machineDetails, loadNow } = await import('./machine.js');
 const { filterNode } = await import('./filter-throughput.js');
+const { objectNode } = await import('./object-out.js');
 const { heapNode } = await import('./heap.js');
 const { packageSize } = await import('./package-size.js');
 const { coldStartNode, COLD_START_WORKLOAD } = await import('./cold-start.js');
 const { redactBench } = await import('./redact-throughput.js');
 const { endpointBench } = await import('./endpoint.js');
 const { jobsBench } = await import('./jobs.js');
-const { startBenchServer, launchBenchChromium, filterChromium, heapChromium, coldStartChromium } = await import('./chromium.js');
+const { startBenchServer, launchBenchChromium, filterChromium, objectChromium, heapChromium, coldStartChromium } = await import('./chromium.js');
 const { writeReport } = await import('./report.js');
-const { TARGET_WORKLOAD, WORKLOADS } = await import('./workloads.js');
+const { OBJECT_WORKLOAD, TARGET_WORKLOAD, WORKLOADS } = await import('./workloads.js');
 
 const resultsDir = join(args.out, 'results');
 mkdirSync(resultsDir, { recursive: true });
@@ -101,7 +102,7 @@ const machine = machineDetails();
 log(`${machine.cpu}, ${machine.cores} cores, load ${machine.load_average_at_start.join(' ')}; node ${machine.node}; ${machine.git_commit}`);
 
 const heapSize = sizes[sizes.length - 1];
-const useChromium = !args['no-chromium'] && only.some((name) => ['filter', 'heap', 'cold-start'].includes(name));
+const useChromium = !args['no-chromium'] && only.some((name) => ['filter', 'object', 'heap', 'cold-start'].includes(name));
 let browser;
 let server;
 if (useChromium) {
@@ -135,6 +136,13 @@ try {
     if (useChromium) {
       await record('filter-chromium', options, () =>
         filterChromium({ browser, origin: server.origin, sizes, workloads, timing: settings.timing, log }));
+    }
+  }
+  if (only.includes('object')) {
+    const options = { sizes, workload: OBJECT_WORKLOAD, timing: settings.timing };
+    await record('object-node', options, () => objectNode({ sizes, timing: settings.timing, log }));
+    if (useChromium) {
+      await record('object-chromium', options, () => objectChromium({ browser, origin: server.origin, sizes, timing: settings.timing, log }));
     }
   }
   if (only.includes('heap')) {

@@ -91,3 +91,6 @@ export const WORKLOADS = {
 
 /** The workload whose 1 MB figures the targets are judged on. */
 export const TARGET_WORKLOAD = 'tickets';
+
+/** The workload of the object-out comparison (bench/object-out.js): a ticket list. */
+export const OBJECT_WORKLOAD = 'tickets';

@@ -1,12 +1,12 @@
-// The filter and heap benchmarks inside Chromium: the same workloads, contenders, output
+// The filter, object-out and heap benchmarks inside Chromium: the same workloads, contenders, output
 // check and timing as in Node (bench/filter-throughput.js), on payloads fetched as bytes
 // from the bench server. bench/chromium.js calls window.bench through page.evaluate.
 import { load } from '/dist/browser.js';
 import jsonMask from '/bench-assets/json-mask.js';
 
-import { checkSameOutput, makeContenders, withOutputInJs } from '../contenders.js';
+import { checkSameObjects, checkSameOutput, makeContenders, makeObjectContenders, withOutputInJs } from '../contenders.js';
 import { timeInterleaved } from '../timing.js';
-import { WORKLOADS } from '../workloads.js';
+import { OBJECT_WORKLOAD, WORKLOADS } from '../workloads.js';
 
 const ld = await load();
 
@@ -29,6 +29,15 @@ window.bench = {
     const contenders = makeContenders(WORKLOADS[workload], { ld, jsonMask, bytes, text });
     const outputs = Object.fromEntries(Object.entries(contenders).map(([id, run]) => [id, run(true)]));
     const outputChars = checkSameOutput(outputs, `${workload} ${size} (Chromium)`);
+    const times = timeInterleaved(contenders, { ...timing, gc: globalThis.gc });
+    return { bytes: bytes.length, output_chars: outputChars, times };
+  },
+
+  /** Object out (bench/object-out.js): checks the objects agree, then times every id. */
+  async object(size, timing) {
+    const { bytes, text } = await inputs(OBJECT_WORKLOAD, size);
+    const contenders = makeObjectContenders(WORKLOADS[OBJECT_WORKLOAD], { ld, jsonMask, bytes, text });
+    const outputChars = checkSameObjects(contenders, `object ${OBJECT_WORKLOAD} ${size} (Chromium)`);
     const times = timeInterleaved(contenders, { ...timing, gc: globalThis.gc });
     return { bytes: bytes.length, output_chars: outputChars, times };
   },

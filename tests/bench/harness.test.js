@@ -13,12 +13,12 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { checkSameOutput } from '../../bench/contenders.js';
+import { checkSameObjects, checkSameOutput } from '../../bench/contenders.js';
 import { fixedRate } from '../../bench/fixed-rate.js';
 import { evaluateTargets } from '../../bench/targets.js';
 
 const RUN = fileURLToPath(new URL('../../bench/run.js', import.meta.url));
-const FILES = ['filter-node', 'filter-chromium', 'heap', 'package-size', 'cold-start', 'redact', 'endpoint', 'jobs'];
+const FILES = ['filter-node', 'filter-chromium', 'object-node', 'object-chromium', 'heap', 'package-size', 'cold-start', 'redact', 'endpoint', 'jobs'];
 
 describe('npm run bench, --quick on 10 KB', () => {
   let out;
@@ -72,6 +72,21 @@ describe('npm run bench, --quick on 10 KB', () => {
     assert.ok(chromium.rows.every((r) => r.contenders.leastdata_bytes.mb_s > 0 && r.contenders.pick.mb_s > 0));
   });
 
+  test('object out: leastdata from bytes and from a string, json-mask and the references, with ratios', () => {
+    for (const platform of ['node', 'chromium']) {
+      const rows = results[`object-${platform}`].results.rows;
+      assert.deepEqual(rows.map((r) => r.size), ['10KB']);
+      for (const row of rows) {
+        assert.equal(row.workload, 'tickets');
+        assert.ok(row.bytes > 9000 && row.output_chars > 100, JSON.stringify(row));
+        assert.deepEqual(Object.keys(row.contenders).sort(), ['encode_floor', 'json_mask', 'json_parse', 'leastdata_bytes', 'leastdata_string']);
+        for (const c of Object.values(row.contenders)) assert.ok(c.median_ms > 0 && Number.isFinite(c.mb_s), `${platform} ${JSON.stringify(c)}`);
+        assert.ok(row.ratios.bytes_vs_json_mask > 0 && row.ratios.string_vs_json_mask > 0);
+        assert.ok(Number.isFinite(row.string_above_floor_ms));
+      }
+    }
+  });
+
   test('heap, package size, cold start, redaction and endpoint figures are there', () => {
     const heap = results.heap.results;
     for (const platform of ['node', 'chromium']) {
@@ -111,7 +126,7 @@ describe('npm run bench, --quick on 10 KB', () => {
 
   test('RESULTS.md has the targets and every section, and links charts that are SVG', () => {
     const report = readFileSync(join(out, 'RESULTS.md'), 'utf8');
-    for (const heading of ['## Targets', '## Filter throughput, Node', '## Filter throughput, Chromium', '## JS heap growth per call',
+    for (const heading of ['## Targets', '## Filter throughput, Node', '## Filter throughput, Chromium', '## Object out', '### Chromium', '## JS heap growth per call',
       '## Package size', '## Cold start', '## Redaction', '## Endpoint', '## Multi-stage job', '## Machine']) {
       assert.ok(report.includes(heading), heading);
     }
@@ -131,6 +146,9 @@ describe('npm run bench, --quick on 10 KB', () => {
 
 describe('bench building blocks', () => {
   test('contenders that do not select the same fields fail loudly', () => {
+    assert.throws(() => checkSameObjects({ a: () => ({ x: 1, y: 2 }), floor: () => undefined, b: () => ({ x: 1 }) }, 'object 1MB'),
+      /object 1MB: b does not produce the same JSON as a/);
+    assert.equal(checkSameObjects({ a: () => ({ x: [1], z: null }), floor: () => undefined, b: () => ({ z: null, x: [1] }) }, 'same'), 18);
     assert.equal(checkSameOutput({ a: '{"x":[1,{"y":2}],"z":null}', b: '{"z":null,"x":[1,{"y":2}]}' }, 'same'), 26);
     assert.throws(() => checkSameOutput({ a: '{"x":1,"y":2}', b: '{"x":1}' }, 'tickets 1MB'), /tickets 1MB: b does not produce the same JSON as a/);
     assert.throws(() => checkSameOutput({ a: '{}', b: '{}' }, 'empty'), /empty result/);

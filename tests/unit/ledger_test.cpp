@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -244,6 +245,17 @@ TEST_CASE("ledger: paths are text: steps that spell the same path are one entry"
    REQUIRE(nested.ok);
    CHECK(nested.ledger.dropped_paths == Paths{{"id.y", 1}, {"id", 1}});
    CHECK(nested.ledger.fields_dropped == 2);
+   // A member named "[]" is not an array step, whichever comes first.
+   for(const auto* input : {R"({"x":[{"a":{"[]":1}},{"a":[2]}]})", R"({"x":[{"a":[2]},{"a":{"[]":1}}]})"}) {
+      const Outcome both = run(select("*"), input);
+      REQUIRE(both.ok);
+      CHECK(both.ledger.fields_kept == 2);
+      CHECK(both.ledger.kept_paths.size() == 2);
+      CHECK(std::find(both.ledger.kept_paths.begin(), both.ledger.kept_paths.end(), Paths::value_type{"x[].a.[]", 1}) !=
+            both.ledger.kept_paths.end());
+      CHECK(std::find(both.ledger.kept_paths.begin(), both.ledger.kept_paths.end(), Paths::value_type{"x[].a[]", 1}) !=
+            both.ledger.kept_paths.end());
+   }
 }
 
 TEST_CASE("ledger: redacted counts what the redaction rules rewrote, by detector, never values", "[ledger][redact]") {
