@@ -18,22 +18,31 @@ void append_unicode_escape(std::string& out, unsigned code_unit) {
 // are written back as \uXXXX, so distinct names stay distinct paths.
 void append_json_string(std::string& out, const std::string& text) {
    out.push_back('"');
+   // Runs of bytes that need no escape are appended whole: byte by byte, push_back is a
+   // call per byte in wasm, and ledger paths are mostly such runs.
+   std::size_t run = 0;
    for(std::size_t i = 0; i < text.size(); ++i) {
       const auto byte = static_cast<unsigned char>(text[i]);
-      if(byte == '"' || byte == '\\') {
-         out.push_back('\\');
-         out.push_back(static_cast<char>(byte));
-      } else if(byte < 0x20) {
-         append_unicode_escape(out, byte);
-      } else if(byte == 0xED && i + 2 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xE0) == 0xA0) {
+      const bool lone_surrogate =
+         byte == 0xED && i + 2 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xE0) == 0xA0;
+      if(byte != '"' && byte != '\\' && byte >= 0x20 && !lone_surrogate) {
+         continue;
+      }
+      out.append(text, run, i - run);
+      if(lone_surrogate) {
          const unsigned surrogate = 0xD000U | ((static_cast<unsigned char>(text[i + 1]) & 0x3FU) << 6) |
                                     (static_cast<unsigned char>(text[i + 2]) & 0x3FU);
          append_unicode_escape(out, surrogate);
          i += 2;
+      } else if(byte < 0x20) {
+         append_unicode_escape(out, byte);
       } else {
+         out.push_back('\\');
          out.push_back(static_cast<char>(byte));
       }
+      run = i + 1;
    }
+   out.append(text, run, text.size() - run);
    out.push_back('"');
 }
 
@@ -52,10 +61,27 @@ void append_counts(std::string& out, const std::vector<std::pair<std::string, st
    out.push_back('}');
 }
 
+// Room for the text in one allocation, escapes aside: quotes, colon, comma, up to 20
+// digits per entry, and the fixed members.
+std::size_t estimated_json_size(const Ledger& ledger) {
+   std::size_t size = 256;
+   for(const auto* counts : {&ledger.kept_paths, &ledger.dropped_paths, &ledger.redacted}) {
+      for(const auto& [path, count] : *counts) {
+         size += path.size() + 24;
+      }
+   }
+   for(const std::string& name : ledger.unmatched) {
+      size += name.size() + 3;
+   }
+   return size;
+}
+
 }  // namespace
 
 std::string Ledger::to_json() const {
-   std::string out = "{\"bytes_in\":" + std::to_string(bytes_in) + ",\"bytes_out\":" + std::to_string(bytes_out) +
+   std::string out;
+   out.reserve(estimated_json_size(*this));
+   out += "{\"bytes_in\":" + std::to_string(bytes_in) + ",\"bytes_out\":" + std::to_string(bytes_out) +
                      ",\"fields_kept\":" + std::to_string(fields_kept) +
                      ",\"fields_dropped\":" + std::to_string(fields_dropped) + ",\"kept_paths\":";
    append_counts(out, kept_paths);
