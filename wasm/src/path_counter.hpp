@@ -130,7 +130,10 @@ class PathCounter final {
       };
       struct StepKeyHash {
             std::size_t operator()(const StepKey& key) const noexcept {
-               return std::hash<std::string_view>{}(key.name) ^ (key.parent * 0x9E3779B97F4A7C15ull) ^ key.array_step;
+               // Combined as boost::hash_combine does, in size_t (32 bits in wasm).
+               std::size_t hash = std::hash<std::string_view>{}(key.name) ^ static_cast<std::size_t>(key.array_step);
+               hash ^= key.parent + static_cast<std::size_t>(0x9E3779B9u) + (hash << 6) + (hash >> 2);
+               return hash;
             }
       };
 
