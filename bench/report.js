@@ -71,7 +71,7 @@ function machineSection(results) {
 
 function targetsSection(results) {
   const rows = evaluateTargets(results).map((t) => [
-    t.target, t.where, t.shown, t.threshold, t.met === null ? 'not measured' : t.met ? '**met**' : '**not met**', t.note ?? '',
+    t.target, t.where, t.shown, t.threshold, t.met === null ? 'not measured' : t.met === 'reported' ? 'reported' : t.met ? '**met**' : '**not met**', t.note ?? '',
   ]);
   return ['## Targets', '', table(['target', 'where', 'measured', 'threshold', 'status', 'note'], rows)].join('\n');
 }
