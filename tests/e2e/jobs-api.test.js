@@ -116,7 +116,10 @@ test('collect stores IDs in linked segments; run completes every ticket once and
   const counts = new Map();
   const updates = [];
   job.onProgress((p) => updates.push(p));
-  const end = await job.run({ zaf: z.zaf, step: countingStep(counts), batchSize: 20, concurrency: 3 });
+  // Each step takes 10 ms, so the run lasts well over the quarter second the meter needs
+  // before it states a rate, however fast the machine.
+  const slowly = () => new Promise((resolve) => setTimeout(resolve, 10));
+  const end = await job.run({ zaf: z.zaf, step: countingStep(counts, { hold: slowly }), batchSize: 20, concurrency: 3 });
   assert.equal(end.status, 'completed');
   assert.equal(end.done, 230);
   assert.equal(counts.size, 230);
