@@ -9,7 +9,7 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, startServer } from '../tests/browser/harness.js';
 import { HeapSamples } from './heap-samples.js';
 import { objectRow } from './object-out.js';
-import { mediansOf } from './timing.js';
+import { mediansOf, withThroughput } from './timing.js';
 import { OBJECT_WORKLOAD, WORKLOADS } from './workloads.js';
 
 const require = createRequire(import.meta.url);
@@ -81,7 +81,7 @@ export async function filterChromium({ browser, origin, sizes, workloads, timing
     for (const size of sizes) {
       log(`filter chromium ${workload} ${size.label}`);
       const r = await page.evaluate(([w, s, t]) => window.bench.filter(w, s, t), [workload, size.label, timing]);
-      const contenders = Object.fromEntries(Object.entries(r.times).map(([id, t]) => [id, { mb_s: r.bytes / 1e3 / t.median_ms, ...t }]));
+      const contenders = withThroughput(r.times, r.bytes);
       rows.push({ workload, size: size.label, bytes: r.bytes, output_chars: r.output_chars, contenders });
       log(`  ${Object.entries(contenders).map(([id, c]) => `${id} ${c.mb_s.toFixed(1)}`).join(' | ')} MB/s`);
     }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { load } from '../dist/node.js';
 import { checkSameOutput, makeContenders } from './contenders.js';
 import { nativeOutput, nativeThroughput, requireNative, writePolicy } from './native.js';
-import { timeInterleaved } from './timing.js';
+import { timeInterleaved, withThroughput } from './timing.js';
 import { WORKLOADS } from './workloads.js';
 
 const jsonMask = createRequire(import.meta.url)('json-mask');
@@ -53,7 +53,7 @@ export async function filterNode({ sizes, workloads, timing, native, dir, log })
 
       log(`filter node ${name} ${size.label}: timing ${Object.keys(contenders).join(', ')}, native`);
       const times = timeInterleaved(contenders, { ...timing, gc: globalThis.gc });
-      const result = Object.fromEntries(Object.entries(times).map(([id, t]) => [id, { mb_s: bytes.length / 1e3 / t.median_ms, ...t }]));
+      const result = withThroughput(times, bytes.length);
       const ledgerPath = join(dir, 'native-ledger.json');
       result.native = nativeThroughput(policyPath, inputPath, bytes.length, { ...native, ledger: true, ledgerPath });
       result.native_no_ledger = nativeThroughput(policyPath, inputPath, bytes.length, { ...native, ledger: false });

@@ -7,14 +7,14 @@ import { createRequire } from 'node:module';
 
 import { load } from '../dist/node.js';
 import { checkSameObjects, makeObjectContenders } from './contenders.js';
-import { timeInterleaved } from './timing.js';
+import { timeInterleaved, withThroughput } from './timing.js';
 import { OBJECT_WORKLOAD, WORKLOADS } from './workloads.js';
 
 const jsonMask = createRequire(import.meta.url)('json-mask');
 
 /** One row: per-id timings with MB/s of input, and the same-run ratios. */
 export function objectRow(size, bytes, outputChars, times) {
-  const contenders = Object.fromEntries(Object.entries(times).map(([id, t]) => [id, { mb_s: bytes / 1e3 / t.median_ms, ...t }]));
+  const contenders = withThroughput(times, bytes);
   const ms = (id) => contenders[id]?.median_ms;
   return {
     workload: OBJECT_WORKLOAD,

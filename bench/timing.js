@@ -71,6 +71,11 @@ export function timeInterleaved(contenders, options = {}) {
   }]));
 }
 
+/** Per contender: its timings with the throughput of `bytes` of input per call (MB/s, 1 MB = 10⁶ bytes). */
+export function withThroughput(times, bytes) {
+  return Object.fromEntries(Object.entries(times).map(([id, t]) => [id, { mb_s: bytes / 1e3 / t.median_ms, ...t }]));
+}
+
 /** For samples of timings ({ x_ms, ... }): the median of each `_ms` field, and the samples. */
 export function mediansOf(runs) {
   const keys = Object.keys(runs[0]).filter((k) => k.endsWith('_ms'));
