@@ -9,8 +9,11 @@
 // the input and the result buffers.
 import { AccessReport } from './access-report.js';
 import { LeastDataError, errorFromJson } from './errors.js';
+import { PIECE_BYTES, parseOutput } from './parse-output.js';
 
 const encoder = new TextEncoder();
+// `spans_above` for a call whose output is not parsed here: the core finds no spans.
+const NO_SPANS = 0xffffffff;
 const textDecoder = new TextDecoder();
 const decodeWithTextDecoder = (bytes) => textDecoder.decode(bytes);
 
@@ -91,12 +94,14 @@ export class Engine {
   /**
    * Reads the result record a payload call answered with (at `ptr`; layout in
    * wasm/bindings/leastdata.cpp, CallResult) through one typed view.
-   * @returns {{ failed: boolean, text: number, textLength: number, extra: number, extraLength: number }}
+   * @returns {{ failed: boolean, text: number, textLength: number, extra: number, extraLength: number,
+   *             spans: number, spanCount: number, longNumbers: boolean }}
    */
   readResult(ptr) {
-    const [failed, text, textLength, extra, extraLength, stackLowest] = new Uint32Array(this.module.HEAPU8.buffer, ptr, 7);
+    const [failed, text, textLength, extra, extraLength, stackLowest, , spans, spanCount, longNumbers] =
+      new Uint32Array(this.module.HEAPU8.buffer, ptr, 10);
     this.resultStackLowest = stackLowest;
-    return { failed: failed !== 0, text, textLength, extra, extraLength };
+    return { failed: failed !== 0, text, textLength, extra, extraLength, spans, spanCount, longNumbers: longNumbers !== 0 };
   }
 
   // The error a failed result holds.
@@ -161,6 +166,13 @@ export class Engine {
   // Decodes `length` bytes at `ptr` (the output slot) into a string.
   readText(ptr, length) {
     return this.decodeUtf8(this.module.HEAPU8.subarray(ptr, ptr + length));
+  }
+
+  // Parses a filter's output where it lies, in pieces when large (js/parse-output.js).
+  readValue(result) {
+    const heap = this.module.HEAPU8;
+    const spans = new Uint32Array(heap.buffer, result.spans, result.spanCount * 4);
+    return parseOutput(heap.subarray(result.text, result.text + result.textLength), spans, result.longNumbers, this.decodeUtf8);
   }
 
   /**
@@ -382,11 +394,20 @@ export class CompiledPolicy {
   }
 
   filter(input) {
-    return this.run(input, false, false).output;
+    return this.run(input, { wipeInput: false }).output;
+  }
+
+  /**
+   * As JSON.parse(filter(input)), with integers JSON.parse would round (beyond 2^53) as
+   * strings of their exact digits; the output is parsed where it lies in wasm memory, in
+   * pieces when large, and never becomes one string.
+   */
+  filterParsed(input, options = {}) {
+    return this.run(input, { wipeInput: Boolean(options.wipeInput), parsed: true }).value;
   }
 
   filterWithLedger(input, options = {}) {
-    const { output, ledger } = this.run(input, true, Boolean(options.wipeInput));
+    const { output, ledger } = this.run(input, { wipeInput: Boolean(options.wipeInput) });
     return { output, ledger };
   }
 
@@ -396,21 +417,23 @@ export class CompiledPolicy {
    * for payloads keyed by numbers; the CLI writes this text.
    */
   filterWithLedgerText(input, options = {}) {
-    return this.run(input, true, Boolean(options.wipeInput));
+    return this.run(input, { wipeInput: Boolean(options.wipeInput) });
   }
 
-  run(input, wantLedger, wipeInput) {
+  // Every filter call records its ledger in the access report; `parsed` hands back the
+  // output as a value instead of text.
+  run(input, { wipeInput, parsed = false }) {
     this.checkAlive();
     const engine = this.engine;
     return engine.guardedResult(() =>
       engine.withInput(input, this.maxInputBytes, wipeInput, (ptr, length) => {
-        const result = engine.readResult(this.handle.filter(ptr, length, true));
+        const result = engine.readResult(this.handle.filter(ptr, length, true, parsed ? PIECE_BYTES : NO_SPANS));
         if (result.failed) throw engine.resultError(result);
-        const output = engine.readText(result.text, result.textLength);
         const ledgerText = engine.readText(result.extra, result.extraLength);
         const ledger = JSON.parse(ledgerText);
         engine.report.addLedger(ledger);
-        return wantLedger ? { output, ledger, ledgerText } : { output };
+        if (parsed) return { value: engine.readValue(result), ledger };
+        return { output: engine.readText(result.text, result.textLength), ledger, ledgerText };
       }),
     );
   }

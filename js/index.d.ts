@@ -161,6 +161,12 @@ export declare class CompiledPolicy {
    */
   checkRequest(method: string, url: string, body?: FilterInput): void;
   filter(input: FilterInput): string;
+  /**
+   * As JSON.parse(filter(input)), parsed where the output lies in wasm memory (in pieces
+   * when it is large, so it never becomes one long string); integers beyond 2^53 are
+   * strings of their exact digits.
+   */
+  filterParsed(input: FilterInput, options?: FilterOptions): unknown;
   filterWithLedger(input: FilterInput, options?: FilterOptions): { output: string; ledger: Ledger };
   /** As filterWithLedger, plus the ledger as JSON text in first-seen path order. */
   filterWithLedgerText(input: FilterInput, options?: FilterOptions): { output: string; ledger: Ledger; ledgerText: string };

@@ -8,6 +8,7 @@
 // back only the policy's filtered output, so a 20-digit ID is never rounded and no unfiltered
 // body reaches the app — error bodies included. Both record to the session access report. See docs/zaf.md.
 import { LeastDataError } from './errors.js';
+import { parseKeepingIds } from './parse-keeping-ids.js';
 import { requestWithoutLeftovers } from './zaf-handlers.js';
 
 const RESULT_FORMS = ['json', 'text'];
@@ -190,7 +191,7 @@ async function request(engine, client, policy, options) {
   if (response === null || typeof response !== 'object' || typeof response.responseText !== 'string') {
     throw new LeastDataError('invalid_response', 'ZAF did not return the complete response (status, headers, responseText) it was asked for; refused unfiltered');
   }
-  const body = filterBody(policy, response.responseText, as);
+  const body = filterBody(policy, response.responseText, as, complete);
   if (complete) {
     const out = { status: response.status, headers: response.headers, responseText: body.text };
     if (as === 'json') out.responseJSON = body.value;
@@ -199,27 +200,16 @@ async function request(engine, client, policy, options) {
   return as === 'json' ? body.value : body.text;
 }
 
-function filterBody(policy, body, as) {
+// The filtered body as the caller wants it: the value only (parsed from wasm memory, never
+// one string), or the text, parsed too when a complete response with JSON was asked for.
+function filterBody(policy, body, as, complete) {
   if (body === undefined || body === null || body === '') {
     // 204 No Content and the like: nothing was read.
     return { text: '', value: null };
   }
+  if (as === 'json' && !complete) return { value: policy.filterParsed(body) };
   const { output } = policy.filterWithLedger(body);
   return { text: output, value: as === 'json' ? parseKeepingIds(output) : undefined };
-}
-
-// JSON.parse rounds integers beyond 2^53 (Zendesk IDs can have 20 digits); such integers
-// are returned as strings holding their exact digits. The filter's output is valid,
-// compact JSON, so a string token is always matched whole before any digit inside it.
-const TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
-const LONG_DIGITS = /\d{16}/;
-
-export function parseKeepingIds(text) {
-  if (!LONG_DIGITS.test(text)) return JSON.parse(text);
-  const quoted = text.replace(TOKEN, (token) =>
-    token[0] !== '"' && /^-?\d+$/.test(token) && !Number.isSafeInteger(Number(token)) ? `"${token}"` : token,
-  );
-  return JSON.parse(quoted);
 }
 
 // A rejected ZAF request carries the raw response body (responseText, responseJSON).

@@ -12,6 +12,7 @@
 #include <leastdata/certificate.hpp>
 #include <leastdata/filter.hpp>
 #include <leastdata/job_ids.hpp>
+#include <leastdata/output_spans.hpp>
 #include <leastdata/policy.hpp>
 #include <leastdata/redact.hpp>
 #include <leastdata/request_check.hpp>
@@ -42,8 +43,11 @@ struct CallResult {
       std::uint32_t extra_length = 0;
       std::uint32_t stack_lowest = 0;   // the deepest shadow-stack address the call reached
       std::uint32_t stack_end = 0;      // the end of the shadow stack (nothing lies below)
+      std::uint32_t spans = 0;          // a filter's output spans, when asked (OutputSpan[])
+      std::uint32_t span_count = 0;
+      std::uint32_t long_numbers = 0;   // 1: sixteen digits in a row (a number JSON.parse may round)
 };
-static_assert(sizeof(CallResult) == 7 * sizeof(std::uint32_t));
+static_assert(sizeof(CallResult) == 10 * sizeof(std::uint32_t));
 
 // The outcome of the last call, read by JS right after it. The module is
 // single-threaded, so one slot suffices.
@@ -51,6 +55,8 @@ struct LastCall {
       std::optional<Error> error;
       WipedBuffer output;
       WipedBuffer extra;  // the ledger, the findings of a redaction, or a request's pattern
+      std::vector<OutputSpan> spans;  // where a filter's output can be parsed in pieces
+      bool long_numbers = false;      // the output may hold numbers JSON.parse rounds
       CallResult result;
 };
 
@@ -108,6 +114,9 @@ std::uintptr_t end_call(LastCall& call, const Status& status, bool keep_extra = 
    result.extra_length = static_cast<std::uint32_t>(call.extra.size());
    result.stack_lowest = static_cast<std::uint32_t>(stack_lowest());
    result.stack_end = static_cast<std::uint32_t>(emscripten_stack_get_end());
+   result.spans = address_of(call.spans);
+   result.span_count = static_cast<std::uint32_t>(call.spans.size());
+   result.long_numbers = call.long_numbers ? 1 : 0;
    return reinterpret_cast<std::uintptr_t>(&result);
 }
 
@@ -117,6 +126,8 @@ std::span<const std::uint8_t> bytes_at(std::uintptr_t p, std::size_t length) {
 
 class PolicyBinding final {
    public:
+      static constexpr std::uint32_t not_parsed = UINT32_MAX;
+
       explicit PolicyBinding(Policy policy) : m_policy(std::move(policy)) {}
 
       std::string name() const { return m_policy.name(); }
@@ -161,9 +172,11 @@ class PolicyBinding final {
          return end_call(call, leastdata::check_request(m_policy, method, url, body), true);
       }
 
-      // Filters [input, input + length); the output and the ledger (when asked) are in
-      // the result.
-      std::uintptr_t filter(std::uintptr_t input, std::size_t length, bool with_ledger) const {
+      // Filters [input, input + length); the output and the ledger (when asked) are in the
+      // result. Unless `spans_above` is UINT32_MAX (the caller will not parse the output),
+      // so is whether the output may hold numbers JSON.parse rounds, and, when the output
+      // is longer than `spans_above` bytes, its spans: the caller parses it in pieces.
+      std::uintptr_t filter(std::uintptr_t input, std::size_t length, bool with_ledger, std::uint32_t spans_above) const {
          LastCall& call = begin_call();
          Ledger ledger;
          Status status = leastdata::filter(m_policy, bytes_at(input, length), call.output,
@@ -171,6 +184,12 @@ class PolicyBinding final {
          if(status && with_ledger) {
             const std::string text = ledger.to_json();
             call.extra.assign(text.begin(), text.end());
+         }
+         if(status && spans_above != not_parsed) {
+            call.long_numbers = has_long_digit_run(call.output);
+            if(call.output.size() > spans_above && !find_output_spans(call.output, call.spans)) {
+               status = Error(ErrorCode::internal_error, "the filter's output is not compact JSON");
+            }
          }
          return end_call(call, status);
       }
@@ -201,6 +220,8 @@ void release(std::uintptr_t input, std::size_t capacity) {
    LastCall& call = last_call();
    WipedBuffer().swap(call.output);
    WipedBuffer().swap(call.extra);
+   std::vector<OutputSpan>().swap(call.spans);
+   call.long_numbers = false;
    call.error.reset();
    call.result = CallResult{};
    if(input != 0) {
