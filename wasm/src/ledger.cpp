@@ -1,6 +1,7 @@
 // Serialisation of the access ledger (see ledger.hpp).
 #include <leastdata/ledger.hpp>
 
+#include <array>
 #include <cstdio>
 
 namespace leastdata {
@@ -13,6 +14,17 @@ void append_unicode_escape(std::string& out, unsigned code_unit) {
    out += buffer;
 }
 
+// Bytes that may need more than themselves in a JSON string: '"', '\\', controls, and
+// 0xED, the lead byte of an encoded surrogate.
+constexpr std::array<bool, 256> may_escape = [] {
+   std::array<bool, 256> table{};
+   for(unsigned byte = 0; byte < 0x20; ++byte) {
+      table[byte] = true;
+   }
+   table['"'] = table['\\'] = table[0xED] = true;
+   return table;
+}();
+
 // Paths are member names as decoded from the payload: valid UTF-8, except that an
 // escaped lone surrogate decodes to its 3-byte generalised form (ED A0..BF xx). Those
 // are written back as \uXXXX, so distinct names stay distinct paths.
@@ -23,9 +35,12 @@ void append_json_string(std::string& out, const std::string& text) {
    std::size_t run = 0;
    for(std::size_t i = 0; i < text.size(); ++i) {
       const auto byte = static_cast<unsigned char>(text[i]);
+      if(!may_escape[byte]) {
+         continue;
+      }
       const bool lone_surrogate =
          byte == 0xED && i + 2 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xE0) == 0xA0;
-      if(byte != '"' && byte != '\\' && byte >= 0x20 && !lone_surrogate) {
+      if(byte == 0xED && !lone_surrogate) {
          continue;
       }
       out.append(text, run, i - run);

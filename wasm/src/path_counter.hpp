@@ -15,6 +15,7 @@
 
 #include <leastdata/ledger.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -122,20 +123,50 @@ class PathCounter final {
             bool array_step = false;
       };
 
-      struct StepKey {
-            std::size_t parent;
-            std::string_view name;
-            bool array_step;
-            bool operator==(const StepKey&) const = default;
-      };
-      struct StepKeyHash {
-            std::size_t operator()(const StepKey& key) const noexcept {
-               // Combined as boost::hash_combine does, in size_t (32 bits in wasm).
-               std::size_t hash = std::hash<std::string_view>{}(key.name) ^ static_cast<std::size_t>(key.array_step);
-               hash ^= key.parent + static_cast<std::size_t>(0x9E3779B9u) + (hash << 6) + (hash >> 2);
-               return hash;
+      static std::size_t step_hash(std::size_t parent, std::string_view name, bool array_step) noexcept {
+         // Combined as boost::hash_combine does, in size_t (32 bits in wasm).
+         std::size_t hash = std::hash<std::string_view>{}(name) ^ static_cast<std::size_t>(array_step);
+         hash ^= parent + static_cast<std::size_t>(0x9E3779B9u) + (hash << 6) + (hash >> 2);
+         return hash;
+      }
+
+      // The children of wide nodes, by (parent, step), in one open-addressing table of node
+      // ids (a node-based map cost an allocation, and a zeroing free, per child).
+      std::size_t find_wide(std::size_t parent, std::string_view name, bool array_step) const {
+         const std::size_t mask = m_wide.size() - 1;
+         for(std::size_t i = step_hash(parent, name, array_step) & mask;; i = (i + 1) & mask) {
+            if(m_wide[i] == none) {
+               return none;
             }
-      };
+            if(m_nodes[m_wide[i]].parent == parent && is_step(m_wide[i], name, array_step)) {
+               return m_wide[i];
+            }
+         }
+      }
+
+      void add_wide(std::size_t id) {
+         if(2 * (m_wide_count + 1) > m_wide.size()) {  // at most half full
+            std::vector<std::size_t> old(std::max<std::size_t>(64, 2 * m_wide.size()), none);
+            old.swap(m_wide);
+            for(const std::size_t kept : old) {
+               if(kept != none) {
+                  place_wide(kept);
+               }
+            }
+         }
+         place_wide(id);
+         ++m_wide_count;
+      }
+
+      void place_wide(std::size_t id) {
+         const Node& node = m_nodes[id];
+         const std::size_t mask = m_wide.size() - 1;
+         std::size_t i = step_hash(node.parent, node.name, node.array_step) & mask;
+         while(m_wide[i] != none) {
+            i = (i + 1) & mask;
+         }
+         m_wide[i] = id;
+      }
 
       /// Whether a step name makes path texts ambiguous: different steps can then spell the
       /// same text (a member named "a.b" and a member b of a; a member named "" and its
@@ -144,19 +175,33 @@ class PathCounter final {
          return name.empty() || name.find_first_of(".[]") != std::string_view::npos;
       }
 
-      void append_path(std::size_t id, std::string& out) const {
-         // The steps from the root down; depth is bounded by the walker's max_depth.
-         std::vector<std::size_t> steps;
+      // At most the length of the path's text: its names and a '.' per step.
+      std::size_t path_capacity(std::size_t id) const {
+         std::size_t capacity = 0;
          for(std::size_t at = id; at != 0; at = m_nodes[at].parent) {
-            steps.push_back(at);
+            capacity += m_nodes[at].name.size() + 1;
          }
-         for(auto it = steps.rbegin(); it != steps.rend(); ++it) {
-            const Node& node = m_nodes[*it];
-            if(!node.array_step && !out.empty()) {
-               out.push_back('.');
-            }
-            out.append(node.name);
+         return capacity;
+      }
+
+      // Appends the steps from the root down to `id` to `out`, which is empty or holds the
+      // path to an ancestor: recursion, bounded by the walker's max_depth, instead of a
+      // list of steps per path.
+      void append_steps(std::size_t id, std::string& out) const {
+         if(id == 0) {
+            return;
          }
+         const Node& node = m_nodes[id];
+         append_steps(node.parent, out);
+         if(!node.array_step && !out.empty()) {
+            out.push_back('.');
+         }
+         out.append(node.name);
+      }
+
+      void append_path(std::size_t id, std::string& out) const {
+         out.reserve(out.size() + path_capacity(id));
+         append_steps(id, out);
       }
 
       // Writes (path, count) for `ids` in order and returns the total. Paths are text, so
@@ -223,8 +268,8 @@ class PathCounter final {
                   return id;
                }
             }
-         } else if(const auto it = m_wide.find(StepKey{parent, name, array_step}); it != m_wide.end()) {
-            return it->second;
+         } else if(const std::size_t id = find_wide(parent, name, array_step); id != none) {
+            return id;
          }
 
          const std::size_t id = m_nodes.size();
@@ -237,10 +282,10 @@ class PathCounter final {
          above.first_child = id;
          if(++above.children == linear_children + 1) {
             for(std::size_t sibling = id; sibling != none; sibling = m_nodes[sibling].next_sibling) {
-               m_wide.emplace(StepKey{parent, m_nodes[sibling].name, m_nodes[sibling].array_step}, sibling);
+               add_wide(sibling);
             }
          } else if(above.children > linear_children + 1) {
-            m_wide.emplace(StepKey{parent, name, array_step}, id);
+            add_wide(id);
          }
          m_ambiguous = m_ambiguous || (!array_step && ambiguous(name));
          return id;
@@ -250,7 +295,8 @@ class PathCounter final {
       bool m_ambiguous = false;
       std::size_t m_current = 0;
       std::vector<Node> m_nodes;
-      std::unordered_map<StepKey, std::size_t, StepKeyHash> m_wide;
+      std::vector<std::size_t> m_wide;  // see find_wide; empty, or a power of two long
+      std::size_t m_wide_count = 0;
       std::deque<std::string> m_texts;  // built paths; a deque keeps them in place as it grows
       std::vector<std::size_t> m_first_seen;
       std::vector<std::size_t> m_first_dropped;
