@@ -24,6 +24,24 @@ function sha256(path) {
   return existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16) : null;
 }
 
+/**
+ * Microseconds to fault in one fresh 4 KiB page: the first write to a new 16 MiB buffer,
+ * less a second write to the same pages. Every string V8 puts in its large-object space
+ * (over 128 KiB) is such fresh memory, so this price weighs on any call that returns a
+ * long string; in a virtual machine it can be tens of times a bare-metal one's.
+ */
+function pageFaultMicroseconds() {
+  const bytes = 16 * 2 ** 20;
+  const fresh = new Uint8Array(bytes); // zeroed by mapping: no page is touched yet
+  let start = performance.now();
+  fresh.fill(1);
+  const first = performance.now() - start;
+  start = performance.now();
+  fresh.fill(2);
+  const again = performance.now() - start;
+  return Math.round(((first - again) * 1000 * 100) / (bytes / 4096)) / 100;
+}
+
 /** Machine and build details, taken once at the start of a run. */
 export function machineDetails() {
   const commit = firstLine('git', ['rev-parse', '--short=12', 'HEAD']);
@@ -34,6 +52,7 @@ export function machineDetails() {
     cores: cpus().length,
     ram_gb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     load_average_at_start: loadavg().map((x) => Math.round(x * 100) / 100),
+    page_fault_us: pageFaultMicroseconds(),
     os: `${platform()} ${release()}`,
     node: process.version,
     chromium: firstLine(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version']),

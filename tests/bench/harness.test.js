@@ -72,14 +72,14 @@ describe('npm run bench, --quick on 10 KB', () => {
     assert.ok(chromium.rows.every((r) => r.contenders.leastdata_bytes.mb_s > 0 && r.contenders.pick.mb_s > 0));
   });
 
-  test('object out: leastdata from bytes and from a string, json-mask and the references, with ratios', () => {
+  test('object out: leastdata from bytes and from a string (parsed in place, and via text), json-mask and the references, with ratios', () => {
     for (const platform of ['node', 'chromium']) {
       const rows = results[`object-${platform}`].results.rows;
       assert.deepEqual(rows.map((r) => r.size), ['10KB']);
       for (const row of rows) {
         assert.equal(row.workload, 'tickets');
         assert.ok(row.bytes > 9000 && row.output_chars > 100, JSON.stringify(row));
-        assert.deepEqual(Object.keys(row.contenders).sort(), ['encode_floor', 'json_mask', 'json_parse', 'leastdata_bytes', 'leastdata_string']);
+        assert.deepEqual(Object.keys(row.contenders).sort(), ['encode_floor', 'json_mask', 'json_parse', 'leastdata_bytes', 'leastdata_string', 'leastdata_text_bytes']);
         for (const c of Object.values(row.contenders)) assert.ok(c.median_ms > 0 && Number.isFinite(c.mb_s), `${platform} ${JSON.stringify(c)}`);
         assert.ok(row.ratios.bytes_vs_json_mask > 0 && row.ratios.string_vs_json_mask > 0);
         assert.ok(Number.isFinite(row.string_above_floor_ms));

@@ -89,6 +89,24 @@ test('filterWithLedger returns the output and the exact ledger', async () => {
   assert.deepEqual(r.ledger, ticketLedger);
 });
 
+test('filterParsed gives what JSON.parse(filter()) gives, for outputs of one piece and of many', async () => {
+  // 3,000 rows make an output of about 90 KB: parsed in pieces (js/parse-output.js), with
+  // TextDecoder as the browser's decoder; one row holds an integer beyond 2^53.
+  const rows = Array.from({ length: 3000 }, (_, i) => ({ id: i, subject: `ticket ${i} 打印机 🔥`, secret: 'x' }));
+  const large = JSON.stringify({ tickets: rows, count: 3000 }).replace('"id":2999,', '"id":12345678901234567890,');
+  const r = await inPage((t, { policy, inputs }) => {
+    const compiled = t.ld.compile(policy);
+    const result = inputs.map((input) => ({ text: compiled.filter(input), value: compiled.filterParsed(input) }));
+    compiled.dispose();
+    return result;
+  }, { policy: { version: 1, resources: { ticket: 'id,subject' } }, inputs: [payload, large] });
+  assert.deepEqual(r[0].value, JSON.parse(r[0].text));
+  assert.ok(Buffer.byteLength(r[1].text) > 64 * 1024, 'the large output spans several pieces');
+  const expectedLarge = JSON.parse(r[1].text.replace('12345678901234567890', '"12345678901234567890"'));
+  assert.deepEqual(r[1].value, expectedLarge);
+  assert.equal(JSON.stringify(r[1].value), JSON.stringify(expectedLarge), 'member order');
+});
+
 test('wipeInput zeroes the caller’s bytes; without it they are untouched', async () => {
   const r = await inPage((t, { policy, payload }) => {
     const compiled = t.ld.compile(policy);

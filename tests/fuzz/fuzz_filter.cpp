@@ -24,10 +24,12 @@
 
 #include <leastdata/filter.hpp>
 #include <leastdata/ledger.hpp>
+#include <leastdata/output_spans.hpp>
 #include <leastdata/policy.hpp>
 #include <leastdata/selection.hpp>
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -66,6 +68,33 @@ const redact::PseudonymKey& pseudonym_key() {
    return *key;
 }
 
+// What js/parse-output.js relies on: every output has spans, each span is one whole JSON
+// value (a member's text before it is its name and a colon), and the long-digit check
+// agrees with a byte loop.
+void check_output_spans(const std::string& output) {
+   const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(output.data()), output.size());
+   std::vector<OutputSpan> spans;
+   check(find_output_spans(bytes, spans), "the output's spans are found", output);
+   for(const OutputSpan& span : spans) {
+      check((span.depth == 1 || span.depth == 2) && span.member_start <= span.value_start &&
+               span.value_start < span.value_end && span.value_end <= output.size(),
+            "a span lies in the output", output);
+      check(leastdata::fuzz::is_json(std::string_view(output).substr(span.value_start, span.value_end - span.value_start)),
+            "a span is one JSON value", output);
+      if(span.member_start != span.value_start) {
+         const std::string_view name = std::string_view(output).substr(span.member_start, span.value_start - 1 - span.member_start);
+         check(output[span.value_start - 1] == ':' && leastdata::fuzz::is_json(name), "a member span starts at its name", output);
+      }
+   }
+   std::size_t run = 0;
+   bool long_run = false;
+   for(const char c : output) {
+      run = (c >= '0' && c <= '9') ? run + 1 : 0;
+      long_run = long_run || run >= 16;
+   }
+   check(has_long_digit_run(bytes) == long_run, "the long-digit check agrees with a byte loop", output);
+}
+
 Outcome run(const Policy& policy, std::string_view input, bool with_ledger) {
    WipedBuffer output;
    Ledger ledger;
@@ -77,6 +106,9 @@ Outcome run(const Policy& policy, std::string_view input, bool with_ledger) {
       outcome.error = status.error();
    }
    outcome.output.assign(output.begin(), output.end());
+   if(status.ok()) {
+      check_output_spans(outcome.output);
+   }
    if(with_ledger && status.ok()) {
       outcome.ledger = ledger.to_json();
       outcome.fields_kept = ledger.fields_kept;

@@ -18,6 +18,23 @@ namespace leastdata::json_text {
 
 namespace {
 
+#if defined(__wasm_simd128__) || defined(__SSE2__)
+// Moves `s` sixteen bytes at a time to the first byte `flags` (a block's 16-bit mask of
+// bytes that need attention) marks; stops less than 16 bytes before `end` when no whole
+// block has one.
+template <typename Flags>
+inline const std::uint8_t* first_flagged_block_byte(const std::uint8_t* s, const std::uint8_t* end, Flags flags) noexcept {
+   while(end - s >= 16) {
+      const std::uint32_t mask = flags(s);
+      if(mask != 0) {
+         return s + __builtin_ctz(mask);
+      }
+      s += 16;
+   }
+   return s;
+}
+#endif
+
 // The first byte in [s, end) that is '"', '\\', below 0x20 or at least 0x80; a pointer
 // less than 16 bytes before `end` when there is none in the whole blocks (the caller
 // looks at the tail byte by byte).
@@ -26,32 +43,24 @@ inline const std::uint8_t* skip_plain(const std::uint8_t* s, const std::uint8_t*
    const v128_t quote = wasm_i8x16_splat('"');
    const v128_t backslash = wasm_i8x16_splat('\\');
    const v128_t below_space = wasm_i8x16_splat(0x20);
-   while(end - s >= 16) {
-      const v128_t v = wasm_v128_load(s);
+   return first_flagged_block_byte(s, end, [&](const std::uint8_t* block) {
+      const v128_t v = wasm_v128_load(block);
       // Unsigned v < 0x20 also flags nothing at or above 0x80; the sign bit catches those.
       const v128_t hit = wasm_v128_or(wasm_v128_or(wasm_i8x16_eq(v, quote), wasm_i8x16_eq(v, backslash)),
                                       wasm_v128_or(wasm_u8x16_lt(v, below_space), v));
-      const auto mask = static_cast<std::uint32_t>(wasm_i8x16_bitmask(hit));
-      if(mask != 0) {
-         return s + __builtin_ctz(mask);
-      }
-      s += 16;
-   }
+      return static_cast<std::uint32_t>(wasm_i8x16_bitmask(hit));
+   });
 #elif defined(__SSE2__)
    const __m128i quote = _mm_set1_epi8('"');
    const __m128i backslash = _mm_set1_epi8('\\');
    const __m128i control_max = _mm_set1_epi8(0x1F);
-   while(end - s >= 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+   return first_flagged_block_byte(s, end, [&](const std::uint8_t* block) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block));
       // max(v, 0x1F) == 0x1F exactly when v <= 0x1F (unsigned); the sign bit flags >= 0x80.
       const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
                                        _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, control_max), control_max), v));
-      const auto mask = static_cast<std::uint32_t>(_mm_movemask_epi8(hit));
-      if(mask != 0) {
-         return s + __builtin_ctz(mask);
-      }
-      s += 16;
-   }
+      return static_cast<std::uint32_t>(_mm_movemask_epi8(hit));
+   });
 #else
    constexpr std::uint64_t ones = 0x0101010101010101ULL;
    constexpr std::uint64_t highs = 0x8080808080808080ULL;
@@ -80,27 +89,17 @@ inline const std::uint8_t* skip_to_quote_or_backslash(const std::uint8_t* s, con
 #if defined(__wasm_simd128__)
    const v128_t quote = wasm_i8x16_splat('"');
    const v128_t backslash = wasm_i8x16_splat('\\');
-   while(end - s >= 16) {
-      const v128_t v = wasm_v128_load(s);
-      const auto mask = static_cast<std::uint32_t>(
-         wasm_i8x16_bitmask(wasm_v128_or(wasm_i8x16_eq(v, quote), wasm_i8x16_eq(v, backslash))));
-      if(mask != 0) {
-         return s + __builtin_ctz(mask);
-      }
-      s += 16;
-   }
+   s = first_flagged_block_byte(s, end, [&](const std::uint8_t* block) {
+      const v128_t v = wasm_v128_load(block);
+      return static_cast<std::uint32_t>(wasm_i8x16_bitmask(wasm_v128_or(wasm_i8x16_eq(v, quote), wasm_i8x16_eq(v, backslash))));
+   });
 #elif defined(__SSE2__)
    const __m128i quote = _mm_set1_epi8('"');
    const __m128i backslash = _mm_set1_epi8('\\');
-   while(end - s >= 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
-      const auto mask = static_cast<std::uint32_t>(
-         _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash))));
-      if(mask != 0) {
-         return s + __builtin_ctz(mask);
-      }
-      s += 16;
-   }
+   s = first_flagged_block_byte(s, end, [&](const std::uint8_t* block) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block));
+      return static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash))));
+   });
 #endif
    while(s < end && *s != '"' && *s != '\\') {
       ++s;
