@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <utility>
@@ -367,4 +368,44 @@ TEST_CASE("ledger: to_json writes lone surrogates back as escapes", "[ledger]") 
                                   "\"c\xF0\x9F\x98\x80\":1},\"dropped_paths\":{},\"redacted\":{},\"unmatched\":[]}");
 }
 
+}  // namespace leastdata::test
+
+namespace leastdata::test {
+namespace {
+
+// The wasm module asks for the paths as JSON text (Ledger::paths_as_json), written straight
+// from the path trie; the text must be the one the vectors give, escapes included.
+TEST_CASE("ledger: paths written as JSON text are the vectors' text", "[ledger]") {
+   struct Case {
+         const char* selection;
+         const char* input;
+         bool ambiguous;  // then the vectors are filled, and the flag cleared
+   };
+   const Case cases[] = {
+      {"tickets(id,custom_fields[id=1](value))",
+       R"({"tickets":[{"id":1,"x":"a","custom_fields":[{"id":1,"value":2},{"id":3,"value":4}]},{"id":2,"y":[1]}],"users":[]})",
+       false},
+      {"*", R"({"q\"b":1,"back\\s":{"t\tab":2},"caf\u00e9":3,"\ud800":4,"\u001f":[5],"東京":{"😀":6}})", false},
+      {"a", R"([{"a":1,"b":2},3,{"b":[4]}])", false},
+      {"a", R"("text")", false},
+      {"*", R"({"a.b":1,"a":{"b":2},"":{"c":3},"c":4})", true},
+   };
+   for(const Case& c : cases) {
+      INFO("input: " << c.input);
+      const Policy policy = select(c.selection);
+      const Outcome vectors = run(policy, c.input);
+      REQUIRE(vectors.ok);
+      Ledger text;
+      text.paths_as_json = true;
+      WipedBuffer out;
+      REQUIRE(filter(policy, {reinterpret_cast<const std::uint8_t*>(c.input), std::strlen(c.input)}, out, &text).ok());
+      CHECK(text.paths_as_json == !c.ambiguous);
+      CHECK(text.kept_paths.empty() == !c.ambiguous);
+      CHECK(text.to_json() == vectors.ledger.to_json());
+      CHECK(text.fields_kept == vectors.ledger.fields_kept);
+      CHECK(text.fields_dropped == vectors.ledger.fields_dropped);
+   }
+}
+
+}  // namespace
 }  // namespace leastdata::test

@@ -179,6 +179,7 @@ class PolicyBinding final {
       std::uintptr_t filter(std::uintptr_t input, std::size_t length, bool with_ledger, std::uint32_t spans_above) const {
          LastCall& call = begin_call();
          Ledger ledger;
+         ledger.paths_as_json = true;  // only its JSON text leaves the module
          Status status = leastdata::filter(m_policy, bytes_at(input, length), call.output,
                                            with_ledger ? &ledger : nullptr, pseudonym_key_if_set());
          if(status && with_ledger) {

@@ -387,7 +387,9 @@ Status filter_with_plan(const Plan& plan, const Limits& limits, const std::vecto
                    limits.max_input_bytes);
    }
    if(ledger != nullptr) {
+      const bool paths_as_json = ledger->paths_as_json;  // the caller's choice of form
       *ledger = Ledger{};
+      ledger->paths_as_json = paths_as_json;
    }
    return Projection(plan, limits, redact_rules, input, output, ledger, pseudonym_key).run();
 }

@@ -1,8 +1,12 @@
 // Serialisation of the access ledger (see ledger.hpp).
 #include <leastdata/ledger.hpp>
 
+#include "ledger_text.hpp"
+
 #include <array>
+#include <charconv>
 #include <cstdio>
+#include <string_view>
 
 namespace leastdata {
 
@@ -25,11 +29,47 @@ constexpr std::array<bool, 256> may_escape = [] {
    return table;
 }();
 
-// Paths are member names as decoded from the payload: valid UTF-8, except that an
-// escaped lone surrogate decodes to its 3-byte generalised form (ED A0..BF xx). Those
-// are written back as \uXXXX, so distinct names stay distinct paths.
-void append_json_string(std::string& out, const std::string& text) {
+void append_json_string(std::string& out, std::string_view text) {
    out.push_back('"');
+   detail::append_json_escaped(out, text);
+   out.push_back('"');
+}
+
+void append_counts(std::string& out, const std::vector<std::pair<std::string, std::uint64_t>>& counts) {
+   out.push_back('{');
+   bool first = true;
+   for(const auto& [path, count] : counts) {
+      if(!first) {
+         out.push_back(',');
+      }
+      first = false;
+      append_json_string(out, path);
+      out.push_back(':');
+      detail::append_count(out, count);
+   }
+   out.push_back('}');
+}
+
+// Room for the text in one allocation, escapes aside: quotes, colon, comma, up to 20
+// digits per entry, and the fixed members.
+std::size_t estimated_json_size(const Ledger& ledger) {
+   std::size_t size = 256;
+   for(const auto* counts : {&ledger.kept_paths, &ledger.dropped_paths, &ledger.redacted}) {
+      for(const auto& [path, count] : *counts) {
+         size += path.size() + 24;
+      }
+   }
+   for(const std::string& name : ledger.unmatched) {
+      size += name.size() + 3;
+   }
+   return size + ledger.kept_paths_json.size() + ledger.dropped_paths_json.size();
+}
+
+}  // namespace
+
+namespace detail {
+
+void append_json_escaped(std::string& out, std::string_view text) {
    // Runs of bytes that need no escape are appended whole: byte by byte, push_back is a
    // call per byte in wasm, and ledger paths are mostly such runs.
    std::size_t run = 0;
@@ -58,40 +98,15 @@ void append_json_string(std::string& out, const std::string& text) {
       run = i + 1;
    }
    out.append(text, run, text.size() - run);
-   out.push_back('"');
 }
 
-void append_counts(std::string& out, const std::vector<std::pair<std::string, std::uint64_t>>& counts) {
-   out.push_back('{');
-   bool first = true;
-   for(const auto& [path, count] : counts) {
-      if(!first) {
-         out.push_back(',');
-      }
-      first = false;
-      append_json_string(out, path);
-      out.push_back(':');
-      out += std::to_string(count);
-   }
-   out.push_back('}');
+void append_count(std::string& out, std::uint64_t count) {
+   char digits[20];
+   const auto written = std::to_chars(digits, digits + sizeof digits, count);
+   out.append(digits, written.ptr);
 }
 
-// Room for the text in one allocation, escapes aside: quotes, colon, comma, up to 20
-// digits per entry, and the fixed members.
-std::size_t estimated_json_size(const Ledger& ledger) {
-   std::size_t size = 256;
-   for(const auto* counts : {&ledger.kept_paths, &ledger.dropped_paths, &ledger.redacted}) {
-      for(const auto& [path, count] : *counts) {
-         size += path.size() + 24;
-      }
-   }
-   for(const std::string& name : ledger.unmatched) {
-      size += name.size() + 3;
-   }
-   return size;
-}
-
-}  // namespace
+}  // namespace detail
 
 std::string Ledger::to_json() const {
    std::string out;
@@ -99,9 +114,17 @@ std::string Ledger::to_json() const {
    out += "{\"bytes_in\":" + std::to_string(bytes_in) + ",\"bytes_out\":" + std::to_string(bytes_out) +
                      ",\"fields_kept\":" + std::to_string(fields_kept) +
                      ",\"fields_dropped\":" + std::to_string(fields_dropped) + ",\"kept_paths\":";
-   append_counts(out, kept_paths);
+   if(paths_as_json) {
+      out += kept_paths_json;
+   } else {
+      append_counts(out, kept_paths);
+   }
    out += ",\"dropped_paths\":";
-   append_counts(out, dropped_paths);
+   if(paths_as_json) {
+      out += dropped_paths_json;
+   } else {
+      append_counts(out, dropped_paths);
+   }
    out += ",\"redacted\":";
    append_counts(out, redacted);
    out += ",\"unmatched\":[";

@@ -15,6 +15,8 @@
 
 #include <leastdata/ledger.hpp>
 
+#include "ledger_text.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -96,8 +98,15 @@ class PathCounter final {
          }
       }
 
-      /// Hands the counts to `ledger` in first-seen order, with their totals.
+      /// Hands the counts to `ledger` in first-seen order, with their totals: as JSON text
+      /// when it asks for that and no name makes path texts ambiguous, else as vectors.
       void fill(Ledger& ledger) const {
+         if(ledger.paths_as_json && !m_ambiguous) {
+            ledger.fields_kept = write_json_counts(m_first_seen, &Node::count, ledger.kept_paths_json);
+            ledger.fields_dropped = write_json_counts(m_first_dropped, &Node::dropped, ledger.dropped_paths_json);
+            return;
+         }
+         ledger.paths_as_json = false;
          ledger.fields_kept = write_counts(m_first_seen, &Node::count, ledger.kept_paths);
          ledger.fields_dropped = write_counts(m_first_dropped, &Node::dropped, ledger.dropped_paths);
       }
@@ -202,6 +211,48 @@ class PathCounter final {
       void append_path(std::size_t id, std::string& out) const {
          out.reserve(out.size() + path_capacity(id));
          append_steps(id, out);
+      }
+
+      // Appends the escaped text of the path to `id` (no name is ambiguous: none is empty).
+      void append_escaped_steps(std::size_t id, std::string& out, bool& first) const {
+         if(id == 0) {
+            return;
+         }
+         const Node& node = m_nodes[id];
+         append_escaped_steps(node.parent, out, first);
+         if(!node.array_step && !first) {
+            out.push_back('.');
+         }
+         first = false;
+         append_json_escaped(out, node.name);
+      }
+
+      // Writes `{"path":count,...}` for `ids` in order straight into `out`, names escaped
+      // as they are appended, and returns the total.
+      std::uint64_t write_json_counts(const std::vector<std::size_t>& ids, std::uint64_t Node::*counter,
+                                      std::string& out) const {
+         std::size_t capacity = 2;
+         for(const std::size_t id : ids) {
+            capacity += path_capacity(id) + 24;  // quotes, colon, comma, up to 20 digits
+         }
+         out.clear();
+         out.reserve(capacity);
+         out.push_back('{');
+         std::uint64_t total = 0;
+         for(const std::size_t id : ids) {
+            if(out.size() > 1) {
+               out.push_back(',');
+            }
+            out.push_back('"');
+            bool first = true;
+            append_escaped_steps(id, out, first);
+            out.append("\":");
+            const std::uint64_t count = m_nodes[id].*counter;
+            append_count(out, count);
+            total += count;
+         }
+         out.push_back('}');
+         return total;
       }
 
       // Writes (path, count) for `ids` in order and returns the total. Paths are text, so

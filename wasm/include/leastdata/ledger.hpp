@@ -33,6 +33,15 @@ struct Ledger {
       /// (a forgotten envelope shows up here rather than as a silent `{}`).
       std::vector<std::string> unmatched;
 
+      /// Set by a caller that only wants the JSON (the wasm module does): the filter then
+      /// writes kept_paths and dropped_paths straight into the two texts below, as JSON
+      /// objects, and leaves the vectors empty, which saves building a string per path.
+      /// When member names make path texts ambiguous (equal texts must be summed), the
+      /// filter fills the vectors instead and clears the flag. to_json() reads either.
+      bool paths_as_json = false;
+      std::string kept_paths_json;
+      std::string dropped_paths_json;
+
       /// `{"bytes_in":..,"bytes_out":..,"fields_kept":..,"fields_dropped":..,"kept_paths":{..},"dropped_paths":{..},"redacted":{..},"unmatched":[..]}`
       std::string to_json() const;
 };
