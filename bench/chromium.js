@@ -1,6 +1,7 @@
 // The Chromium side of the benchmarks: a loopback server for the bench pages, dist/ and the
 // generated payloads, and Debian's Chromium (the test harness's flags, a fresh profile)
 // running filter throughput, object out, heap growth per call and cold start in pages.
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 import { build } from 'esbuild';
@@ -18,6 +19,33 @@ const require = createRequire(import.meta.url);
 // of 100 µs); everything is same-origin, so it costs nothing else.
 const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 
+/**
+ * Minor page faults so far of every Chromium process on the machine (browser, renderers,
+ * GPU and network services; field 10 of /proc/PID/stat), or null where there is no /proc.
+ * A cold start maps and touches fresh memory, and each first touch is a fault whose price
+ * the machine table records (page_fault_us).
+ */
+function chromiumMinorFaults() {
+  let pids;
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return null;
+  }
+  let faults = 0;
+  for (const pid of pids) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('chromium')) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+      faults += Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return faults;
+}
+
 /** json-mask (CommonJS on npm) bundled as one ES module for the page. */
 async function jsonMaskModule() {
   const result = await build({ entryPoints: [require.resolve('json-mask')], bundle: true, format: 'esm', write: false, logLevel: 'silent' });
@@ -34,7 +62,11 @@ export async function startBenchServer(sizes) {
   const maskModule = await jsonMaskModule();
   const payloads = new Map();
   const send = (res, type, body) => res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store', ...ISOLATION }).end(body);
-  const routes = { '/bench-assets/json-mask.js': (req, res) => send(res, 'text/javascript; charset=utf-8', maskModule) };
+  const routes = {
+    '/bench-assets/json-mask.js': (req, res) => send(res, 'text/javascript; charset=utf-8', maskModule),
+    // The cold-start page asks right before and right after its sample.
+    '/bench-faults': (req, res) => send(res, 'application/json', JSON.stringify({ minor_faults: chromiumMinorFaults() })),
+  };
   for (const name of Object.keys(WORKLOADS)) {
     for (const size of sizes) {
       routes[`/payload/${name}/${size.label}`] = (req, res) => {
@@ -97,7 +129,7 @@ export async function objectChromium({ browser, origin, sizes, timing, log }) {
   for (const size of sizes) {
     log(`object chromium ${OBJECT_WORKLOAD} ${size.label}`);
     const r = await page.evaluate(([s, t]) => window.bench.object(s, t), [size.label, timing]);
-    const row = objectRow(size.label, r.bytes, r.output_chars, r.times);
+    const row = objectRow(size.label, r.bytes, r.output_chars, r.times, r.breakdownTimes);
     log(`  from bytes ${row.ratios.bytes_vs_json_mask.toFixed(2)}×, from a string ${row.ratios.string_vs_json_mask.toFixed(2)}× json-mask`);
     rows.push(row);
   }

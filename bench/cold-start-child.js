@@ -12,5 +12,7 @@ const { coldSample } = await import('./cold-sample.js');
 const [inputPath, workload] = process.argv.slice(2);
 const bytes = readFileSync(inputPath);
 
+const faultsBefore = process.resourceUsage().minorPageFault;
 const sample = await coldSample(load, workload, bytes, ['instantiate']);
-process.stdout.write(JSON.stringify({ ...sample, import_ms: imported - importStart, process_start_to_import_ms: importStart }));
+const minorFaults = process.resourceUsage().minorPageFault - faultsBefore;
+process.stdout.write(JSON.stringify({ ...sample, minor_faults: minorFaults, import_ms: imported - importStart, process_start_to_import_ms: importStart }));

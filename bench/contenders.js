@@ -61,6 +61,7 @@ export const OBJECT_LABELS = {
   leastdata_string: 'policy.filterParsed(string)',
   leastdata_text_bytes: 'JSON.parse(policy.filter(bytes))',
   json_mask: 'jsonMask.filter(JSON.parse(string), mask)',
+  json_mask_bytes: 'jsonMask.filter(JSON.parse(new TextDecoder().decode(bytes)), mask): the same bytes, as response.json() reads them',
   json_parse: 'JSON.parse(string) alone',
   encode_floor: 'TextEncoder.encodeInto(string) alone: the string path\'s copy into wasm',
 };
@@ -69,7 +70,8 @@ export const OBJECT_LABELS = {
  * What an app does with a response it wants as an object: leastdata filters and parses the
  * (smaller) output where it lies in wasm memory; json-mask parses everything, then picks.
  * `leastdata_text_bytes`, the output decoded to one string then parsed, shows what parsing
- * in place saves. `json_parse` and
+ * in place saves. `json_mask_bytes` starts from the bytes too, as an app that fetched them
+ * would (`response.json()` decodes, then parses). `json_parse` and
  * `encode_floor` are references, not contenders: the parse a filter must beat, and the copy
  * of a JS string into wasm memory that every call from a string pays before filtering.
  * @param {object} workload an entry of WORKLOADS with a json-mask expression
@@ -83,13 +85,71 @@ export function makeObjectContenders(workload, { ld, jsonMask, bytes, text }) {
   // Room for any string's UTF-8 (at most 3 bytes per UTF-16 unit), allocated once.
   const scratch = new Uint8Array(text.length * 3);
   const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
   return {
     leastdata_bytes: () => policy.filterParsed(bytes),
     leastdata_string: () => policy.filterParsed(text),
     leastdata_text_bytes: () => JSON.parse(policy.filter(bytes)),
     json_mask: () => jsonMask.filter(JSON.parse(text), mask),
+    json_mask_bytes: () => jsonMask.filter(JSON.parse(decoder.decode(bytes)), mask),
     json_parse: () => { JSON.parse(text); },
     encode_floor: () => { encoder.encodeInto(text, scratch); },
+  };
+}
+
+/** Display names of the parts of one object-out call, in the order a call runs them. */
+export const BREAKDOWN_LABELS = {
+  copy_in: 'copy the bytes into wasm memory, and wipe them',
+  core_no_ledger: 'wasm filter, no ledger',
+  core_ledger: 'wasm filter with the ledger (what every call does)',
+  core_parsed: 'wasm filter with the ledger, output spans and the long-digit check (filterParsed)',
+  ledger_js: 'the ledger into the access report (JSON.parse + merge)',
+  parse_output: 'the output parsed from memory (in pieces when large)',
+  decode_output_whole: 'the output decoded to one string (what filter() returns)',
+  decode_input: 'TextDecoder of the whole input (what response.json() pays first)',
+};
+
+/**
+ * The parts of one `filterParsed(bytes)` call, each timed alone (benchmark probes on package
+ * internals, `engine` and `handle`, not an API): what the wasm core costs with and without
+ * the ledger, what the JavaScript around it costs, and, for scale, decoding the input.
+ * @param {object} workload an entry of WORKLOADS
+ * @param {{ ld: any, bytes: Uint8Array, parseOutput: Function, pieceBytes: number }} inputs
+ * @returns {Record<string, () => void>}
+ */
+export function makeObjectBreakdown(workload, { ld, bytes, parseOutput, pieceBytes }) {
+  const policy = ld.compile(workload.policy);
+  const engine = ld.engine;
+  const m = engine.module;
+  const noSpans = 0xffffffff;
+  const ptr = m.alloc(bytes.length);
+  m.HEAPU8.set(bytes, ptr);
+  const coreCall = (ledger, spansAbove) => () => {
+    policy.handle.filter(ptr, bytes.length, ledger, spansAbove);
+    m.release(0, 0); // the result buffers; the input stays for the next round
+  };
+  // One call's output, ledger and spans, copied out of wasm memory to replay the JS parts.
+  const result = engine.readResult(policy.handle.filter(ptr, bytes.length, true, pieceBytes));
+  const heap = m.HEAPU8;
+  const output = heap.slice(result.text, result.text + result.textLength);
+  const ledgerText = engine.readText(result.extra, result.extraLength);
+  const spans = new Uint32Array(heap.buffer, result.spans, result.spanCount * 4).slice();
+  const longNumbers = result.longNumbers;
+  m.release(0, 0);
+  const decoder = new TextDecoder();
+  return {
+    copy_in: () => {
+      const at = m.alloc(bytes.length);
+      m.HEAPU8.set(bytes, at);
+      m.release(at, bytes.length);
+    },
+    core_no_ledger: coreCall(false, noSpans),
+    core_ledger: coreCall(true, noSpans),
+    core_parsed: coreCall(true, pieceBytes),
+    ledger_js: () => engine.report.addLedger(JSON.parse(ledgerText)),
+    parse_output: () => parseOutput(output, spans, longNumbers, engine.decodeUtf8),
+    decode_output_whole: () => engine.decodeUtf8(output),
+    decode_input: () => decoder.decode(bytes),
   };
 }
 

@@ -39,7 +39,7 @@ function pageFaultMicroseconds() {
   start = performance.now();
   fresh.fill(2);
   const again = performance.now() - start;
-  return Math.round(((first - again) * 1000 * 100) / (bytes / 4096)) / 100;
+  return Math.max(0, Math.round(((first - again) * 1000 * 100) / (bytes / 4096)) / 100);
 }
 
 /** Machine and build details, taken once at the start of a run. */

@@ -6,14 +6,15 @@
 import { createRequire } from 'node:module';
 
 import { load } from '../dist/node.js';
-import { checkSameObjects, makeObjectContenders } from './contenders.js';
+import { PIECE_BYTES, parseOutput } from '../dist/parse-output.js';
+import { checkSameObjects, makeObjectBreakdown, makeObjectContenders } from './contenders.js';
 import { timeInterleaved, withThroughput } from './timing.js';
 import { OBJECT_WORKLOAD, WORKLOADS } from './workloads.js';
 
 const jsonMask = createRequire(import.meta.url)('json-mask');
 
-/** One row: per-id timings with MB/s of input, and the same-run ratios. */
-export function objectRow(size, bytes, outputChars, times) {
+/** One row: per-id timings with MB/s of input, the same-run ratios, and the call's parts. */
+export function objectRow(size, bytes, outputChars, times, breakdownTimes) {
   const contenders = withThroughput(times, bytes);
   const ms = (id) => contenders[id]?.median_ms;
   return {
@@ -24,10 +25,14 @@ export function objectRow(size, bytes, outputChars, times) {
     contenders,
     ratios: {
       bytes_vs_json_mask: ms('json_mask') / ms('leastdata_bytes'),
+      // Both from the same bytes: json-mask's pipeline decodes them first.
+      bytes_vs_json_mask_from_bytes: ms('json_mask_bytes') / ms('leastdata_bytes'),
       string_vs_json_mask: ms('json_mask') / ms('leastdata_string'),
     },
     // What a call from a string costs beyond copying the string into wasm memory.
     string_above_floor_ms: ms('leastdata_string') - ms('encode_floor'),
+    // Each part of a filterParsed(bytes) call timed alone (contenders.js, BREAKDOWN_LABELS).
+    breakdown: Object.fromEntries(Object.entries(breakdownTimes).map(([id, t]) => [id, t.median_ms])),
   };
 }
 
@@ -42,7 +47,10 @@ export async function objectNode({ sizes, timing, log }) {
     const contenders = makeObjectContenders(workload, { ld, jsonMask, bytes, text });
     const outputChars = checkSameObjects(contenders, `object ${OBJECT_WORKLOAD} ${size.label}`);
     log(`object node ${OBJECT_WORKLOAD} ${size.label}: timing ${Object.keys(contenders).join(', ')}`);
-    const row = objectRow(size.label, bytes.length, outputChars, timeInterleaved(contenders, { ...timing, gc: globalThis.gc }));
+    const times = timeInterleaved(contenders, { ...timing, gc: globalThis.gc });
+    log(`object node ${OBJECT_WORKLOAD} ${size.label}: timing the parts of a call`);
+    const parts = makeObjectBreakdown(workload, { ld, bytes, parseOutput, pieceBytes: PIECE_BYTES });
+    const row = objectRow(size.label, bytes.length, outputChars, times, timeInterleaved(parts, { ...timing, gc: globalThis.gc }));
     log(`  from bytes ${row.ratios.bytes_vs_json_mask.toFixed(2)}×, from a string ${row.ratios.string_vs_json_mask.toFixed(2)}× json-mask`);
     rows.push(row);
   }

@@ -4,9 +4,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, relative } from 'node:path';
 
 import { barChart } from './charts.js';
-import { LABELS, OBJECT_LABELS } from './contenders.js';
+import { BREAKDOWN_LABELS, LABELS, OBJECT_LABELS } from './contenders.js';
 import { jobsSection } from './jobs-report.js';
-import { KIB, MIB, evaluateTargets } from './targets.js';
+import { KIB, MIB, evaluateTargets, faultsCell } from './targets.js';
 import { WORKLOADS } from './workloads.js';
 
 const FILTER_ORDER = ['leastdata_bytes', 'leastdata_string', 'leastdata_core', 'json_mask', 'pick', 'native', 'native_no_ledger'];
@@ -116,6 +116,7 @@ const OBJECT_SHORT = {
   leastdata_string: 'leastdata, string → object',
   leastdata_text_bytes: 'leastdata, bytes → text → JSON.parse',
   json_mask: 'JSON.parse + json-mask',
+  json_mask_bytes: 'TextDecoder + JSON.parse + json-mask',
   json_parse: 'JSON.parse alone',
   encode_floor: 'encodeInto floor',
 };
@@ -128,6 +129,10 @@ function objectSection(node, chromium, charts) {
     '`policy.filterParsed(bytes)` and `policy.filterParsed(string)` against `jsonMask.filter(JSON.parse(string), mask)`, ' +
       'on the `tickets` workload; the ratios are json-mask\'s time ÷ leastdata\'s (above 1×, leastdata is faster). ' +
       '`JSON.parse(policy.filter(bytes))`, the output decoded to one string and parsed whole, shows what parsing in place saves. ' +
+      'An app that fetched the bytes and used json-mask would decode them first (`response.json()` does): ' +
+      '*bytes: ÷ decode + json-mask* compares both pipelines from the same bytes. ' +
+      'Below each table, the parts of one call, timed alone: the wasm filter with and without the ledger, the JavaScript around it, ' +
+      'and decoding the input, which only a pipeline that starts from a string pays. ' +
       '`JSON.parse` of the whole text and `TextEncoder.encodeInto` of it are references: the first is what the filter must save, ' +
       'the second the copy into wasm memory that every call from a string pays before any filtering (*above the floor*: the rest).',
   ];
@@ -137,9 +142,10 @@ function objectSection(node, chromium, charts) {
     const ids = Object.keys(OBJECT_SHORT).filter((id) => rows.some((r) => r.contenders[id]));
     const ms = (c) => (c ? c.median_ms.toPrecision(3) : '–');
     out.push('', `### ${platform}`, '', table(
-      ['size', 'input bytes', 'output chars', ...ids.map((id) => OBJECT_SHORT[id]), 'bytes: ÷ json-mask', 'string: ÷ json-mask', 'string above the floor'],
+      ['size', 'input bytes', 'output chars', ...ids.map((id) => OBJECT_SHORT[id]), 'bytes: ÷ json-mask', 'bytes: ÷ decode + json-mask', 'string: ÷ json-mask', 'string above the floor'],
       rows.map((r) => [r.size, r.bytes.toLocaleString('en'), r.output_chars.toLocaleString('en'), ...ids.map((id) => ms(r.contenders[id])),
-        x(r.ratios.bytes_vs_json_mask), x(r.ratios.string_vs_json_mask), `${r.string_above_floor_ms.toPrecision(3)} ms`]),
+        x(r.ratios.bytes_vs_json_mask), r.ratios.bytes_vs_json_mask_from_bytes === undefined ? '–' : x(r.ratios.bytes_vs_json_mask_from_bytes),
+        x(r.ratios.string_vs_json_mask), `${r.string_above_floor_ms.toPrecision(3)} ms`]),
     ));
     const chart = `object-${platform.toLowerCase()}.svg`;
     charts[chart] = barChart({
@@ -150,8 +156,25 @@ function objectSection(node, chromium, charts) {
       series: ids.map((id) => ({ name: OBJECT_LABELS[id], values: rows.map((r) => r.contenders[id]?.mb_s ?? null) })),
     });
     out.push('', `![object out, ${platform}](charts/${chart})`);
+    out.push(...breakdownTable(platform, rows));
   }
   return out.join('\n');
+}
+
+// Where one filterParsed(bytes) call's time goes: each part timed alone in the same run
+// (bench/contenders.js, makeObjectBreakdown), beside the whole call.
+function breakdownTable(platform, rows) {
+  if (!rows.some((r) => r.breakdown)) return [];
+  const ids = Object.keys(BREAKDOWN_LABELS).filter((id) => rows.some((r) => r.breakdown?.[id] !== undefined));
+  const ms = (v) => (v === undefined ? '–' : v.toPrecision(3));
+  return ['', `#### ${platform}: the parts of one \`filterParsed(bytes)\` call (median ms, each timed alone)`, '', table(
+    ['part', ...rows.map((r) => r.size)],
+    [
+      ['**the whole call**', ...rows.map((r) => ms(r.contenders.leastdata_bytes?.median_ms))],
+      ...ids.map((id) => [BREAKDOWN_LABELS[id], ...rows.map((r) => ms(r.breakdown?.[id]))]),
+      ['*for scale:* JSON.parse + json-mask of the text', ...rows.map((r) => ms(r.contenders.json_mask?.median_ms))],
+    ],
+  )];
 }
 
 function heapSection(heap, charts) {
@@ -230,8 +253,9 @@ function coldSection(file, charts) {
   const r = file.results;
   const platforms = [['Node', r.node], ['Chromium, no HTTP cache', r.chromium?.no_cache], ['Chromium, .wasm from the HTTP cache', r.chromium?.http_cache]]
     .filter(([, v]) => v);
+  const faultUs = file.machine?.page_fault_us;
   const rows = platforms.map(([name, v]) => [name, v.samples, f1(v.total_ms), f1(v.load_ms), f1(v.before_instantiate_ms), f1(v.instantiate_ms), f1(v.runtime_init_ms),
-    f1(v.first_filter_ms), name === 'Node' ? `import ${f1(v.import_ms)}` : `module graph ${f1(v.module_graph_ms)} (since navigation start)`]);
+    f1(v.first_filter_ms), faultsCell(v.minor_faults, faultUs), name === 'Node' ? `import ${f1(v.import_ms)}` : `module graph ${f1(v.module_graph_ms)} (since navigation start)`]);
   charts['cold-start.svg'] = barChart({
     title: 'Cold start: load() to the first filter result',
     subtitle: 'median ms over fresh processes / browser contexts, lower is better',
@@ -249,7 +273,7 @@ function coldSection(file, charts) {
   return [
     `## Cold start (median ms; \`${r.workload}\` policy, 10 KB ticket list from bytes)`,
     '',
-    table(['', 'samples', 'load() → first result', 'load()', 'of which before instantiation', 'of which compile + instantiate', 'of which runtime init', 'first compile + filter', 'before the clock starts'], rows),
+    table(['', 'samples', 'load() → first result', 'load()', 'of which before instantiation', 'of which compile + instantiate', 'of which runtime init', 'first compile + filter', 'minor page faults (≈ ms at this machine\'s cost per fault)', 'before the clock starts'], rows),
     '',
     '*Before instantiation*: in Chromium, the wait for the `.wasm`\'s response headers (`instantiateStreaming` then compiles while the body arrives). ' +
       'Over loopback in this headless, DevTools-driven Chromium that wait is tens of milliseconds even for a 10 KB response, ' +

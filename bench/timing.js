@@ -76,8 +76,8 @@ export function withThroughput(times, bytes) {
   return Object.fromEntries(Object.entries(times).map(([id, t]) => [id, { mb_s: bytes / 1e3 / t.median_ms, ...t }]));
 }
 
-/** For samples of timings ({ x_ms, ... }): the median of each `_ms` field, and the samples. */
+/** For samples of timings ({ x_ms, ... }): the median of each `_ms` field (and of `minor_faults`), and the samples. */
 export function mediansOf(runs) {
-  const keys = Object.keys(runs[0]).filter((k) => k.endsWith('_ms'));
+  const keys = Object.keys(runs[0]).filter((k) => k.endsWith('_ms') || (k === 'minor_faults' && typeof runs[0][k] === 'number'));
   return { samples: runs.length, ...Object.fromEntries(keys.map((k) => [k, median(runs.map((r) => r[k]))])), runs };
 }

@@ -11,6 +11,11 @@ const response = await fetch(`/payload/${workload}/10KB`);
 if (!response.ok) throw new Error(`payload ${workload} 10KB: HTTP ${response.status}`);
 const bytes = new Uint8Array(await response.arrayBuffer());
 
+// Minor page faults of every Chromium process, counted by the bench server (chromium.js).
+const faults = async () => (await (await fetch('/bench-faults')).json()).minor_faults;
+
+const faultsBefore = await faults();
 // load() instantiates through instantiateStreaming (or instantiate for bytes).
 const sample = await coldSample(load, workload, bytes, ['instantiateStreaming', 'instantiate']);
-window.coldStart = { ...sample, module_graph_ms: moduleReady };
+const faultsAfter = await faults();
+window.coldStart = { ...sample, minor_faults: faultsBefore === null ? null : faultsAfter - faultsBefore, module_graph_ms: moduleReady };

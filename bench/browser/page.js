@@ -2,9 +2,10 @@
 // check and timing as in Node (bench/filter-throughput.js), on payloads fetched as bytes
 // from the bench server. bench/chromium.js calls window.bench through page.evaluate.
 import { load } from '/dist/browser.js';
+import { PIECE_BYTES, parseOutput } from '/dist/parse-output.js';
 import jsonMask from '/bench-assets/json-mask.js';
 
-import { checkSameObjects, checkSameOutput, makeContenders, makeObjectContenders, withOutputInJs } from '../contenders.js';
+import { checkSameObjects, checkSameOutput, makeContenders, makeObjectBreakdown, makeObjectContenders, withOutputInJs } from '../contenders.js';
 import { timeInterleaved } from '../timing.js';
 import { OBJECT_WORKLOAD, WORKLOADS } from '../workloads.js';
 
@@ -33,13 +34,15 @@ window.bench = {
     return { bytes: bytes.length, output_chars: outputChars, times };
   },
 
-  /** Object out (bench/object-out.js): checks the objects agree, then times every id. */
+  /** Object out (bench/object-out.js): checks the objects agree, then times every id and every part of a call. */
   async object(size, timing) {
     const { bytes, text } = await inputs(OBJECT_WORKLOAD, size);
     const contenders = makeObjectContenders(WORKLOADS[OBJECT_WORKLOAD], { ld, jsonMask, bytes, text });
     const outputChars = checkSameObjects(contenders, `object ${OBJECT_WORKLOAD} ${size} (Chromium)`);
     const times = timeInterleaved(contenders, { ...timing, gc: globalThis.gc });
-    return { bytes: bytes.length, output_chars: outputChars, times };
+    const parts = makeObjectBreakdown(WORKLOADS[OBJECT_WORKLOAD], { ld, bytes, parseOutput, pieceBytes: PIECE_BYTES });
+    const breakdownTimes = timeInterleaved(parts, { ...timing, gc: globalThis.gc });
+    return { bytes: bytes.length, output_chars: outputChars, times, breakdownTimes };
   },
 
   /** Loads one payload for heap measurements; returns the contender ids. */

@@ -79,10 +79,12 @@ describe('npm run bench, --quick on 10 KB', () => {
       for (const row of rows) {
         assert.equal(row.workload, 'tickets');
         assert.ok(row.bytes > 9000 && row.output_chars > 100, JSON.stringify(row));
-        assert.deepEqual(Object.keys(row.contenders).sort(), ['encode_floor', 'json_mask', 'json_parse', 'leastdata_bytes', 'leastdata_string', 'leastdata_text_bytes']);
+        assert.deepEqual(Object.keys(row.contenders).sort(), ['encode_floor', 'json_mask', 'json_mask_bytes', 'json_parse', 'leastdata_bytes', 'leastdata_string', 'leastdata_text_bytes']);
         for (const c of Object.values(row.contenders)) assert.ok(c.median_ms > 0 && Number.isFinite(c.mb_s), `${platform} ${JSON.stringify(c)}`);
-        assert.ok(row.ratios.bytes_vs_json_mask > 0 && row.ratios.string_vs_json_mask > 0);
+        assert.ok(row.ratios.bytes_vs_json_mask > 0 && row.ratios.bytes_vs_json_mask_from_bytes > 0 && row.ratios.string_vs_json_mask > 0);
         assert.ok(Number.isFinite(row.string_above_floor_ms));
+        assert.deepEqual(Object.keys(row.breakdown).sort(), ['copy_in', 'core_ledger', 'core_no_ledger', 'core_parsed', 'decode_input', 'decode_output_whole', 'ledger_js', 'parse_output']);
+        for (const part of Object.values(row.breakdown)) assert.ok(part > 0, `${platform} ${JSON.stringify(row.breakdown)}`);
       }
     }
   });
@@ -104,7 +106,10 @@ describe('npm run bench, --quick on 10 KB', () => {
     for (const sample of [cold.node, cold.chromium.no_cache, cold.chromium.http_cache]) {
       assert.equal(sample.samples, 2);
       assert.ok(sample.total_ms > 0 && sample.instantiate_ms > 0 && sample.total_ms >= sample.load_ms);
+      assert.ok(sample.minor_faults > 0, 'a cold start touches fresh memory: its page faults are counted');
     }
+    const machine = results['cold-start'].machine;
+    assert.ok(Number.isFinite(machine.page_fault_us) && machine.page_fault_us >= 0, 'the machine table measures the cost of a page fault');
     const redact = results.redact.results;
     for (const id of ['leastdata', 'redact_pii']) {
       assert.ok(redact[id].mb_s > 0 && redact[id].recall >= 0 && redact[id].precision <= 1);
