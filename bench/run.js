@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { SIZES } from './workloads.js';
+
 // Timing and heap figures need gc(): run again with --expose-gc when it is missing.
 if (typeof globalThis.gc !== 'function') {
   const again = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
@@ -18,7 +20,6 @@ if (typeof globalThis.gc !== 'function') {
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
 const ALL = ['filter', 'object', 'heap', 'sizes', 'cold-start', 'redact', 'endpoint', 'jobs'];
-const SIZES = { '10KB': 10_000, '100KB': 100_000, '1MB': 1_000_000, '10MB': 10_000_000 };
 
 const { values: args } = parseArgs({
   options: {

@@ -61,6 +61,9 @@ function pickSidebar(doc) {
   return out;
 }
 
+/** Payload sizes of the benchmarks, by label (decimal: 1 MB = 10⁶ bytes). */
+export const SIZES = { '10KB': 10_000, '100KB': 100_000, '1MB': 1_000_000, '10MB': 10_000_000 };
+
 /**
  * name → { title, generate(bytes) → JSON text, policy, mask (json-mask expression, or null
  * when json-mask cannot express the policy), pick(parsed) → object to stringify }.
