@@ -156,18 +156,39 @@ function objectSection(node, chromium, charts) {
       series: ids.map((id) => ({ name: OBJECT_LABELS[id], values: rows.map((r) => r.contenders[id]?.mb_s ?? null) })),
     });
     out.push('', `![object out, ${platform}](charts/${chart})`);
-    out.push(...breakdownTable(platform, rows));
+    out.push(...breakdownTable(platform, rows, charts));
   }
   return out.join('\n');
 }
 
+// The parts charted, with names short enough for the chart's legend.
+const PART_CHART_NAMES = {
+  core_no_ledger: 'wasm filter, no ledger',
+  core_ledger: 'wasm filter with the ledger',
+  core_parsed: '… and output spans (filterParsed)',
+  ledger_js: 'ledger into the access report (JS)',
+  parse_output: 'output parsed (JS)',
+};
+
 // Where one filterParsed(bytes) call's time goes: each part timed alone in the same run
 // (bench/contenders.js, makeObjectBreakdown), beside the whole call.
-function breakdownTable(platform, rows) {
+function breakdownTable(platform, rows, charts) {
   if (!rows.some((r) => r.breakdown)) return [];
   const ids = Object.keys(BREAKDOWN_LABELS).filter((id) => rows.some((r) => r.breakdown?.[id] !== undefined));
   const ms = (v) => (v === undefined ? '–' : v.toPrecision(3));
-  return ['', `#### ${platform}: the parts of one \`filterParsed(bytes)\` call (median ms, each timed alone)`, '', table(
+  // The parts a call is made of, as shares of the whole call (the core rows overlap: each
+  // adds to the one above it; decoding the input is json-mask's, for scale).
+  const chart = `object-parts-${platform.toLowerCase()}.svg`;
+  const share = (r, id) => (r.breakdown?.[id] === undefined ? null : (100 * r.breakdown[id]) / r.contenders.leastdata_bytes.median_ms);
+  charts[chart] = barChart({
+    title: `Object out, ${platform}: the parts of one filterParsed(bytes) call`,
+    subtitle: 'each part timed alone, as % of the whole call (median); the wasm rows include each other',
+    unit: '%',
+    groups: rows.map((r) => r.size),
+    series: Object.entries(PART_CHART_NAMES).map(([id, name]) => ({ name, values: rows.map((r) => share(r, id)) })),
+    line: { value: 100, label: 'the whole call' },
+  });
+  return ['', `#### ${platform}: the parts of one \`filterParsed(bytes)\` call (median ms, each timed alone)`, '', `![the parts of a call, ${platform}](charts/${chart})`, '', table(
     ['part', ...rows.map((r) => r.size)],
     [
       ['**the whole call**', ...rows.map((r) => ms(r.contenders.leastdata_bytes?.median_ms))],
