@@ -409,3 +409,21 @@ TEST_CASE("ledger: paths written as JSON text are the vectors' text", "[ledger]"
 
 }  // namespace
 }  // namespace leastdata::test
+
+namespace leastdata::test {
+namespace {
+
+// The path trie remembers, per step, the plan's answer for the plan node it last met
+// (PathCounter::member_plan): elements that predicates send through different plan nodes
+// alternate under one step, and each must get its own node's answer.
+TEST_CASE("ledger: members under one path step, projected through alternating plan nodes", "[ledger]") {
+   const Outcome o = run(select("r[t=x](a),r[t=y](b)"),
+                         R"({"r":[{"t":"x","a":1,"b":2},{"t":"y","a":3,"b":4},{"t":"x","a":5,"b":6},{"t":"y","a":7,"b":8}]})");
+   REQUIRE(o.ok);
+   CHECK(o.output == R"({"r":[{"a":1},{"b":4},{"a":5},{"b":8}]})");
+   CHECK(o.ledger.kept_paths == Paths{{"r[].a", 2}, {"r[].b", 2}});
+   CHECK(o.ledger.dropped_paths == Paths{{"r[].t", 4}, {"r[].b", 2}, {"r[].a", 2}});
+}
+
+}  // namespace
+}  // namespace leastdata::test

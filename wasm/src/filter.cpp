@@ -241,7 +241,13 @@ class Projection final {
          NameSet names;
          bool first = true;
          const bool ok = m_walker.for_each_member([&](const MemberName& name) {
-            const MemberPlan* plan = node.find(name.name);
+            // With paths counted, the member's step is found first and remembers the plan's
+            // answer: objects of one array repeat their members, so the plan is searched
+            // once per member name, not once per object.
+            const std::size_t step = m_paths.enabled() ? m_paths.step(name.name) : 0;
+            const MemberPlan* plan = m_paths.enabled()
+                                        ? m_paths.member_plan(step, node, [&] { return node.find(name.name); })
+                                        : node.find(name.name);
             const bool predicate_key = selected_by != nullptr && is_predicate_key(*selected_by, name.name);
             if((plan != nullptr || predicate_key) && !names.insert(name.name)) {
                return m_walker.fail(ErrorCode::duplicate_key, "a kept member occurs twice in one object", name.raw_begin);
@@ -250,13 +256,15 @@ class Projection final {
                return false;
             }
             if(plan == nullptr) {
-               m_paths.count_dropped_member(name.name);
+               if(m_paths.enabled()) {
+                  m_paths.count_dropped_step(step);
+               }
                if(m_walker.depth() == 1) {
                   note_unmatched(name.name);  // a member of the top-level object
                }
                return m_walker.skip_value();
             }
-            return project_member(*plan, name, first);
+            return project_member(*plan, name, step, first);
          });
          return ok && close('}');
       }
@@ -278,10 +286,11 @@ class Projection final {
          });
       }
 
-      bool project_member(const MemberPlan& plan, const MemberName& name, bool& first) {
+      // `step`: the member's path step (PathCounter::step), when paths are counted.
+      bool project_member(const MemberPlan& plan, const MemberName& name, std::size_t step, bool& first) {
          if(m_walker.current() == '[' && !(!plan.conditional && plan.unconditional->whole)) {
             m_sink.put_name(first, name);
-            const std::size_t mark = m_paths.push_member(name.name);
+            const std::size_t mark = push_member_step(step);
             const bool ok = project_array(plan);
             m_paths.pop(mark);
             return ok;
@@ -291,14 +300,20 @@ class Projection final {
             return false;
          }
          if(!survives(action)) {
-            m_paths.count_dropped_member(name.name);
+            if(m_paths.enabled()) {
+               m_paths.count_dropped_step(step);
+            }
             return skip_rejected(plan);
          }
          m_sink.put_name(first, name);
-         const std::size_t mark = m_paths.push_member(name.name);
+         const std::size_t mark = push_member_step(step);
          const bool ok = keep(*action, &plan);
          m_paths.pop(mark);
          return ok;
+      }
+
+      std::size_t push_member_step(std::size_t step) {
+         return m_paths.enabled() ? m_paths.push_step(step) : m_paths.push_member({});
       }
 
       // Rules act on each element: elements no rule applies to are dropped (counted at

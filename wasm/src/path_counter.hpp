@@ -10,7 +10,8 @@
 // (matched by path) once per node. A step compares its name against the few children seen
 // there before (first the one that followed the previous step last time: objects of one
 // array repeat their members' order); one hash index serves the nodes with many children
-// (objects keyed by IDs).
+// (objects keyed by IDs). A step also remembers which rule of the policy plan named it, so
+// the filter searches the plan once per member name rather than once per object.
 #pragma once
 
 #include <leastdata/ledger.hpp>
@@ -29,6 +30,9 @@
 #include <vector>
 
 namespace leastdata::detail {
+
+struct MemberPlan;
+struct Node;
 
 class PathCounter final {
    public:
@@ -60,12 +64,43 @@ class PathCounter final {
 
       void pop(std::size_t mark) noexcept { m_current = mark; }
 
+      /// The step into member `name` below the current path, found (or added) once for
+      /// both questions the filter asks of a member: which rule of `plan_node` names it
+      /// (`member_plan`, remembered per step and plan node, so a member seen before costs
+      /// no search of the plan), and then where to count or descend (`push_step`,
+      /// `count_dropped_step`). Only while enabled.
+      std::size_t step(std::string_view name) { return child(name, false); }
+
+      /// `plan_node.find(name)` for the member at `step` (`find` computes it when the step
+      /// last met another plan node, or none).
+      template <typename Find>
+      const MemberPlan* member_plan(std::size_t step, const Node& plan_node, Find find) {
+         PathNode& node = m_nodes[step];
+         if(node.plan_node != &plan_node) {
+            node.plan_node = &plan_node;
+            node.plan = find();
+         }
+         return node.plan;
+      }
+
+      /// As push_member, for a step found by `step`; returns the mark to `pop` back to.
+      std::size_t push_step(std::size_t step) noexcept {
+         const std::size_t mark = m_current;
+         m_current = step;
+         return mark;
+      }
+
+      /// One more member removed at `step` (its subtree counts once).
+      void count_dropped_step(std::size_t step) { count_dropped(step); }
+
+      bool enabled() const noexcept { return m_enabled; }
+
       /// The path as it stands (empty when disabled). Valid until the counter is destroyed.
       std::string_view path() {
          if(!m_enabled) {
             return {};
          }
-         Node& node = m_nodes[m_current];
+         PathNode& node = m_nodes[m_current];
          if(node.text == no_text) {
             node.text = m_texts.size();
             append_path(m_current, m_texts.emplace_back());
@@ -83,13 +118,6 @@ class PathCounter final {
          }
       }
 
-      /// One more member `name` removed below the current path (its subtree counts once).
-      void count_dropped_member(std::string_view name) {
-         if(m_enabled) {
-            count_dropped(child(name, false));
-         }
-      }
-
       /// One more element removed from the array at the current path (`tickets[]`), or the
       /// top-level value replaced by `null` (the empty path).
       void count_dropped_here() {
@@ -102,13 +130,13 @@ class PathCounter final {
       /// when it asks for that and no name makes path texts ambiguous, else as vectors.
       void fill(Ledger& ledger) const {
          if(ledger.paths_as_json && !m_ambiguous) {
-            ledger.fields_kept = write_json_counts(m_first_seen, &Node::count, ledger.kept_paths_json);
-            ledger.fields_dropped = write_json_counts(m_first_dropped, &Node::dropped, ledger.dropped_paths_json);
+            ledger.fields_kept = write_json_counts(m_first_seen, &PathNode::count, ledger.kept_paths_json);
+            ledger.fields_dropped = write_json_counts(m_first_dropped, &PathNode::dropped, ledger.dropped_paths_json);
             return;
          }
          ledger.paths_as_json = false;
-         ledger.fields_kept = write_counts(m_first_seen, &Node::count, ledger.kept_paths);
-         ledger.fields_dropped = write_counts(m_first_dropped, &Node::dropped, ledger.dropped_paths);
+         ledger.fields_kept = write_counts(m_first_seen, &PathNode::count, ledger.kept_paths);
+         ledger.fields_dropped = write_counts(m_first_dropped, &PathNode::dropped, ledger.dropped_paths);
       }
 
    private:
@@ -118,7 +146,7 @@ class PathCounter final {
       // Children are found by walking the sibling list up to this many, then through `m_wide`.
       static constexpr std::uint32_t linear_children = 16;
 
-      struct Node {
+      struct PathNode {
             std::string_view name;  // the step: a member name, or "[]"
             std::size_t parent = none;
             std::size_t first_child = none;
@@ -130,6 +158,8 @@ class PathCounter final {
             std::uint64_t dropped = 0;
             std::uint32_t children = 0;
             bool array_step = false;
+            const Node* plan_node = nullptr;      // the plan node `plan` was found in
+            const MemberPlan* plan = nullptr;     // its rule for this step's name
       };
 
       static std::size_t step_hash(std::size_t parent, std::string_view name, bool array_step) noexcept {
@@ -168,7 +198,7 @@ class PathCounter final {
       }
 
       void place_wide(std::size_t id) {
-         const Node& node = m_nodes[id];
+         const PathNode& node = m_nodes[id];
          const std::size_t mask = m_wide.size() - 1;
          std::size_t i = step_hash(node.parent, node.name, node.array_step) & mask;
          while(m_wide[i] != none) {
@@ -200,7 +230,7 @@ class PathCounter final {
          if(id == 0) {
             return;
          }
-         const Node& node = m_nodes[id];
+         const PathNode& node = m_nodes[id];
          append_steps(node.parent, out);
          if(!node.array_step && !out.empty()) {
             out.push_back('.');
@@ -218,7 +248,7 @@ class PathCounter final {
          if(id == 0) {
             return;
          }
-         const Node& node = m_nodes[id];
+         const PathNode& node = m_nodes[id];
          append_escaped_steps(node.parent, out, first);
          if(!node.array_step && !first) {
             out.push_back('.');
@@ -229,7 +259,7 @@ class PathCounter final {
 
       // Writes `{"path":count,...}` for `ids` in order straight into `out`, names escaped
       // as they are appended, and returns the total.
-      std::uint64_t write_json_counts(const std::vector<std::size_t>& ids, std::uint64_t Node::*counter,
+      std::uint64_t write_json_counts(const std::vector<std::size_t>& ids, std::uint64_t PathNode::*counter,
                                       std::string& out) const {
          std::size_t capacity = 2;
          for(const std::size_t id : ids) {
@@ -257,7 +287,7 @@ class PathCounter final {
 
       // Writes (path, count) for `ids` in order and returns the total. Paths are text, so
       // when a name made texts ambiguous, equal texts are one entry, summed at its first place.
-      std::uint64_t write_counts(const std::vector<std::size_t>& ids, std::uint64_t Node::*counter,
+      std::uint64_t write_counts(const std::vector<std::size_t>& ids, std::uint64_t PathNode::*counter,
                                  std::vector<std::pair<std::string, std::uint64_t>>& out) const {
          out.clear();
          out.reserve(ids.size());
@@ -324,11 +354,11 @@ class PathCounter final {
          }
 
          const std::size_t id = m_nodes.size();
-         Node& node = m_nodes.emplace_back();
+         PathNode& node = m_nodes.emplace_back();
          node.name = name;
          node.parent = parent;
          node.array_step = array_step;
-         Node& above = m_nodes[parent];
+         PathNode& above = m_nodes[parent];
          node.next_sibling = above.first_child;
          above.first_child = id;
          if(++above.children == linear_children + 1) {
@@ -345,7 +375,7 @@ class PathCounter final {
       bool m_enabled;
       bool m_ambiguous = false;
       std::size_t m_current = 0;
-      std::vector<Node> m_nodes;
+      std::vector<PathNode> m_nodes;
       std::vector<std::size_t> m_wide;  // see find_wide; empty, or a power of two long
       std::size_t m_wide_count = 0;
       std::deque<std::string> m_texts;  // built paths; a deque keeps them in place as it grows
