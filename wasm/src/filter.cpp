@@ -244,10 +244,8 @@ class Projection final {
             // With paths counted, the member's step is found first and remembers the plan's
             // answer: objects of one array repeat their members, so the plan is searched
             // once per member name, not once per object.
-            const std::size_t step = m_paths.enabled() ? m_paths.step(name.name) : 0;
-            const MemberPlan* plan = m_paths.enabled()
-                                        ? m_paths.member_plan(step, node, [&] { return node.find(name.name); })
-                                        : node.find(name.name);
+            const std::size_t step = m_paths.step(name.name);
+            const MemberPlan* plan = m_paths.member_plan(step, node, [&] { return node.find(name.name); });
             const bool predicate_key = selected_by != nullptr && is_predicate_key(*selected_by, name.name);
             if((plan != nullptr || predicate_key) && !names.insert(name.name)) {
                return m_walker.fail(ErrorCode::duplicate_key, "a kept member occurs twice in one object", name.raw_begin);
@@ -256,9 +254,7 @@ class Projection final {
                return false;
             }
             if(plan == nullptr) {
-               if(m_paths.enabled()) {
-                  m_paths.count_dropped_step(step);
-               }
+               m_paths.count_dropped_step(step);
                if(m_walker.depth() == 1) {
                   note_unmatched(name.name);  // a member of the top-level object
                }
@@ -290,7 +286,7 @@ class Projection final {
       bool project_member(const MemberPlan& plan, const MemberName& name, std::size_t step, bool& first) {
          if(m_walker.current() == '[' && !(!plan.conditional && plan.unconditional->whole)) {
             m_sink.put_name(first, name);
-            const std::size_t mark = push_member_step(step);
+            const std::size_t mark = m_paths.push_step(step);
             const bool ok = project_array(plan);
             m_paths.pop(mark);
             return ok;
@@ -300,20 +296,14 @@ class Projection final {
             return false;
          }
          if(!survives(action)) {
-            if(m_paths.enabled()) {
-               m_paths.count_dropped_step(step);
-            }
+            m_paths.count_dropped_step(step);
             return skip_rejected(plan);
          }
          m_sink.put_name(first, name);
-         const std::size_t mark = push_member_step(step);
+         const std::size_t mark = m_paths.push_step(step);
          const bool ok = keep(*action, &plan);
          m_paths.pop(mark);
          return ok;
-      }
-
-      std::size_t push_member_step(std::size_t step) {
-         return m_paths.enabled() ? m_paths.push_step(step) : m_paths.push_member({});
       }
 
       // Rules act on each element: elements no rule applies to are dropped (counted at

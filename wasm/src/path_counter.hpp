@@ -68,13 +68,16 @@ class PathCounter final {
       /// both questions the filter asks of a member: which rule of `plan_node` names it
       /// (`member_plan`, remembered per step and plan node, so a member seen before costs
       /// no search of the plan), and then where to count or descend (`push_step`,
-      /// `count_dropped_step`). Only while enabled.
-      std::size_t step(std::string_view name) { return child(name, false); }
+      /// `count_dropped_step`). 0 when disabled.
+      std::size_t step(std::string_view name) { return m_enabled ? child(name, false) : 0; }
 
-      /// `plan_node.find(name)` for the member at `step` (`find` computes it when the step
-      /// last met another plan node, or none).
+      /// `plan_node.find(name)` for the member at `step`: `find()` computes it when the
+      /// step last met another plan node (or none), and always when disabled.
       template <typename Find>
       const MemberPlan* member_plan(std::size_t step, const Node& plan_node, Find find) {
+         if(!m_enabled) {
+            return find();
+         }
          PathNode& node = m_nodes[step];
          if(node.plan_node != &plan_node) {
             node.plan_node = &plan_node;
@@ -86,14 +89,18 @@ class PathCounter final {
       /// As push_member, for a step found by `step`; returns the mark to `pop` back to.
       std::size_t push_step(std::size_t step) noexcept {
          const std::size_t mark = m_current;
-         m_current = step;
+         if(m_enabled) {
+            m_current = step;
+         }
          return mark;
       }
 
       /// One more member removed at `step` (its subtree counts once).
-      void count_dropped_step(std::size_t step) { count_dropped(step); }
-
-      bool enabled() const noexcept { return m_enabled; }
+      void count_dropped_step(std::size_t step) {
+         if(m_enabled) {
+            count_dropped(step);
+         }
+      }
 
       /// The path as it stands (empty when disabled). Valid until the counter is destroyed.
       std::string_view path() {
