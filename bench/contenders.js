@@ -34,6 +34,9 @@ export function makeContenders(workload, { ld, jsonMask, bytes, text }) {
   return contenders;
 }
 
+// `spans_above` for a core call whose output is not parsed (as js/engine.js's NO_SPANS).
+const NO_SPANS = 0xffffffff;
+
 /**
  * The same compiled core with the JavaScript boundary taken away, to compare the wasm build
  * with the native one as compilers of the same C++: the input is copied into wasm memory
@@ -47,7 +50,7 @@ function coreFilter(ld, policy, bytes) {
   const ptr = m.alloc(bytes.length);
   m.HEAPU8.set(bytes, ptr);
   return (decode = false) => {
-    const result = ld.engine.readResult(policy.handle.filter(ptr, bytes.length, true, 0xffffffff));
+    const result = ld.engine.readResult(policy.handle.filter(ptr, bytes.length, true, NO_SPANS));
     if (result.failed) throw ld.engine.resultError(result);
     const text = decode ? ld.engine.readText(result.text, result.textLength) : undefined;
     m.release(0, 0); // the result buffers; the input stays for the next round
@@ -121,7 +124,6 @@ export function makeObjectBreakdown(workload, { ld, bytes, parseOutput, pieceByt
   const policy = ld.compile(workload.policy);
   const engine = ld.engine;
   const m = engine.module;
-  const noSpans = 0xffffffff;
   const ptr = m.alloc(bytes.length);
   m.HEAPU8.set(bytes, ptr);
   const coreCall = (ledger, spansAbove) => () => {
@@ -143,8 +145,8 @@ export function makeObjectBreakdown(workload, { ld, bytes, parseOutput, pieceByt
       m.HEAPU8.set(bytes, at);
       m.release(at, bytes.length);
     },
-    core_no_ledger: coreCall(false, noSpans),
-    core_ledger: coreCall(true, noSpans),
+    core_no_ledger: coreCall(false, NO_SPANS),
+    core_ledger: coreCall(true, NO_SPANS),
     core_parsed: coreCall(true, pieceBytes),
     ledger_js: () => engine.report.addLedger(JSON.parse(ledgerText)),
     parse_output: () => parseOutput(output, spans, longNumbers, engine.decodeUtf8),
