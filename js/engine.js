@@ -163,6 +163,66 @@ export class Engine {
     return this.withCopy(bytes, wipeInput, call, (ptr, length) => m.release(ptr, length));
   }
 
+  /**
+   * As withInput, for a fetch Response or a ReadableStream of bytes: each chunk is copied
+   * into one block of wasm memory as it arrives and then zeroed (unless `wipeChunks` is
+   * false), so the raw payload never exists whole outside wasm memory. The block grows by
+   * doubling; each outgrown block is wiped as it is freed. Reading stops at the first byte
+   * over `maxBytes` (the stream is cancelled). `call(ptr, length)` runs once the last chunk
+   * is in: the walker is not resumable.
+   */
+  async withStreamedInput(source, maxBytes, wipeChunks, call) {
+    const { body, lengthHint } = streamOf(source, maxBytes);
+    const m = this.module;
+    const reader = body.getReader();
+    let capacity = Math.min(maxBytes, lengthHint ?? FIRST_STREAM_BLOCK);
+    let ptr = this.allocOrThrow(capacity);
+    let length = 0;
+    let finished = false;
+    try {
+      for (;;) {
+        let read;
+        try {
+          read = await reader.read();
+        } catch (error) {
+          throw new LeastDataError('invalid_response', `the body stream failed before its end (${error?.message ?? error}); nothing was filtered: fetch it again`);
+        }
+        // dispose() meanwhile zeroed all of linear memory, this block included.
+        this.checkAlive();
+        if (read.done) break;
+        const chunk = asBytes(read.value);
+        if (chunk === null) throw new LeastDataError('invalid_argument', 'a stream chunk must be a Uint8Array or another ArrayBufferView');
+        const needed = length + chunk.length;
+        if (needed > maxBytes) {
+          if (wipeChunks) chunk.fill(0);
+          throw sizeError(needed, maxBytes);
+        }
+        if (needed > capacity) {
+          const grown = Math.min(maxBytes, Math.max(needed, capacity * 2));
+          const next = this.allocOrThrow(grown);
+          m.HEAPU8.copyWithin(next, ptr, ptr + length);
+          m.free(ptr, capacity);
+          ptr = next;
+          capacity = grown;
+        }
+        m.HEAPU8.set(chunk, ptr + length);
+        if (wipeChunks) chunk.fill(0);
+        length = needed;
+      }
+      finished = true;
+      return call(ptr, length);
+    } finally {
+      if (!finished) reader.cancel().catch(() => {});
+      if (!this.disposed) m.release(ptr, capacity);
+    }
+  }
+
+  allocOrThrow(length) {
+    const ptr = this.module.alloc(length);
+    if (ptr === 0) throw new LeastDataError('internal_error', `wasm memory could not grow by ${length} bytes; filter a smaller input`);
+    return ptr;
+  }
+
   // Decodes `length` bytes at `ptr` (the output slot) into a string.
   readText(ptr, length) {
     return this.decodeUtf8(this.module.HEAPU8.subarray(ptr, ptr + length));
@@ -307,6 +367,31 @@ export class Engine {
   }
 }
 
+// A stream without a length hint starts in a block this large.
+const FIRST_STREAM_BLOCK = 64 * 1024;
+
+// The byte stream of a fetch Response or a ReadableStream, and the length its headers
+// promise. A Content-Length over the limit is refused before a byte is read (DESIGN §2.3);
+// with a Content-Encoding it counts compressed bytes, so it is only a hint.
+function streamOf(source, maxBytes) {
+  if (typeof Response !== 'undefined' && source instanceof Response) {
+    if (source.bodyUsed) throw new LeastDataError('invalid_argument', 'the response body was already read; pass a fresh Response (or response.clone())');
+    const declared = Number(source.headers.get('content-length') ?? Number.NaN);
+    const hint = Number.isSafeInteger(declared) && declared >= 0 ? declared : undefined;
+    if (hint !== undefined && hint > maxBytes && !source.headers.has('content-encoding')) {
+      source.body?.cancel().catch(() => {});
+      throw sizeError(hint, maxBytes);
+    }
+    // A response without a body (204, HEAD) reads as empty input.
+    return { body: source.body ?? new ReadableStream({ start: (controller) => controller.close() }), lengthHint: hint };
+  }
+  if (typeof ReadableStream !== 'undefined' && source instanceof ReadableStream) {
+    if (source.locked) throw new LeastDataError('invalid_argument', 'the stream is locked by another reader');
+    return { body: source, lengthHint: undefined };
+  }
+  throw new LeastDataError('invalid_argument', 'a stream input is a fetch Response or a ReadableStream of bytes');
+}
+
 function sizeError(length, maxBytes) {
   return new LeastDataError(
     'size_limit',
@@ -420,22 +505,48 @@ export class CompiledPolicy {
     return this.run(input, { wipeInput: Boolean(options.wipeInput) });
   }
 
+  /**
+   * As filter, for a fetch Response or a ReadableStream of bytes, read chunk by chunk into
+   * wasm memory (Engine.withStreamedInput); each chunk is zeroed after its copy unless
+   * `wipeInput` is false.
+   */
+  async filterStream(source, options = {}) {
+    return (await this.runStreamed(source, options, false)).output;
+  }
+
+  /** As filterParsed, for a fetch Response or a ReadableStream of bytes (see filterStream). */
+  async filterParsedStream(source, options = {}) {
+    return (await this.runStreamed(source, options, true)).value;
+  }
+
   // Every filter call records its ledger in the access report; `parsed` hands back the
   // output as a value instead of text.
   run(input, { wipeInput, parsed = false }) {
     this.checkAlive();
     const engine = this.engine;
     return engine.guardedResult(() =>
-      engine.withInput(input, this.maxInputBytes, wipeInput, (ptr, length) => {
-        const result = engine.readResult(this.handle.filter(ptr, length, true, parsed ? PIECE_BYTES : NO_SPANS));
-        if (result.failed) throw engine.resultError(result);
-        const ledgerText = engine.readText(result.extra, result.extraLength);
-        const ledger = JSON.parse(ledgerText);
-        engine.report.addLedger(ledger);
-        if (parsed) return { value: engine.readValue(result), ledger };
-        return { output: engine.readText(result.text, result.textLength), ledger, ledgerText };
-      }),
+      engine.withInput(input, this.maxInputBytes, wipeInput, (ptr, length) => this.filterAt(ptr, length, parsed)),
     );
+  }
+
+  runStreamed(source, options, parsed) {
+    this.checkAlive();
+    const engine = this.engine;
+    return engine.withStreamedInput(source, this.maxInputBytes, options.wipeInput ?? true, (ptr, length) => {
+      this.checkAlive(); // dispose() may have come while the stream was read
+      return engine.guardedResult(() => this.filterAt(ptr, length, parsed));
+    });
+  }
+
+  filterAt(ptr, length, parsed) {
+    const engine = this.engine;
+    const result = engine.readResult(this.handle.filter(ptr, length, true, parsed ? PIECE_BYTES : NO_SPANS));
+    if (result.failed) throw engine.resultError(result);
+    const ledgerText = engine.readText(result.extra, result.extraLength);
+    const ledger = JSON.parse(ledgerText);
+    engine.report.addLedger(ledger);
+    if (parsed) return { value: engine.readValue(result), ledger };
+    return { output: engine.readText(result.text, result.textLength), ledger, ledgerText };
   }
 
   dispose() {

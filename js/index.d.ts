@@ -114,6 +114,14 @@ export interface PolicyDocument {
 
 export type FilterInput = string | Uint8Array | ArrayBuffer | ArrayBufferView;
 
+/** A fetch Response, or a ReadableStream of byte chunks (Uint8Array or another ArrayBufferView). */
+export type FilterStreamInput = Response | ReadableStream<ArrayBufferView>;
+
+export interface FilterStreamOptions {
+  /** Zero each chunk right after it is copied into wasm memory (default true; false for chunks someone else still reads). */
+  wipeInput?: boolean;
+}
+
 /** What one call let through: counts and paths, never values. */
 export interface Ledger {
   bytes_in: number;
@@ -167,6 +175,15 @@ export declare class CompiledPolicy {
    * strings of their exact digits.
    */
   filterParsed(input: FilterInput, options?: FilterOptions): unknown;
+  /**
+   * As filter, reading a Response body or a byte stream chunk by chunk straight into wasm
+   * memory: the raw payload never exists whole outside it. Rejects with 'size_limit' at the
+   * first byte over max_input_bytes (or on a Content-Length over it, before reading) and with
+   * 'invalid_response' when the stream fails before its end; never a partial result.
+   */
+  filterStream(source: FilterStreamInput, options?: FilterStreamOptions): Promise<string>;
+  /** As filterParsed, for a Response body or a byte stream (see filterStream). */
+  filterParsedStream(source: FilterStreamInput, options?: FilterStreamOptions): Promise<unknown>;
   filterWithLedger(input: FilterInput, options?: FilterOptions): { output: string; ledger: Ledger };
   /** As filterWithLedger, plus the ledger as JSON text in first-seen path order. */
   filterWithLedgerText(input: FilterInput, options?: FilterOptions): { output: string; ledger: Ledger; ledgerText: string };

@@ -11,6 +11,8 @@ import { ticketExpected as expected, ticketLedger, ticketPayload as payload, tic
 import { ROOT, startServer } from './harness.js';
 import { unexpected, usePackagePage } from './support.js';
 
+// 20,000 tickets with a marker in a dropped field (about 1.7 MB).
+const streamed = JSON.stringify({ tickets: Array.from({ length: 20000 }, (_, i) => ({ id: i, subject: `ticket ${i} 打印机`, secret: `StreamDropped${i}` })) });
 let closedOrigin; // an origin nothing listens on
 before(async () => {
   const closed = await startServer();
@@ -27,6 +29,18 @@ const { session, inPage } = usePackagePage({
     },
     '/garbage.wasm': (req, res) => {
       res.writeHead(200, { 'content-type': 'application/wasm' }).end('this is not wasm');
+    },
+    // A large payload in many small writes, and one that breaks off half-way.
+    '/stream-payload': (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const bytes = Buffer.from(streamed);
+      for (let at = 0; at < bytes.length; at += 4093) res.write(bytes.subarray(at, at + 4093));
+      res.end();
+    },
+    '/stream-broken': (req, res) => {
+      const bytes = Buffer.from(streamed);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(bytes.length) });
+      res.write(bytes.subarray(0, bytes.length >> 1), () => res.destroy());
     },
   },
 });
@@ -105,6 +119,24 @@ test('filterParsed gives what JSON.parse(filter()) gives, for outputs of one pie
   const expectedLarge = JSON.parse(r[1].text.replace('12345678901234567890', '"12345678901234567890"'));
   assert.deepEqual(r[1].value, expectedLarge);
   assert.equal(JSON.stringify(r[1].value), JSON.stringify(expectedLarge), 'member order');
+});
+
+test('filterStream and filterParsedStream read a fetched body into wasm memory: same result, nothing left, no partial result', async () => {
+  const r = await inPage(async (t, { policy }) => {
+    const compiled = t.ld.compile(policy);
+    const bytes = new Uint8Array(await (await fetch('/stream-payload')).arrayBuffer());
+    const text = await compiled.filterStream(await fetch('/stream-payload'));
+    const value = await compiled.filterParsedStream(await fetch('/stream-payload'));
+    const broken = await compiled.filterStream(await fetch('/stream-broken')).then(() => null, (error) => ({ code: error.code, message: error.message }));
+    const memory = new TextDecoder('latin1').decode(new Uint8Array(t.ld.wasmMemory.buffer));
+    const result = { text, value, expected: compiled.filter(bytes), markerLeft: memory.includes('StreamDropped'), broken };
+    compiled.dispose();
+    return result;
+  }, { policy: { version: 1, resources: { ticket: 'id,subject' } } });
+  assert.equal(r.text, r.expected);
+  assert.deepEqual(r.value, JSON.parse(r.expected));
+  assert.equal(r.markerLeft, false, 'a dropped field of the payload was left in wasm memory');
+  assert.equal(r.broken?.code, 'invalid_response', JSON.stringify(r.broken));
 });
 
 test('wipeInput zeroes the caller’s bytes; without it they are untouched', async () => {

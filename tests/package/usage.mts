@@ -8,6 +8,9 @@ const text: string = policy.filter('{"ticket":{"id":1}}');
 const bytes = new TextEncoder().encode(text);
 const { output, ledger }: { output: string; ledger: Ledger } = policy.filterWithLedger(bytes, { wipeInput: true });
 const kept: number = ledger.fields_kept + ld.accessReport().fields_dropped;
+const streamed: string = await policy.filterStream(new Response(bytes));
+const streamedValue: unknown = await policy.filterParsedStream(new Response(text).body!, { wipeInput: false });
+console.log(streamed, streamedValue);
 const memory: WebAssembly.Memory = ld.wasmMemory;
 try {
   ld.compile('{"version":1}');
