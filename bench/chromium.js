@@ -76,9 +76,11 @@ export async function startBenchServer(sizes) {
       };
     }
   }
-  // The package may be cached (for the cold start from the HTTP cache); a rebuilt dist/
-  // is picked up by the next run, which starts a new browser with a fresh profile.
-  const headers = (path) => (path.startsWith('/dist/') ? { ...ISOLATION, 'cache-control': 'max-age=3600' } : ISOLATION);
+  // The package and the cold-start floor may be cached (for the cold start from the HTTP
+  // cache); a rebuilt one is picked up by the next run, which starts a new browser with a
+  // fresh profile.
+  const cached = (path) => path.startsWith('/dist/') || path.startsWith('/build/wasm/cold-start-floor.');
+  const headers = (path) => (cached(path) ? { ...ISOLATION, 'cache-control': 'max-age=3600' } : ISOLATION);
   return startServer({ headers, routes });
 }
 
@@ -181,33 +183,38 @@ export async function heapChromium({ browser, origin, workload, size, samples, l
  * the DevTools protocol): the module graph and the .wasm come over the network. From the
  * HTTP cache: the context has loaded the page once before (a returning agent), so the .wasm
  * comes from the cache, with the code Chromium cached for it; the sample is a second page.
- * @returns {Promise<{ no_cache: object, http_cache: object }>} medians of each
+ * The floor (bench/cold-start-floor.cpp, an empty module with the same glue flags) is
+ * sampled the same ways, interleaved, so that leastdata's own cost is the difference.
+ * @returns {Promise<{ no_cache: object, http_cache: object, floor: { no_cache: object, http_cache: object } }>}
+ *   medians of each
  */
 export async function coldStartChromium({ browser, origin, samples, log }) {
-  log(`cold start chromium: ${samples} fresh contexts without the HTTP cache, ${samples} with it`);
-  const sample = async (context, cacheDisabled) => {
+  log(`cold start chromium: ${samples} fresh contexts without the HTTP cache, ${samples} with it; the same for the floor`);
+  const sample = async (context, cacheDisabled, query) => {
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.setCacheDisabled', { cacheDisabled });
     const errors = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${origin}/bench/browser/cold.html`);
+    await page.goto(`${origin}/bench/browser/cold.html${query}`);
     const result = await page.waitForFunction(() => window.coldStart, null, { timeout: 60_000 }).then((h) => h.jsonValue(), (error) => {
       throw new Error(`cold start page failed: ${errors.join('; ') || error.message}`);
     });
     await page.close();
     return result;
   };
-  const noCache = [];
-  const httpCache = [];
+  const runs = { package: { noCache: [], httpCache: [] }, floor: { noCache: [], httpCache: [] } };
   for (let i = 0; i < samples; i++) {
-    let context = await browser.newContext();
-    noCache.push(await sample(context, true));
-    await context.close();
-    context = await browser.newContext();
-    await sample(context, false); // the first visit fills the cache
-    httpCache.push(await sample(context, false));
-    await context.close();
+    for (const [name, query] of [['package', ''], ['floor', '?module=floor']]) {
+      let context = await browser.newContext();
+      runs[name].noCache.push(await sample(context, true, query));
+      await context.close();
+      context = await browser.newContext();
+      await sample(context, false, query); // the first visit fills the cache
+      runs[name].httpCache.push(await sample(context, false, query));
+      await context.close();
+    }
   }
-  return { no_cache: mediansOf(noCache), http_cache: mediansOf(httpCache) };
+  const medians = ({ noCache, httpCache }) => ({ no_cache: mediansOf(noCache), http_cache: mediansOf(httpCache) });
+  return { ...medians(runs.package), floor: medians(runs.floor) };
 }

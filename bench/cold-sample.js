@@ -12,6 +12,43 @@ import { WORKLOADS } from './workloads.js';
  * @param {string[]} instantiators the WebAssembly functions load() may instantiate through
  */
 export async function coldSample(load, workload, bytes, instantiators) {
+  const instantiation = timeInstantiation(instantiators);
+  const start = performance.now();
+  const ld = await load();
+  const loaded = performance.now();
+  const policy = ld.compile(WORKLOADS[workload].policy);
+  const compiled = performance.now();
+  const output = policy.filter(bytes);
+  const end = performance.now();
+  return {
+    total_ms: end - start,
+    load_ms: loaded - start,
+    ...instantiation.split(start, loaded),
+    first_filter_ms: end - loaded,
+    of_which_compile_ms: compiled - loaded,
+    output_chars: output.length,
+  };
+}
+
+/**
+ * The same sample for the floor (bench/cold-start-floor.cpp): the time from creating the
+ * empty module to the result of its one function, split the same way.
+ * @param {() => Promise<any>} createFloor the floor's Emscripten factory
+ */
+export async function floorSample(createFloor, instantiators) {
+  const instantiation = timeInstantiation(instantiators);
+  const start = performance.now();
+  const module = await createFloor();
+  const loaded = performance.now();
+  const answer = module._cold_start_floor_answer(41);
+  const end = performance.now();
+  if (answer !== 42) throw new Error(`the floor module answered ${answer}`);
+  return { total_ms: end - start, load_ms: loaded - start, ...instantiation.split(start, loaded), first_filter_ms: end - loaded };
+}
+
+// Wraps the WebAssembly functions a load may instantiate through, to time them; `split`
+// then divides a load from `start` to `loaded` into before, during and after instantiation.
+function timeInstantiation(instantiators) {
   let instantiateMs = 0;
   let instantiated = 0;
   let instantiateCalled = 0;
@@ -28,22 +65,11 @@ export async function coldSample(load, workload, bytes, instantiators) {
       }
     };
   }
-
-  const start = performance.now();
-  const ld = await load();
-  const loaded = performance.now();
-  const policy = ld.compile(WORKLOADS[workload].policy);
-  const compiled = performance.now();
-  const output = policy.filter(bytes);
-  const end = performance.now();
   return {
-    total_ms: end - start,
-    load_ms: loaded - start,
-    before_instantiate_ms: instantiateCalled - start,
-    instantiate_ms: instantiateMs,
-    runtime_init_ms: loaded - instantiated,
-    first_filter_ms: end - loaded,
-    of_which_compile_ms: compiled - loaded,
-    output_chars: output.length,
+    split: (start, loaded) => ({
+      before_instantiate_ms: instantiateCalled - start,
+      instantiate_ms: instantiateMs,
+      runtime_init_ms: loaded - instantiated,
+    }),
   };
 }

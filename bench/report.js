@@ -272,8 +272,13 @@ function sizeSection(file, charts) {
 function coldSection(file, charts) {
   if (!file) return '';
   const r = file.results;
-  const platforms = [['Node', r.node], ['Chromium, no HTTP cache', r.chromium?.no_cache], ['Chromium, .wasm from the HTTP cache', r.chromium?.http_cache]]
-    .filter(([, v]) => v);
+  const platforms = [
+    ['Node', r.node],
+    ['Chromium, no HTTP cache', r.chromium?.no_cache],
+    ['Chromium, .wasm from the HTTP cache', r.chromium?.http_cache],
+    ['Chromium, the floor (an empty module), no HTTP cache', r.chromium?.floor?.no_cache],
+    ['Chromium, the floor, .wasm from the HTTP cache', r.chromium?.floor?.http_cache],
+  ].filter(([, v]) => v);
   const faultUs = file.machine?.page_fault_us;
   const rows = platforms.map(([name, v]) => [name, v.samples, f1(v.total_ms), f1(v.load_ms), f1(v.before_instantiate_ms), f1(v.instantiate_ms), f1(v.runtime_init_ms),
     f1(v.first_filter_ms), faultsCell(v.minor_faults, faultUs), name === 'Node' ? `import ${f1(v.import_ms)}` : `module graph ${f1(v.module_graph_ms)} (since navigation start)`]);
@@ -296,12 +301,23 @@ function coldSection(file, charts) {
     '',
     table(['', 'samples', 'load() → first result', 'load()', 'of which before instantiation', 'of which compile + instantiate', 'of which runtime init', 'first compile + filter', 'minor page faults (≈ ms at this machine\'s cost per fault)', 'before the clock starts'], rows),
     '',
+    '*The floor*: a module with one exported function and nothing else (`bench/cold-start-floor.cpp`), linked with the package\'s glue flags and ' +
+      'loaded the same way in the same run, its first call in the *first compile + filter* column: what any Emscripten module costs on this machine ' +
+      `and in this harness. leastdata above it: ${aboveFloor(r.chromium)}.`,
+    '',
     '*Before instantiation*: in Chromium, the wait for the `.wasm`\'s response headers (`instantiateStreaming` then compiles while the body arrives). ' +
       'Over loopback in this headless, DevTools-driven Chromium that wait is tens of milliseconds even for a 10 KB response, ' +
       'which is the harness\'s network path more than the package. *From the HTTP cache*: a second page in a context that loaded the page once.',
     '',
     '![cold start](charts/cold-start.svg)',
   ].join('\n');
+}
+
+/** leastdata's cold start above the floor's, in Chromium, without and with the HTTP cache. */
+function aboveFloor(chromium) {
+  if (!chromium?.floor) return 'not measured';
+  const above = (cache) => `${f1(chromium[cache].total_ms - chromium.floor[cache].total_ms)} ms`;
+  return `${above('no_cache')} without the HTTP cache, ${above('http_cache')} from it`;
 }
 
 function redactSection(file, charts) {

@@ -103,7 +103,7 @@ describe('npm run bench, --quick on 10 KB', () => {
     assert.ok(sizes.wasm.gzip > 0 && sizes.wasm.brotli < sizes.wasm.raw && sizes.wasm_plus_glue.gzip > sizes.wasm.gzip);
     assert.equal(sizes.libsodium_wrappers.gzip_bytes, 188 * 1024);
     const cold = results['cold-start'].results;
-    for (const sample of [cold.node, cold.chromium.no_cache, cold.chromium.http_cache]) {
+    for (const sample of [cold.node, cold.chromium.no_cache, cold.chromium.http_cache, cold.chromium.floor.no_cache, cold.chromium.floor.http_cache]) {
       assert.equal(sample.samples, 2);
       assert.ok(sample.total_ms > 0 && sample.instantiate_ms > 0 && sample.total_ms >= sample.load_ms);
       assert.ok(sample.minor_faults > 0, 'a cold start touches fresh memory: its page faults are counted');
