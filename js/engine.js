@@ -60,9 +60,11 @@ export class Engine {
     if (this.disposed) throw new LeastDataError('disposed', 'this leastdata instance was disposed; call load() again');
   }
 
-  // Runs `call` and zeroes the stack it used, whatever happens. A trap (a bug in the
-  // core: the instance's heap can no longer be trusted, and its buffers were not wiped)
-  // wipes all of linear memory, retires the instance and becomes 'internal_error'.
+  // Runs `call` and zeroes the stack it used, whatever happens. A trap, or a C++ exception
+  // that escaped the core (JS-emulated exceptions throw its address, a number; leastdata's
+  // own code throws none, so it can only be an allocation failure or a bug): the instance's
+  // heap can no longer be trusted and its buffers were not wiped, so all of linear memory
+  // is wiped, the instance retired, and the call fails with 'internal_error'.
   guarded(call) {
     const m = this.module;
     m.stackReset();
@@ -81,7 +83,7 @@ export class Engine {
     try {
       return call();
     } catch (error) {
-      if (error instanceof WebAssembly.RuntimeError) throw this.retireAfterTrap(error);
+      if (error instanceof WebAssembly.RuntimeError || typeof error === 'number') throw this.retireAfterTrap(error);
       throw error;
     } finally {
       if (!this.disposed) {
@@ -112,9 +114,10 @@ export class Engine {
   retireAfterTrap(trap) {
     this.module.HEAPU8.fill(0);
     this.disposed = true;
+    const what = trap instanceof Error ? `"${trap.message}"` : 'an uncaught C++ exception';
     return new LeastDataError(
       'internal_error',
-      `the leastdata core stopped with "${trap.message}"; its memory was wiped and this instance retired: call load() again, and please report the input that caused it`,
+      `the leastdata core stopped with ${what}; its memory was wiped and this instance retired: call load() again, and please report the input that caused it`,
     );
   }
 

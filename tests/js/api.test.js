@@ -196,6 +196,28 @@ test('a trap in the core becomes internal_error, wipes linear memory and retires
   session.dispose();
 });
 
+test('a C++ exception escaping the core is handled as a trap: internal_error, memory wiped, instance retired', async () => {
+  const session = await load();
+  const policy = session.compile(ticketPolicy);
+  const marker = 'THROW-MARKER-8c1e';
+  const memory = session.wasmMemory;
+  // What the glue's ___cxa_throw does when nothing in wasm catches: it throws the
+  // exception's address, after the input copy is already in linear memory.
+  const handle = policy.handle;
+  policy.handle = new Proxy(handle, {
+    get: (target, key) => (key === 'filter' ? () => { throw 1_234_560; } : Reflect.get(target, key).bind(target)),
+  });
+  assert.throws(() => policy.filter(`{"ticket":{"subject":"${marker}"}}`), (error) => {
+    assert.ok(error instanceof LeastDataError, `a LeastDataError, got ${error}`);
+    assert.equal(error.code, 'internal_error');
+    assert.match(error.message, /uncaught C\+\+ exception.*memory was wiped/);
+    return true;
+  });
+  assert.ok(new Uint8Array(memory.buffer).every((b) => b === 0), 'all of linear memory is zero');
+  expectError(() => session.compile(ticketPolicy), 'disposed');
+  session.dispose();
+});
+
 test('the core exposes its limits', () => {
   assert.deepEqual(ld.limits, { maxDepthCeiling: 1024, maxInputBytesCeiling: 512 * 1024 * 1024 });
 });
