@@ -11,6 +11,7 @@ export const LABELS = {
   leastdata_core: 'leastdata wasm core (no JS boundary: input in wasm memory, output not decoded)',
   native: 'native C++ build (same work: with ledger)',
   native_no_ledger: 'native C++ build, no ledger',
+  native_clang: 'native C++ build by clang, the compiler Emscripten uses (with ledger)',
 };
 
 /**

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { load } from '../dist/node.js';
 import { checkSameOutput, makeContenders } from './contenders.js';
-import { nativeOutput, nativeThroughput, requireNative, writePolicy } from './native.js';
+import { NATIVE_CLIS, nativeOutput, nativeThroughput, requireNative, writePolicy } from './native.js';
 import { timeInterleaved, withThroughput } from './timing.js';
 import { WORKLOADS } from './workloads.js';
 
@@ -25,6 +25,8 @@ export function ratios(mbS) {
     string_vs_pick: ratio('leastdata_string', 'pick'),
     wasm_vs_native: ratio('leastdata_bytes', 'native'),
     wasm_core_vs_native: ratio('leastdata_core', 'native'),
+    wasm_core_vs_native_clang: ratio('leastdata_core', 'native_clang'),
+    native_clang_vs_native: ratio('native_clang', 'native'),
     ledger_cost_native: ratio('native_no_ledger', 'native'),
   };
 }
@@ -57,6 +59,7 @@ export async function filterNode({ sizes, workloads, timing, native, dir, log })
       const ledgerPath = join(dir, 'native-ledger.json');
       result.native = nativeThroughput(policyPath, inputPath, bytes.length, { ...native, ledger: true, ledgerPath });
       result.native_no_ledger = nativeThroughput(policyPath, inputPath, bytes.length, { ...native, ledger: false });
+      result.native_clang = nativeThroughput(policyPath, inputPath, bytes.length, { ...native, ledger: true, ledgerPath, cli: NATIVE_CLIS.native_clang });
       const mbS = Object.fromEntries(Object.entries(result).map(([id, r]) => [id, r.mb_s]));
       rows.push({ workload: name, size: size.label, bytes: bytes.length, output_chars: outputLength, contenders: result, ratios: ratios(mbS) });
       log(`  ${Object.entries(mbS).map(([id, v]) => `${id} ${v.toFixed(1)}`).join(' | ')} MB/s`);

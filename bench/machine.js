@@ -57,11 +57,14 @@ export function machineDetails() {
     node: process.version,
     chromium: firstLine(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version']),
     emscripten: firstLine('emcc', ['--version'])?.replace(/^emcc \(.*?\) /, '').replace(/ \(\)$/, '') ?? null,
+    // The native builds' compilers (build/native: g++; build/native-clang: clang, as Emscripten's).
+    compilers: { 'g++': firstLine('g++', ['--version']), clang: firstLine('clang++', ['--version']) },
     git_commit: commit === null ? null : `${commit}${dirty ? ' (with uncommitted changes)' : ''}`,
     // Which build was measured: the lead rebuilds dist/ and build/native between runs.
     builds: {
       'dist/leastdata.wasm': sha256('dist/leastdata.wasm'),
       'build/native/leastdata_native': sha256('build/native/leastdata_native'),
+      'build/native-clang/leastdata_native': sha256('build/native-clang/leastdata_native'),
       'build/native/server/leastdata-endpoint': sha256('build/native/server/leastdata-endpoint'),
     },
   };

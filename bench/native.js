@@ -1,6 +1,8 @@
-// The native build of the same core (build/native/leastdata_native), the ceiling the wasm
-// build is measured against: its output for the equality check, and its throughput as the
-// median over several processes of `filter --repeat N`, which times N calls in-process.
+// The native build of the same core (build/native/leastdata_native, g++), the ceiling the
+// wasm build is measured against: its output for the equality check, and its throughput as
+// the median over several processes of `filter --repeat N`, which times N calls in-process.
+// The same CLI built by clang (build/native-clang), the compiler Emscripten uses, separates
+// what the compiler costs from what running as wasm costs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,15 +10,19 @@ import { fileURLToPath } from 'node:url';
 
 import { median } from './timing.js';
 
-export const NATIVE_CLI = fileURLToPath(new URL('../build/native/leastdata_native', import.meta.url));
+const cliPath = (buildDir) => fileURLToPath(new URL(`../build/${buildDir}/leastdata_native`, import.meta.url));
+/** The native CLIs by contender id (bench/contenders.js LABELS). */
+export const NATIVE_CLIS = { native: cliPath('native'), native_clang: cliPath('native-clang') };
 
 export function requireNative() {
-  if (!existsSync(NATIVE_CLI)) throw new Error(`${NATIVE_CLI} is missing: run bash scripts/build all`);
+  for (const cli of Object.values(NATIVE_CLIS)) {
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run bash scripts/build all`);
+  }
 }
 
-function run(args) {
-  const result = spawnSync(NATIVE_CLI, ['filter', ...args], { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${NATIVE_CLI} ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
+function run(args, cli = NATIVE_CLIS.native) {
+  const result = spawnSync(cli, ['filter', ...args], { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${cli} ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
   return result;
 }
 
@@ -34,22 +40,22 @@ export function nativeOutput(policyPath, inputPath) {
 
 /**
  * Median MB/s over `processes` runs of about `targetMs` each. With `ledger`, each call
- * also builds the access ledger, as the package's filter() does.
+ * also builds the access ledger, as the package's filter() does. `cli`: one of NATIVE_CLIS.
  */
-export function nativeThroughput(policyPath, inputPath, bytes, { ledger, processes = 3, targetMs = 300, ledgerPath }) {
+export function nativeThroughput(policyPath, inputPath, bytes, { ledger, processes = 3, targetMs = 300, ledgerPath, cli = NATIVE_CLIS.native }) {
   const extra = ledger ? ['--ledger', ledgerPath] : [];
   // Short probes size the repeat count; the CLI prints whole milliseconds, so a probe must
   // last 20 ms or more to be read.
   let probe = { repeat: 2 };
   for (;;) {
-    probe = { repeat: probe.repeat, ...parseRun(run(['--policy', policyPath, ...extra, '--repeat', String(probe.repeat), inputPath]).stderr) };
+    probe = { repeat: probe.repeat, ...parseRun(run(['--policy', policyPath, ...extra, '--repeat', String(probe.repeat), inputPath], cli).stderr) };
     if (probe.msPerCall * probe.repeat >= 20) break;
     probe.repeat *= 10;
   }
   const repeat = Math.max(2, Math.round(targetMs / probe.msPerCall));
   const rates = [];
   for (let i = 0; i < processes; i++) {
-    const { msPerCall } = parseRun(run(['--policy', policyPath, ...extra, '--repeat', String(repeat), inputPath]).stderr);
+    const { msPerCall } = parseRun(run(['--policy', policyPath, ...extra, '--repeat', String(repeat), inputPath], cli).stderr);
     rates.push(bytes / 1e3 / msPerCall);
   }
   return { mb_s: median(rates), processes, calls_per_process: repeat };
@@ -58,6 +64,6 @@ export function nativeThroughput(policyPath, inputPath, bytes, { ledger, process
 // "123.4 MB/s (N runs of B bytes in T s)"
 function parseRun(stderr) {
   const m = /\((\d+) runs of (\d+) bytes in ([\d.]+) s\)/.exec(stderr);
-  if (!m) throw new Error(`unexpected output of ${NATIVE_CLI}: ${stderr}`);
+  if (!m) throw new Error(`unexpected output of the native CLI: ${stderr}`);
   return { msPerCall: (Number(m[3]) * 1000) / Number(m[1]) };
 }

@@ -9,7 +9,7 @@ import { jobsSection } from './jobs-report.js';
 import { KIB, MIB, evaluateTargets, faultsCell } from './targets.js';
 import { WORKLOADS } from './workloads.js';
 
-const FILTER_ORDER = ['leastdata_bytes', 'leastdata_string', 'leastdata_core', 'json_mask', 'pick', 'native', 'native_no_ledger'];
+const FILTER_ORDER = ['leastdata_bytes', 'leastdata_string', 'leastdata_core', 'json_mask', 'pick', 'native', 'native_no_ledger', 'native_clang'];
 const SHORT = {
   leastdata_bytes: 'leastdata (bytes)',
   leastdata_string: 'leastdata (string)',
@@ -18,6 +18,7 @@ const SHORT = {
   pick: 'pick pipeline',
   native: 'native',
   native_no_ledger: 'native, no ledger',
+  native_clang: 'native by clang',
 };
 
 const f1 = (v) => (v === undefined || v === null ? '–' : v.toFixed(1));
@@ -52,6 +53,7 @@ function machineSection(results) {
       ['Node', m.node],
       ['Chromium', m.chromium ?? '–'],
       ['Emscripten', m.emscripten ?? '–'],
+      ['native compilers', m.compilers ? `${m.compilers['g++'] ?? '–'} (*native*); ${m.compilers.clang ?? '–'} (*native by clang*)` : '–'],
       ['git commit', m.git_commit ?? '–'],
       ['builds (sha256, 16 hex)', Object.entries(m.builds).map(([k, v]) => `\`${k}\` ${v ?? 'missing'}`).join('<br>')],
     ]),
@@ -84,18 +86,21 @@ function filterSection(file, platform, charts) {
   if (platform === 'Chromium') {
     out.push(`Timed in the page (\`bench/browser/page.js\`), cross-origin isolated: ${file.results.cross_origin_isolated}. ` +
       'The native build does not run in a browser; the Node run of the same invocation has it.', '');
+  } else {
+    out.push('*native*: the same C++ built by g++ (`build/native`); *native by clang*: built by clang (`build/native-clang`), the compiler ' +
+      'Emscripten uses, so *native by clang ÷ native* is what the compiler alone costs and *wasm core ÷ native by clang* what running as wasm costs.', '');
   }
   for (const workload of [...new Set(rows.map((r) => r.workload))]) {
     const wrows = rows.filter((r) => r.workload === workload);
     const ids = FILTER_ORDER.filter((id) => wrows.some((r) => r.contenders[id]));
     const ratioHeader = ['bytes ÷ json-mask', 'string ÷ json-mask', 'bytes ÷ pick'];
-    if (ids.includes('native')) ratioHeader.push('bytes ÷ native', 'wasm core ÷ native');
+    if (ids.includes('native')) ratioHeader.push('bytes ÷ native', 'wasm core ÷ native', 'wasm core ÷ native by clang');
     out.push(`### \`${workload}\`: ${WORKLOADS[workload]?.title ?? workload}`, '');
     out.push(table(['size', 'input bytes', 'output chars', ...ids.map((id) => SHORT[id]), ...ratioHeader], wrows.map((r) => {
       const mb = (id) => r.contenders[id]?.mb_s;
       const ratio = (a, b) => (mb(a) && mb(b) ? mb(a) / mb(b) : undefined);
       const cells = [x(ratio('leastdata_bytes', 'json_mask')), x(ratio('leastdata_string', 'json_mask')), x(ratio('leastdata_bytes', 'pick'))];
-      if (ids.includes('native')) cells.push(x(ratio('leastdata_bytes', 'native')), x(ratio('leastdata_core', 'native')));
+      if (ids.includes('native')) cells.push(x(ratio('leastdata_bytes', 'native')), x(ratio('leastdata_core', 'native')), x(ratio('leastdata_core', 'native_clang')));
       return [r.size, r.bytes.toLocaleString('en'), r.output_chars.toLocaleString('en'), ...ids.map((id) => f1(mb(id))), ...cells];
     })));
     const chart = `filter-${platform.toLowerCase()}-${workload}.svg`;

@@ -53,7 +53,7 @@ const sizes = args.sizes.split(',').map((label) => {
   return { label, bytes: SIZES[label] };
 }).sort((a, b) => a.bytes - b.bytes);
 
-for (const file of ['dist/node.js', 'dist/browser.js', 'dist/leastdata.wasm', 'build/native/leastdata_native', 'build/wasm/cold-start-floor.wasm']) {
+for (const file of ['dist/node.js', 'dist/browser.js', 'dist/leastdata.wasm', 'build/native/leastdata_native', 'build/native-clang/leastdata_native', 'build/wasm/cold-start-floor.wasm']) {
   if (!existsSync(new URL(`../${file}`, import.meta.url))) throw new Error(`${file} is missing: run bash scripts/build all`);
 }
 

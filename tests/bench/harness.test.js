@@ -45,7 +45,7 @@ describe('npm run bench, --quick on 10 KB', () => {
     assert.deepEqual(Object.keys(results).sort(), [...FILES].sort());
     for (const [name, file] of Object.entries(results)) {
       assert.equal(file.benchmark, name);
-      for (const key of ['date', 'cpu', 'cores', 'ram_gb', 'load_average_at_start', 'node', 'chromium', 'emscripten', 'git_commit', 'builds']) {
+      for (const key of ['date', 'cpu', 'cores', 'ram_gb', 'load_average_at_start', 'node', 'chromium', 'emscripten', 'compilers', 'git_commit', 'builds']) {
         assert.ok(key in file.machine, `${name}: machine.${key}`);
       }
       assert.equal(file.machine.load_average_at_start.length, 3);
@@ -60,12 +60,12 @@ describe('npm run bench, --quick on 10 KB', () => {
     for (const row of node) {
       assert.equal(row.size, '10KB');
       assert.ok(row.bytes > 9000 && row.output_chars > 100, JSON.stringify(row));
-      const expected = ['leastdata_bytes', 'leastdata_string', 'leastdata_core', 'pick', 'native', 'native_no_ledger'];
+      const expected = ['leastdata_bytes', 'leastdata_string', 'leastdata_core', 'pick', 'native', 'native_no_ledger', 'native_clang'];
       if (row.workload !== 'tickets-policy') expected.push('json_mask');
       assert.deepEqual(Object.keys(row.contenders).sort(), expected.sort());
       for (const c of Object.values(row.contenders)) assert.ok(c.mb_s > 0 && Number.isFinite(c.mb_s));
       assert.ok(row.ratios.wasm_vs_native > 0);
-      assert.ok(row.ratios.wasm_core_vs_native > 0);
+      assert.ok(row.ratios.wasm_core_vs_native > 0 && row.ratios.wasm_core_vs_native_clang > 0 && row.ratios.native_clang_vs_native > 0);
     }
     const chromium = results['filter-chromium'].results;
     assert.equal(chromium.cross_origin_isolated, true);
