@@ -101,6 +101,51 @@ export function makeObjectContenders(workload, { ld, jsonMask, bytes, text }) {
   };
 }
 
+/** Display names of the object-out comparison from a fetched response, in chart order. */
+export const RESPONSE_LABELS = {
+  leastdata_stream: 'policy.filterParsedStream(response)',
+  leastdata_array_buffer: 'policy.filterParsed(new Uint8Array(await response.arrayBuffer()))',
+  json_mask_json: 'jsonMask.filter(await response.json(), mask)',
+  fetch_only: 'await response.arrayBuffer() alone: the fetch every pipeline pays',
+};
+
+/**
+ * Object out from what an app holds after `fetch(url)` (an app with an OAuth token; see
+ * docs/performance.md): the body read chunk by chunk into wasm memory, or read whole first,
+ * against `response.json()` and json-mask. `fetch_only` is the reference every call pays.
+ * Each call fetches anew, so the figures include the loopback network.
+ * @param {object} workload an entry of WORKLOADS with a json-mask expression
+ * @param {{ ld: any, jsonMask: { compile: Function, filter: Function }, url: string }} inputs
+ * @returns {Record<string, () => Promise<unknown>>} id → one call (the reference returns nothing)
+ */
+export function makeResponseContenders(workload, { ld, jsonMask, url }) {
+  const policy = ld.compile(workload.policy);
+  const mask = jsonMask.compile(workload.mask);
+  const get = async () => {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    return response;
+  };
+  return {
+    leastdata_stream: async () => policy.filterParsedStream(await get()),
+    leastdata_array_buffer: async () => policy.filterParsed(new Uint8Array(await (await get()).arrayBuffer()), { wipeInput: true }),
+    json_mask_json: async () => jsonMask.filter(await (await get()).json(), mask),
+    fetch_only: async () => {
+      await (await get()).arrayBuffer();
+    },
+  };
+}
+
+/** As checkSameObjects, for the response contenders; returns the output's length in characters. */
+export async function checkSameResponseObjects(contenders, context) {
+  const outputs = {};
+  for (const [id, run] of Object.entries(contenders)) {
+    const value = await run();
+    if (value !== undefined) outputs[id] = JSON.stringify(value);
+  }
+  return checkSameOutput(outputs, context);
+}
+
 /** Display names of the parts of one object-out call, in the order a call runs them. */
 export const BREAKDOWN_LABELS = {
   copy_in: 'copy the bytes into wasm memory, and wipe them',

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, relative } from 'node:path';
 
 import { barChart } from './charts.js';
-import { BREAKDOWN_LABELS, LABELS, OBJECT_LABELS } from './contenders.js';
+import { BREAKDOWN_LABELS, LABELS, OBJECT_LABELS, RESPONSE_LABELS } from './contenders.js';
 import { jobsSection } from './jobs-report.js';
 import { KIB, MIB, evaluateTargets, faultsCell } from './targets.js';
 import { WORKLOADS } from './workloads.js';
@@ -162,8 +162,33 @@ function objectSection(node, chromium, charts) {
     });
     out.push('', `![object out, ${platform}](charts/${chart})`);
     out.push(...breakdownTable(platform, rows, charts));
+    out.push(...responseTable(platform, rows, charts));
   }
   return out.join('\n');
+}
+
+// Object out from a fetched response: each call fetches the payload and reads the body
+// itself (bench/contenders.js, makeResponseContenders).
+function responseTable(platform, rows, charts) {
+  if (!rows.some((r) => r.response)) return [];
+  const ids = Object.keys(RESPONSE_LABELS);
+  const ms = (v) => (v === undefined ? '–' : v.toPrecision(3));
+  const chart = `object-response-${platform.toLowerCase()}.svg`;
+  charts[chart] = barChart({
+    title: `Object out, ${platform}: from a fetched response`,
+    subtitle: 'tickets workload, each call fetches over loopback — MB of input per second, median, higher is better',
+    unit: 'MB/s',
+    groups: rows.map((r) => r.size),
+    series: ids.map((id) => ({ name: RESPONSE_LABELS[id], values: rows.map((r) => r.response?.[id]?.mb_s ?? null) })),
+  });
+  return ['', `#### ${platform}: from a fetched response (median ms per call, fetch included)`, '',
+    'What an app that fetches Zendesk\'s API itself holds is a `Response` ([docs/performance.md](../docs/performance.md#which-path-an-app-gets)). ' +
+      '*stream ÷ json-mask* is `response.json()` + json-mask\'s time ÷ `filterParsedStream`\'s; *stream ÷ arrayBuffer* compares reading the body ' +
+      'chunk by chunk into wasm memory with reading it whole first.', '',
+    table(['size', ...ids.map((id) => RESPONSE_LABELS[id]), 'stream ÷ json-mask', 'stream ÷ arrayBuffer'],
+      rows.filter((r) => r.response).map((r) => [r.size, ...ids.map((id) => ms(r.response[id]?.median_ms)),
+        x(r.ratios.response_stream_vs_json_mask), x(r.ratios.response_stream_vs_array_buffer)])),
+    '', `![object out from a fetched response, ${platform}](charts/${chart})`];
 }
 
 // The parts charted, with names short enough for the chart's legend.

@@ -71,6 +71,40 @@ export function timeInterleaved(contenders, options = {}) {
   }]));
 }
 
+/**
+ * As timeInterleaved, for contenders whose calls return promises (each fetches its input):
+ * each is warmed up with `warmupCalls` calls, then every round awaits one call of each, in a
+ * rotating order, after a full GC when `gc` is given. A call lasts at least a fetch, so it is
+ * timed alone. Stops after `minRounds` rounds once `minTimeMs` per contender has been spent.
+ * @returns {Promise<Record<string, { median_ms: number, p25_ms: number, p75_ms: number, samples: number }>>}
+ */
+export async function timeInterleavedAsync(contenders, options = {}) {
+  const { minTimeMs = 1000, minRounds = 5, warmupCalls = 3, gc } = options;
+  const ids = Object.keys(contenders);
+  for (const id of ids) {
+    for (let i = 0; i < Math.max(1, warmupCalls); i++) await contenders[id]();
+  }
+  const samples = Object.fromEntries(ids.map((id) => [id, []]));
+  const spent = Object.fromEntries(ids.map((id) => [id, 0]));
+  for (let round = 0; round < minRounds || ids.some((id) => spent[id] < minTimeMs); round++) {
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[(round + k) % ids.length];
+      gc?.();
+      const start = performance.now();
+      await contenders[id]();
+      const elapsed = performance.now() - start;
+      spent[id] += elapsed;
+      samples[id].push(elapsed);
+    }
+  }
+  return Object.fromEntries(ids.map((id) => [id, {
+    median_ms: median(samples[id]),
+    p25_ms: percentile(samples[id], 25),
+    p75_ms: percentile(samples[id], 75),
+    samples: samples[id].length,
+  }]));
+}
+
 /** Per contender: its timings with the throughput of `bytes` of input per call (MB/s, 1 MB = 10⁶ bytes). */
 export function withThroughput(times, bytes) {
   return Object.fromEntries(Object.entries(times).map(([id, t]) => [id, { mb_s: bytes / 1e3 / t.median_ms, ...t }]));

@@ -5,8 +5,10 @@ import { load } from '/dist/browser.js';
 import { PIECE_BYTES, parseOutput } from '/dist/parse-output.js';
 import jsonMask from '/bench-assets/json-mask.js';
 
-import { checkSameObjects, checkSameOutput, makeContenders, makeObjectBreakdown, makeObjectContenders, withOutputInJs } from '../contenders.js';
-import { timeInterleaved } from '../timing.js';
+import {
+  checkSameObjects, checkSameOutput, checkSameResponseObjects, makeContenders, makeObjectBreakdown, makeObjectContenders, makeResponseContenders, withOutputInJs,
+} from '../contenders.js';
+import { timeInterleaved, timeInterleavedAsync } from '../timing.js';
 import { OBJECT_WORKLOAD, WORKLOADS } from '../workloads.js';
 
 const ld = await load();
@@ -34,7 +36,10 @@ window.bench = {
     return { bytes: bytes.length, output_chars: outputChars, times };
   },
 
-  /** Object out (bench/object-out.js): checks the objects agree, then times every id and every part of a call. */
+  /**
+   * Object out (bench/object-out.js): checks the objects agree, then times every id, every
+   * part of a call, and the pipelines from a fetched response.
+   */
   async object(size, timing) {
     const { bytes, text } = await inputs(OBJECT_WORKLOAD, size);
     const contenders = makeObjectContenders(WORKLOADS[OBJECT_WORKLOAD], { ld, jsonMask, bytes, text });
@@ -42,7 +47,10 @@ window.bench = {
     const times = timeInterleaved(contenders, { ...timing, gc: globalThis.gc });
     const parts = makeObjectBreakdown(WORKLOADS[OBJECT_WORKLOAD], { ld, bytes, parseOutput, pieceBytes: PIECE_BYTES });
     const breakdownTimes = timeInterleaved(parts, { ...timing, gc: globalThis.gc });
-    return { bytes: bytes.length, output_chars: outputChars, times, breakdownTimes };
+    const fetched = makeResponseContenders(WORKLOADS[OBJECT_WORKLOAD], { ld, jsonMask, url: `/payload/${OBJECT_WORKLOAD}/${size}` });
+    await checkSameResponseObjects(fetched, `object from a response ${OBJECT_WORKLOAD} ${size} (Chromium)`);
+    const responseTimes = await timeInterleavedAsync(fetched, { ...timing, gc: globalThis.gc });
+    return { bytes: bytes.length, output_chars: outputChars, times, breakdownTimes, responseTimes };
   },
 
   /** Loads one payload for heap measurements; returns the contender ids. */

@@ -72,7 +72,7 @@ describe('npm run bench, --quick on 10 KB', () => {
     assert.ok(chromium.rows.every((r) => r.contenders.leastdata_bytes.mb_s > 0 && r.contenders.pick.mb_s > 0));
   });
 
-  test('object out: leastdata from bytes and from a string (parsed in place, and via text), json-mask and the references, with ratios', () => {
+  test('object out: leastdata from bytes, from a string (parsed in place, and via text) and from a fetched response, json-mask and the references, with ratios', () => {
     for (const platform of ['node', 'chromium']) {
       const rows = results[`object-${platform}`].results.rows;
       assert.deepEqual(rows.map((r) => r.size), ['10KB']);
@@ -85,6 +85,9 @@ describe('npm run bench, --quick on 10 KB', () => {
         assert.ok(Number.isFinite(row.string_above_floor_ms));
         assert.deepEqual(Object.keys(row.breakdown).sort(), ['copy_in', 'core_ledger', 'core_no_ledger', 'core_parsed', 'decode_input', 'decode_output_whole', 'ledger_js', 'parse_output']);
         for (const part of Object.values(row.breakdown)) assert.ok(part > 0, `${platform} ${JSON.stringify(row.breakdown)}`);
+        assert.deepEqual(Object.keys(row.response).sort(), ['fetch_only', 'json_mask_json', 'leastdata_array_buffer', 'leastdata_stream']);
+        for (const c of Object.values(row.response)) assert.ok(c.median_ms > 0 && Number.isFinite(c.mb_s), `${platform} ${JSON.stringify(c)}`);
+        assert.ok(row.ratios.response_stream_vs_json_mask > 0 && row.ratios.response_stream_vs_array_buffer > 0);
       }
     }
   });
