@@ -178,11 +178,13 @@ export class Engine {
     const { body, lengthHint } = streamOf(source, maxBytes);
     const m = this.module;
     const reader = body.getReader();
-    let capacity = Math.min(maxBytes, lengthHint ?? FIRST_STREAM_BLOCK);
-    let ptr = this.allocOrThrow(capacity);
+    let capacity = 0;
+    let ptr = 0;
     let length = 0;
     let finished = false;
     try {
+      capacity = Math.min(maxBytes, lengthHint ?? FIRST_STREAM_BLOCK);
+      ptr = this.allocOrThrow(capacity);
       for (;;) {
         let read;
         try {
@@ -216,7 +218,7 @@ export class Engine {
       return call(ptr, length);
     } finally {
       if (!finished) reader.cancel().catch(() => {});
-      if (!this.disposed) m.release(ptr, capacity);
+      if (ptr !== 0 && !this.disposed) m.release(ptr, capacity);
     }
   }
 
