@@ -54,7 +54,7 @@ export async function filterNode({ sizes, workloads, timing, native, dir, log })
       const outputLength = checkSameOutput(outputs, `${name} ${size.label}`);
 
       log(`filter node ${name} ${size.label}: timing ${Object.keys(contenders).join(', ')}, native`);
-      const times = timeInterleaved(contenders, { ...timing, gc: globalThis.gc });
+      const times = await timeInterleaved(contenders, { ...timing, gc: globalThis.gc });
       const result = withThroughput(times, bytes.length);
       const ledgerPath = join(dir, 'native-ledger.json');
       result.native = nativeThroughput(policyPath, inputPath, bytes.length, { ...native, ledger: true, ledgerPath });

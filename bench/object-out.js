@@ -76,10 +76,10 @@ export async function objectNode({ sizes, timing, log }) {
     const contenders = makeObjectContenders(workload, { ld, jsonMask, bytes, text });
     const outputChars = checkSameObjects(contenders, `object ${OBJECT_WORKLOAD} ${size.label}`);
     log(`object node ${OBJECT_WORKLOAD} ${size.label}: timing ${Object.keys(contenders).join(', ')}`);
-    const times = timeInterleaved(contenders, { ...timing, gc: globalThis.gc });
+    const times = await timeInterleaved(contenders, { ...timing, gc: globalThis.gc });
     log(`object node ${OBJECT_WORKLOAD} ${size.label}: timing the parts of a call`);
     const parts = makeObjectBreakdown(workload, { ld, bytes, parseOutput, pieceBytes: PIECE_BYTES });
-    const breakdownTimes = timeInterleaved(parts, { ...timing, gc: globalThis.gc });
+    const breakdownTimes = await timeInterleaved(parts, { ...timing, gc: globalThis.gc });
     log(`object node ${OBJECT_WORKLOAD} ${size.label}: timing from a fetched response`);
     const fetched = makeResponseContenders(workload, { ld, jsonMask, url: `${server.origin}/${size.label}` });
     await checkSameResponseObjects(fetched, `object from a response ${OBJECT_WORKLOAD} ${size.label}`);

@@ -66,7 +66,7 @@ export async function redactBench({ bytes, judgeSentences, timing, log }) {
     redact_pii: (t) => redactor.redact(t),
   };
   log(`redact: throughput on ${(size / 1e6).toFixed(2)} MB, judging ${Math.min(judgeSentences, sentences.length)} sentences`);
-  const times = timeInterleaved(
+  const times = await timeInterleaved(
     Object.fromEntries(Object.entries(contenders).map(([id, run]) => [id, () => run(text)])),
     { ...timing, gc: globalThis.gc },
   );

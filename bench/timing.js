@@ -18,22 +18,40 @@ export function percentile(values, p) {
 /**
  * Times contenders (id → function) in rounds. Each contender is first warmed up (at least
  * `warmupCalls` calls and `warmupMs`) and its batch sized (about `batchMs` of calls, at
- * least one), then every round runs each contender's batch in a rotating
- * order, after a full GC when `gc` is given, so no contender pays for the garbage of another. Stops after `minRounds`
- * rounds once `minTimeMs` per contender has been spent.
- * @returns {Record<string, { median_ms: number, p25_ms: number, p75_ms: number, samples: number }>}
+ * least one), then every round runs each contender's batch in a rotating order, after a
+ * full GC when `gc` is given, so no contender pays for the garbage of another. Stops after
+ * `minRounds` rounds once `minTimeMs` per contender has been spent.
+ * @returns {Promise<Record<string, { median_ms: number, p25_ms: number, p75_ms: number, samples: number }>>}
  *   per contender: the median (and quartiles) over rounds of the time per call
  */
 export function timeInterleaved(contenders, options = {}) {
+  // Synchronous calls: a batch runs without yielding, so no await sits between two calls.
+  return timeBatches(Object.keys(contenders), (id, calls) => {
+    const run = contenders[id];
+    for (let i = 0; i < calls; i++) run();
+  }, options);
+}
+
+/**
+ * As timeInterleaved, for contenders whose calls return promises (each fetches its input):
+ * a batch awaits its calls one after another.
+ */
+export function timeInterleavedAsync(contenders, options = {}) {
+  return timeBatches(Object.keys(contenders), async (id, calls) => {
+    const run = contenders[id];
+    for (let i = 0; i < calls; i++) await run();
+  }, options);
+}
+
+// The rounds of timeInterleaved: `runBatch(id, calls)` runs `calls` calls of one contender.
+async function timeBatches(ids, runBatch, options) {
   const { minTimeMs = 1000, minRounds = 5, batchMs = 50, warmupCalls = 3, warmupMs = 100, gc } = options;
-  const ids = Object.keys(contenders);
   const callsPerBatch = {};
   for (const id of ids) {
-    const run = contenders[id];
     let calls = 0;
     const start = performance.now();
     while (calls < warmupCalls || performance.now() - start < warmupMs) {
-      run();
+      await runBatch(id, 1);
       calls++;
     }
     // Sized after the warm-up (the first calls, compiling and tiering up, would undersize
@@ -41,7 +59,7 @@ export function timeInterleaved(contenders, options = {}) {
     calls = 0;
     const batchStart = performance.now();
     while (performance.now() - batchStart < batchMs) {
-      run();
+      await runBatch(id, 1);
       calls++;
     }
     callsPerBatch[id] = calls;
@@ -51,50 +69,15 @@ export function timeInterleaved(contenders, options = {}) {
   for (let round = 0; round < minRounds || ids.some((id) => spent[id] < minTimeMs); round++) {
     for (let k = 0; k < ids.length; k++) {
       const id = ids[(round + k) % ids.length];
-      const run = contenders[id];
       const calls = callsPerBatch[id];
       gc?.();
       const start = performance.now();
-      for (let i = 0; i < calls; i++) run();
+      await runBatch(id, calls);
       const elapsed = performance.now() - start;
       spent[id] += elapsed;
       samples[id].push(elapsed / calls);
       // Keep batches near batchMs as the code warms up further (tier-up can come late).
       callsPerBatch[id] = Math.max(1, Math.min(calls * 4, Math.round((calls * batchMs) / Math.max(elapsed, 1e-3))));
-    }
-  }
-  return Object.fromEntries(ids.map((id) => [id, {
-    median_ms: median(samples[id]),
-    p25_ms: percentile(samples[id], 25),
-    p75_ms: percentile(samples[id], 75),
-    samples: samples[id].length,
-  }]));
-}
-
-/**
- * As timeInterleaved, for contenders whose calls return promises (each fetches its input):
- * each is warmed up with `warmupCalls` calls, then every round awaits one call of each, in a
- * rotating order, after a full GC when `gc` is given. A call lasts at least a fetch, so it is
- * timed alone. Stops after `minRounds` rounds once `minTimeMs` per contender has been spent.
- * @returns {Promise<Record<string, { median_ms: number, p25_ms: number, p75_ms: number, samples: number }>>}
- */
-export async function timeInterleavedAsync(contenders, options = {}) {
-  const { minTimeMs = 1000, minRounds = 5, warmupCalls = 3, gc } = options;
-  const ids = Object.keys(contenders);
-  for (const id of ids) {
-    for (let i = 0; i < Math.max(1, warmupCalls); i++) await contenders[id]();
-  }
-  const samples = Object.fromEntries(ids.map((id) => [id, []]));
-  const spent = Object.fromEntries(ids.map((id) => [id, 0]));
-  for (let round = 0; round < minRounds || ids.some((id) => spent[id] < minTimeMs); round++) {
-    for (let k = 0; k < ids.length; k++) {
-      const id = ids[(round + k) % ids.length];
-      gc?.();
-      const start = performance.now();
-      await contenders[id]();
-      const elapsed = performance.now() - start;
-      spent[id] += elapsed;
-      samples[id].push(elapsed);
     }
   }
   return Object.fromEntries(ids.map((id) => [id, {

@@ -32,7 +32,7 @@ window.bench = {
     const contenders = makeContenders(WORKLOADS[workload], { ld, jsonMask, bytes, text });
     const outputs = Object.fromEntries(Object.entries(contenders).map(([id, run]) => [id, run(true)]));
     const outputChars = checkSameOutput(outputs, `${workload} ${size} (Chromium)`);
-    const times = timeInterleaved(contenders, { ...timing, gc: globalThis.gc });
+    const times = await timeInterleaved(contenders, { ...timing, gc: globalThis.gc });
     return { bytes: bytes.length, output_chars: outputChars, times };
   },
 
@@ -44,9 +44,9 @@ window.bench = {
     const { bytes, text } = await inputs(OBJECT_WORKLOAD, size);
     const contenders = makeObjectContenders(WORKLOADS[OBJECT_WORKLOAD], { ld, jsonMask, bytes, text });
     const outputChars = checkSameObjects(contenders, `object ${OBJECT_WORKLOAD} ${size} (Chromium)`);
-    const times = timeInterleaved(contenders, { ...timing, gc: globalThis.gc });
+    const times = await timeInterleaved(contenders, { ...timing, gc: globalThis.gc });
     const parts = makeObjectBreakdown(WORKLOADS[OBJECT_WORKLOAD], { ld, bytes, parseOutput, pieceBytes: PIECE_BYTES });
-    const breakdownTimes = timeInterleaved(parts, { ...timing, gc: globalThis.gc });
+    const breakdownTimes = await timeInterleaved(parts, { ...timing, gc: globalThis.gc });
     const fetched = makeResponseContenders(WORKLOADS[OBJECT_WORKLOAD], { ld, jsonMask, url: `/payload/${OBJECT_WORKLOAD}/${size}` });
     await checkSameResponseObjects(fetched, `object from a response ${OBJECT_WORKLOAD} ${size} (Chromium)`);
     const responseTimes = await timeInterleavedAsync(fetched, { ...timing, gc: globalThis.gc });
