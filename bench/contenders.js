@@ -136,14 +136,11 @@ export function makeResponseContenders(workload, { ld, jsonMask, url }) {
   };
 }
 
-/** As checkSameObjects, for the response contenders; returns the output's length in characters. */
+/** As checkSameObjects, for the response contenders (called one after another). */
 export async function checkSameResponseObjects(contenders, context) {
-  const outputs = {};
-  for (const [id, run] of Object.entries(contenders)) {
-    const value = await run();
-    if (value !== undefined) outputs[id] = JSON.stringify(value);
-  }
-  return checkSameOutput(outputs, context);
+  const values = {};
+  for (const [id, run] of Object.entries(contenders)) values[id] = await run();
+  return checkSameObjects(Object.fromEntries(Object.entries(values).map(([id, value]) => [id, () => value])), context);
 }
 
 /** Display names of the parts of one object-out call, in the order a call runs them. */

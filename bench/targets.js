@@ -17,9 +17,12 @@ export const MIB = 1024 * 1024;
 
 const row = (filter, size) => filter?.results.rows.find((r) => r.workload === TARGET_WORKLOAD && r.size === size);
 
-/** The native throughput (with ledger) of the Node run, for the Chromium wasm/native ratio. */
-function nativeMbS(results, size) {
-  return row(results['filter-node'], size)?.contenders.native?.mb_s;
+/**
+ * A native build's throughput (with ledger) from the Node run, for the wasm/native ratios of
+ * both platforms; `id`: 'native' (g++) or 'native_clang'.
+ */
+function nativeMbS(results, size, id = 'native') {
+  return row(results['filter-node'], size)?.contenders[id]?.mb_s;
 }
 
 /**
@@ -43,7 +46,7 @@ export function evaluateTargets(results) {
     const native = nativeMbS(results, '1MB');
     add('wasm (from bytes) vs the native build, 1 MB', where, c?.leastdata_bytes && native ? c.leastdata_bytes.mb_s / native : undefined, '≥ 50 %', (v) => v >= 0.5, percent,
       platform === 'chromium' ? 'native figure from the Node run of the same invocation' : undefined);
-    const nativeClang = row(results['filter-node'], '1MB')?.contenders.native_clang?.mb_s;
+    const nativeClang = nativeMbS(results, '1MB', 'native_clang');
     add('wasm core (no JS boundary) vs the native build, 1 MB', where, c?.leastdata_core && native ? c.leastdata_core.mb_s / native : undefined, '≥ 70 %', (v) => v >= 0.7, percent,
       'the same C++ compiled twice: input already in wasm memory, output not decoded to a JS string' +
         (c?.leastdata_core && nativeClang ? `; against the native build by clang, Emscripten's compiler: ${percent(c.leastdata_core.mb_s / nativeClang)}` : ''));

@@ -45,13 +45,7 @@ class PathCounter final {
 
       /// Steps into member `name` (a view that lives as long as the counter); returns the
       /// mark to `pop` back to.
-      std::size_t push_member(std::string_view name) {
-         const std::size_t mark = m_current;
-         if(m_enabled) {
-            m_current = child(name, false);
-         }
-         return mark;
-      }
+      std::size_t push_member(std::string_view name) { return push_step(step(name)); }
 
       /// Steps into array elements (`[]`).
       std::size_t push_array() {
