@@ -2,7 +2,7 @@
 // (bench/browser/cold.js): the time from calling load() to the first filter result (compile
 // a policy, filter a 10 KB ticket list from bytes), split into load() — of which WebAssembly
 // compile + instantiate, and runtime init (from instantiation to load() resolving: static
-// constructors, embind registration) — and the first compile + filter.
+// constructors, the engine reading the core's tables) — and the first compile + filter.
 import { WORKLOADS } from './workloads.js';
 
 /**

@@ -48,13 +48,13 @@ const NO_SPANS = 0xffffffff;
  */
 function coreFilter(ld, policy, bytes) {
   const m = ld.engine.module;
-  const ptr = m.alloc(bytes.length);
+  const ptr = m._ld_alloc(bytes.length);
   m.HEAPU8.set(bytes, ptr);
   return (decode = false) => {
-    const result = ld.engine.readResult(policy.handle.filter(ptr, bytes.length, true, NO_SPANS));
+    const result = ld.engine.readResult(m._ld_policy_filter(policy.handle, ptr, bytes.length, true, NO_SPANS));
     if (result.failed) throw ld.engine.resultError(result);
     const text = decode ? ld.engine.readText(result.text, result.textLength) : undefined;
-    m.release(0, 0); // the result buffers; the input stays for the next round
+    m._ld_release(0, 0); // the result buffers; the input stays for the next round
     return text;
   };
 }
@@ -167,26 +167,26 @@ export function makeObjectBreakdown(workload, { ld, bytes, parseOutput, pieceByt
   const policy = ld.compile(workload.policy);
   const engine = ld.engine;
   const m = engine.module;
-  const ptr = m.alloc(bytes.length);
+  const ptr = m._ld_alloc(bytes.length);
   m.HEAPU8.set(bytes, ptr);
   const coreCall = (ledger, spansAbove) => () => {
-    policy.handle.filter(ptr, bytes.length, ledger, spansAbove);
-    m.release(0, 0); // the result buffers; the input stays for the next round
+    m._ld_policy_filter(policy.handle, ptr, bytes.length, ledger, spansAbove);
+    m._ld_release(0, 0); // the result buffers; the input stays for the next round
   };
   // One call's output, ledger and spans, copied out of wasm memory to replay the JS parts.
-  const result = engine.readResult(policy.handle.filter(ptr, bytes.length, true, pieceBytes));
+  const result = engine.readResult(m._ld_policy_filter(policy.handle, ptr, bytes.length, true, pieceBytes));
   const heap = m.HEAPU8;
   const output = heap.slice(result.text, result.text + result.textLength);
   const ledgerText = engine.readText(result.extra, result.extraLength);
   const spans = new Uint32Array(heap.buffer, result.spans, result.spanCount * 4).slice();
   const longNumbers = result.longNumbers;
-  m.release(0, 0);
+  m._ld_release(0, 0);
   const decoder = new TextDecoder();
   return {
     copy_in: () => {
-      const at = m.alloc(bytes.length);
+      const at = m._ld_alloc(bytes.length);
       m.HEAPU8.set(bytes, at);
-      m.release(at, bytes.length);
+      m._ld_release(at, bytes.length);
     },
     core_no_ledger: coreCall(false, NO_SPANS),
     core_ledger: coreCall(true, NO_SPANS),

@@ -42,8 +42,8 @@ export class LeastData {
    * of the pagination envelope.
    */
   get resources() {
-    const m = this.engine.module;
-    return { members: JSON.parse(m.resourceMembers()), pagination: JSON.parse(m.paginationMembers()) };
+    const { members, pagination } = this.engine.resources;
+    return { members: { ...members }, pagination: [...pagination] };
   }
 
   /** The redaction detectors' names, from the core's table (what `detect` may name). */
@@ -93,8 +93,7 @@ export class LeastData {
 
   /** Limits the core enforces whatever a policy says. */
   get limits() {
-    const m = this.engine.module;
-    return { maxDepthCeiling: m.maxDepthCeiling(), maxInputBytesCeiling: m.maxInputBytesCeiling() };
+    return { ...this.engine.limits };
   }
 
   /** Frees every policy and zeroes the module's memory; the instance is unusable after. */

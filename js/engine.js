@@ -1,12 +1,13 @@
-// The JavaScript face of the wasm core, shared by the Node and browser entry points.
+// The JavaScript face of the wasm core, shared by the Node and browser entry points, and
+// the one caller of its exports (`_ld_*`, wasm/bindings/leastdata.cpp).
 //
 // Data crosses the boundary once per call, as bytes: strings are encoded straight into
 // linear memory with TextEncoder.encodeInto, the output is decoded once, and every
-// buffer that held payload bytes — the input copy, the output, the part of the shadow
-// stack the call used — is zeroed before the call returns (DESIGN §3). A payload call
-// (filter, redact, checkRequest) enters wasm three times: `alloc` for the input, the call
-// itself, which answers with one result record (readResult), and `release`, which wipes
-// the input and the result buffers.
+// buffer that held a call's bytes — the input copy, the output, the part of the shadow
+// stack the call used — is zeroed before the call returns (DESIGN §3). A call enters wasm
+// three times: `ld_alloc` for its input texts, the call itself, which answers with one
+// result record (readResult), and `ld_release`, which wipes the input and the result
+// buffers (Engine.call).
 import { AccessReport } from './access-report.js';
 import { LeastDataError, errorFromJson } from './errors.js';
 import { PIECE_BYTES, parseOutput } from './parse-output.js';
@@ -36,18 +37,23 @@ export class Engine {
   constructor(module, decodeUtf8 = decodeWithTextDecoder) {
     this.module = module;
     this.decodeUtf8 = decodeUtf8;
-    this.report = new AccessReport(JSON.parse(module.resourceMembers()));
     this.policies = new Set();
     this.disposed = false;
     // Constant for the instance: where the shadow stack starts when no wasm frame is live,
-    // where it ends, and the core's own input ceiling.
-    this.stackTop = module.stackCurrent();
-    this.stackEnd = module.stackEnd();
-    this.inputCeiling = module.maxInputBytesCeiling();
-    /** The detectors' wire names, from the core's table. */
-    this.detectors = JSON.parse(module.detectors());
-    // The deepest stack address of the last payload call, from its result record.
+    // where it ends, and the core's limits.
+    this.stackTop = module._ld_stack_current();
+    this.stackEnd = module._ld_stack_end();
+    this.limits = { maxDepthCeiling: module._ld_max_depth_ceiling(), maxInputBytesCeiling: module._ld_max_input_bytes_ceiling() };
+    this.inputCeiling = this.limits.maxInputBytesCeiling;
+    // The deepest stack address of the last call, from its result record.
     this.resultStackLowest = undefined;
+    /** The core's tables: the resources of DESIGN §2.2, and the detectors' wire names. */
+    this.resources = {
+      members: JSON.parse(this.callForText([], () => module._ld_resource_members())),
+      pagination: JSON.parse(this.callForText([], () => module._ld_pagination_members())),
+    };
+    this.detectors = JSON.parse(this.callForText([], () => module._ld_detectors()));
+    this.report = new AccessReport(this.resources.members);
   }
 
   get memory() {
@@ -60,26 +66,59 @@ export class Engine {
     if (this.disposed) throw new LeastDataError('disposed', 'this leastdata instance was disposed; call load() again');
   }
 
-  // Runs `call` and zeroes the stack it used, whatever happens. A trap, or a C++ exception
-  // that escaped the core (JS-emulated exceptions throw its address, a number; leastdata's
-  // own code throws none, so it can only be an allocation failure or a bug): the instance's
-  // heap can no longer be trusted and its buffers were not wiped, so all of linear memory
-  // is wiped, the instance retired, and the call fails with 'internal_error'.
-  guarded(call) {
+  /**
+   * One call into the core, from start to end: `parts` (strings, as UTF-8, or bytes) are
+   * written one after another into one fresh block of linear memory, and `use(ptr,
+   * ...lengths)` makes the call and reads its result record. Then, whatever happens,
+   * `ld_release` wipes the block and the call's result buffers, and the shadow stack the
+   * call used is zeroed. `wipeBytes` zeroes the caller's byte parts once copied.
+   */
+  call(parts, use, wipeBytes = false) {
+    return this.zeroingStack(() => this.withParts(parts, wipeBytes, use));
+  }
+
+  // A call whose result is one text; throws the error a failed result holds.
+  callForText(parts, invoke, wipeBytes = false) {
+    return this.call(parts, (...args) => this.textOf(this.readResult(invoke(...args))), wipeBytes);
+  }
+
+  withParts(parts, wipeBytes, use) {
     const m = this.module;
-    m.stackReset();
-    return this.zeroingStack(call, () => m.stackLowest());
+    let capacity = 0;
+    // Each UTF-16 unit encodes to at most three bytes.
+    for (const part of parts) capacity += typeof part === 'string' ? part.length * 3 : part.length;
+    const ptr = parts.length === 0 ? 0 : this.allocOrThrow(capacity);
+    try {
+      const heap = m.HEAPU8;
+      const lengths = [];
+      let at = ptr;
+      for (const part of parts) {
+        let length = part.length;
+        if (typeof part === 'string') {
+          length = encoder.encodeInto(part, heap.subarray(at, ptr + capacity)).written;
+        } else {
+          heap.set(part, at);
+          if (wipeBytes) part.fill(0);
+        }
+        lengths.push(length);
+        at += length;
+      }
+      return use(ptr, ...lengths);
+    } finally {
+      if (!this.disposed) m._ld_release(ptr, capacity);
+    }
   }
 
-  // As guarded, for the payload calls that answer with a result record: the core resets
-  // the stack mark itself and reports the deepest point in the record, so nothing more
-  // crosses for the stack (only when no record was read, the mark is asked for).
-  guardedResult(call) {
+  // Runs `call` and zeroes the stack it used, whatever happens: the core resets its stack
+  // mark at the start of every call that answers with a result record and reports the
+  // deepest point in the record (when no record was read, the mark is asked for). A trap,
+  // or a C++ exception that escaped the core (JS-emulated exceptions throw its address, a
+  // number; leastdata's own code throws none, so it can only be an allocation failure or a
+  // bug): the instance's heap can no longer be trusted and its buffers were not wiped, so
+  // all of linear memory is wiped, the instance retired, and the call fails with
+  // 'internal_error'.
+  zeroingStack(call) {
     this.resultStackLowest = undefined;
-    return this.zeroingStack(call, () => this.resultStackLowest ?? this.module.stackLowest());
-  }
-
-  zeroingStack(call, lowest) {
     try {
       return call();
     } catch (error) {
@@ -87,28 +126,35 @@ export class Engine {
       throw error;
     } finally {
       if (!this.disposed) {
-        const bottom = Math.max(this.stackEnd, lowest() - STACK_SAFETY_MARGIN);
+        const lowest = this.resultStackLowest ?? this.module._ld_stack_lowest();
+        const bottom = Math.max(this.stackEnd, lowest - STACK_SAFETY_MARGIN);
         if (this.stackTop > bottom) this.module.HEAPU8.fill(0, bottom, this.stackTop);
       }
     }
   }
 
   /**
-   * Reads the result record a payload call answered with (at `ptr`; layout in
+   * Reads the result record a call answered with (at `ptr`; layout in
    * wasm/bindings/leastdata.cpp, CallResult) through one typed view.
    * @returns {{ failed: boolean, text: number, textLength: number, extra: number, extraLength: number,
-   *             spans: number, spanCount: number, longNumbers: boolean }}
+   *             spans: number, spanCount: number, longNumbers: boolean, handle: number }}
    */
   readResult(ptr) {
-    const [failed, text, textLength, extra, extraLength, stackLowest, , spans, spanCount, longNumbers] =
-      new Uint32Array(this.module.HEAPU8.buffer, ptr, 10);
+    const [failed, text, textLength, extra, extraLength, stackLowest, , spans, spanCount, longNumbers, handle] =
+      new Uint32Array(this.module.HEAPU8.buffer, ptr, 11);
     this.resultStackLowest = stackLowest;
-    return { failed: failed !== 0, text, textLength, extra, extraLength, spans, spanCount, longNumbers: longNumbers !== 0 };
+    return { failed: failed !== 0, text, textLength, extra, extraLength, spans, spanCount, longNumbers: longNumbers !== 0, handle };
   }
 
   // The error a failed result holds.
   resultError(result) {
     return errorFromJson(this.readText(result.text, result.textLength));
+  }
+
+  // The text a result holds; throws the error a failed one holds.
+  textOf(result) {
+    if (result.failed) throw this.resultError(result);
+    return this.readText(result.text, result.textLength);
   }
 
   retireAfterTrap(trap) {
@@ -121,39 +167,30 @@ export class Engine {
     );
   }
 
-  lastError() {
-    return errorFromJson(this.module.lastError());
-  }
-
   compile(policy) {
     this.checkAlive();
     let text;
     if (typeof policy === 'string') text = policy;
     else if (policy !== null && typeof policy === 'object') text = JSON.stringify(policy);
     else throw new LeastDataError('invalid_policy', 'a policy is a JSON object or its JSON text');
-    const handle = this.guarded(() => this.module.compilePolicy(text));
-    if (handle === null) throw this.lastError();
+    const handle = this.call([text], (ptr, length) => {
+      const result = this.readResult(this.module._ld_compile_policy(ptr, length));
+      if (result.failed) throw this.resultError(result);
+      return result.handle;
+    });
     const compiled = new CompiledPolicy(this, handle);
     this.policies.add(compiled);
     return compiled;
   }
 
-  // Copies the input into wasm memory and runs `call(ptr, length)`; then `release`
-  // wipes the copy (and the result buffers of the call), whatever happens.
-  withInput(input, maxBytes, wipeInput, call) {
-    const m = this.module;
+  // Engine.call for a payload: `use(ptr, length)` with the input copied into wasm memory,
+  // after the size checks of DESIGN §2.3.
+  callWithInput(input, maxBytes, wipeInput, use) {
     if (typeof input === 'string') {
       // Each UTF-16 unit encodes to at least one byte: a string longer than the limit is
-      // over it before anything is copied (DESIGN §2.3: size_limit before reading).
+      // over it before anything is copied (size_limit before reading).
       if (input.length > maxBytes) throw sizeError(input.length, maxBytes);
-      const capacity = input.length * 3;
-      const ptr = m.alloc(capacity);
-      try {
-        const { written } = encoder.encodeInto(input, m.HEAPU8.subarray(ptr, ptr + capacity));
-        return call(ptr, written);
-      } finally {
-        m.release(ptr, capacity);
-      }
+      return this.call([input], use);
     }
     const bytes = asBytes(input);
     if (bytes === null) {
@@ -163,11 +200,11 @@ export class Engine {
       if (wipeInput) bytes.fill(0); // the caller asked for its bytes gone whatever happens
       throw sizeError(bytes.length, maxBytes);
     }
-    return this.withCopy(bytes, wipeInput, call, (ptr, length) => m.release(ptr, length));
+    return this.call([bytes], use, wipeInput);
   }
 
   /**
-   * As withInput, for a fetch Response or a ReadableStream of bytes: each chunk is copied
+   * As callWithInput, for a fetch Response or a ReadableStream of bytes: each chunk is copied
    * into one block of wasm memory as it arrives and then zeroed (unless `wipeChunks` is
    * false), so the raw payload never exists whole outside wasm memory. The block grows by
    * doubling; each outgrown block is wiped as it is freed. Reading stops at the first byte
@@ -206,7 +243,7 @@ export class Engine {
           const grown = Math.min(maxBytes, Math.max(needed, capacity * 2));
           const next = this.allocOrThrow(grown);
           m.HEAPU8.copyWithin(next, ptr, ptr + length);
-          m.free(ptr, capacity);
+          m._ld_free(ptr, capacity);
           ptr = next;
           capacity = grown;
         }
@@ -218,12 +255,12 @@ export class Engine {
       return call(ptr, length);
     } finally {
       if (!finished) reader.cancel().catch(() => {});
-      if (ptr !== 0 && !this.disposed) m.release(ptr, capacity);
+      if (ptr !== 0 && !this.disposed) m._ld_release(ptr, capacity);
     }
   }
 
   allocOrThrow(length) {
-    const ptr = this.module.alloc(length);
+    const ptr = this.module._ld_alloc(length);
     if (ptr === 0) throw new LeastDataError('internal_error', `wasm memory could not grow by ${length} bytes; filter a smaller input`);
     return ptr;
   }
@@ -248,19 +285,16 @@ export class Engine {
   redact(text, options = {}) {
     this.checkAlive();
     if (typeof text !== 'string') throw new LeastDataError('invalid_argument', 'redact takes a string');
-    const m = this.module;
     const detect = String(Array.isArray(options.detect) ? options.detect.join(',') : (options.detect ?? 'all'));
     const action = String(options.action ?? 'mask');
-    return this.guardedResult(() =>
-      this.withInput(text, this.inputCeiling, false, (ptr, length) => {
-        const result = this.readResult(m.redact(ptr, length, detect, action));
-        if (result.failed) throw this.resultError(result);
-        return {
-          text: this.readText(result.text, result.textLength),
-          findings: JSON.parse(this.readText(result.extra, result.extraLength)),
-        };
-      }),
-    );
+    if (text.length > this.inputCeiling) throw sizeError(text.length, this.inputCeiling);
+    return this.call([text, detect, action], (ptr, textLength, detectLength, actionLength) => {
+      const result = this.readResult(this.module._ld_redact(ptr, textLength, detectLength, actionLength));
+      return {
+        text: this.textOf(result),
+        findings: JSON.parse(this.readText(result.extra, result.extraLength)),
+      };
+    });
   }
 
   /**
@@ -272,10 +306,7 @@ export class Engine {
     this.checkAlive();
     const bytes = asBytes(key);
     if (bytes === null) throw new LeastDataError('invalid_argument', 'the pseudonym key must be bytes (Uint8Array)');
-    const m = this.module;
-    const wipe = options.wipeInput ?? true;
-    const ok = this.guarded(() => this.withCopy(bytes, wipe, (ptr, length) => m.setPseudonymKey(ptr, length)));
-    if (!ok) throw this.lastError();
+    this.callForText([bytes], (ptr, length) => this.module._ld_set_pseudonym_key(ptr, length), options.wipeInput ?? true);
   }
 
   /**
@@ -285,24 +316,10 @@ export class Engine {
   verifyCertificate(certificate, keys) {
     this.checkAlive();
     const text = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
-    const summary = this.guarded(() => this.module.verifyCertificate(text(certificate), text(keys)));
-    if (summary === '') throw this.lastError();
+    const summary = this.callForText([text(certificate), text(keys)], (ptr, certificateLength, keysLength) =>
+      this.module._ld_verify_certificate(ptr, certificateLength, keysLength),
+    );
     return JSON.parse(summary);
-  }
-
-  // Copies `bytes` into a fresh block of wasm memory for `call(ptr, length)`; then
-  // `dispose(ptr, length)` wipes and frees the block (`release` for a payload call, which
-  // also wipes its result; `free` for the pseudonym key).
-  withCopy(bytes, wipeInput, call, dispose = (ptr, length) => this.module.free(ptr, length)) {
-    const m = this.module;
-    const ptr = m.alloc(bytes.length);
-    try {
-      m.HEAPU8.set(bytes, ptr);
-      if (wipeInput) bytes.fill(0);
-      return call(ptr, bytes.length);
-    } finally {
-      dispose(ptr, bytes.length);
-    }
   }
 
   /**
@@ -312,40 +329,25 @@ export class Engine {
    * @returns {{ pattern: string, error: LeastDataError | null }}
    */
   checkRequest(handle, maxBodyBytes, method, url, body) {
-    const m = this.module;
-    return this.guardedResult(() => {
-      // A body that cannot be checked refuses the request before its rules are read (its
-      // pattern is still recorded): the call then carries the URL only.
-      let bodyBytes = body === undefined || body === null ? null : typeof body === 'string' ? body : asBytes(body);
-      let bodyError = null;
-      if (bodyBytes === null && body !== undefined && body !== null) {
-        bodyError = new LeastDataError('invalid_argument', 'input must be a string, Uint8Array or ArrayBuffer');
-      } else if (bodyBytes !== null && bodyBytes.length > maxBodyBytes) {
-        bodyError = sizeError(bodyBytes.length, maxBodyBytes);
-        bodyBytes = null;
-      }
-      const urlCapacity = url.length * 3;
-      const bodyCapacity = bodyBytes === null ? 0 : typeof bodyBytes === 'string' ? bodyBytes.length * 3 : bodyBytes.length;
-      const capacity = urlCapacity + bodyCapacity;
-      const ptr = m.alloc(capacity);
-      try {
-        const { written: urlLength } = encoder.encodeInto(url, m.HEAPU8.subarray(ptr, ptr + urlCapacity));
-        const bodyAt = ptr + urlLength;
-        let bodyLength = 0;
-        if (typeof bodyBytes === 'string') {
-          bodyLength = encoder.encodeInto(bodyBytes, m.HEAPU8.subarray(bodyAt, bodyAt + bodyCapacity)).written;
-        } else if (bodyBytes !== null) {
-          m.HEAPU8.set(bodyBytes, bodyAt);
-          bodyLength = bodyBytes.length;
-        }
-        const result = this.readResult(handle.checkRequest(method, ptr, urlLength, bodyLength, bodyBytes !== null));
-        return {
-          pattern: this.readText(result.extra, result.extraLength),
-          error: bodyError ?? (result.failed ? this.resultError(result) : null),
-        };
-      } finally {
-        m.release(ptr, capacity);
-      }
+    // A body that cannot be checked refuses the request before its rules are read (its
+    // pattern is still recorded): the call then carries the method and URL only.
+    let bodyBytes = body === undefined || body === null ? null : typeof body === 'string' ? body : asBytes(body);
+    let bodyError = null;
+    if (bodyBytes === null && body !== undefined && body !== null) {
+      bodyError = new LeastDataError('invalid_argument', 'input must be a string, Uint8Array or ArrayBuffer');
+    } else if (bodyBytes !== null && bodyBytes.length > maxBodyBytes) {
+      bodyError = sizeError(bodyBytes.length, maxBodyBytes);
+      bodyBytes = null;
+    }
+    const parts = bodyBytes === null ? [method, url] : [method, url, bodyBytes];
+    return this.call(parts, (ptr, methodLength, urlLength, bodyLength = 0) => {
+      const result = this.readResult(
+        this.module._ld_policy_check_request(handle, ptr, methodLength, urlLength, bodyLength, bodyBytes !== null),
+      );
+      return {
+        pattern: this.readText(result.extra, result.extraLength),
+        error: bodyError ?? (result.failed ? this.resultError(result) : null),
+      };
     });
   }
 
@@ -353,18 +355,18 @@ export class Engine {
   checkJobIds(ids) {
     this.checkAlive();
     const text = typeof ids === 'string' ? ids : JSON.stringify(ids ?? null);
-    if (!this.guarded(() => this.module.checkJobIds(text))) throw this.lastError();
+    this.callForText([text], (ptr, length) => this.module._ld_check_job_ids(ptr, length));
   }
 
   /** Wipes the secrets held in wasm memory (the pseudonym key). */
   clearSecrets() {
     this.checkAlive();
-    this.module.clearSecrets();
+    this.module._ld_clear_secrets();
   }
 
   dispose() {
     if (this.disposed) return;
-    this.module.clearSecrets();
+    this.module._ld_clear_secrets();
     for (const policy of [...this.policies]) policy.dispose();
     // Nothing of this instance is used again: zero all of linear memory.
     this.module.HEAPU8.fill(0);
@@ -409,7 +411,7 @@ export class CompiledPolicy {
   constructor(engine, handle) {
     this.engine = engine;
     this.handle = handle;
-    this.maxInputBytes = handle.maxInputBytes();
+    this.maxInputBytes = engine.module._ld_policy_max_input_bytes(handle);
   }
 
   checkAlive() {
@@ -420,19 +422,19 @@ export class CompiledPolicy {
   /** The policy's `name`. */
   get name() {
     this.checkAlive();
-    return this.handle.name();
+    return this.engine.callForText([], () => this.engine.module._ld_policy_name(this.handle));
   }
 
   /** The effective selection, resources expanded, normalised. */
   get selection() {
     this.checkAlive();
-    return this.handle.normalizedSelection();
+    return this.engine.callForText([], () => this.engine.module._ld_policy_selection(this.handle));
   }
 
-  /** True when the policy's `zaf` list allows this ZAF path. */
+  /** True when the policy's `zaf` list allows this ZAF path (one with a NUL character, never). */
   allowsZafPath(path) {
     this.checkAlive();
-    return this.handle.allowsZafPath(String(path));
+    return this.allowedZafPaths([String(path)])[0];
   }
 
   /**
@@ -441,7 +443,7 @@ export class CompiledPolicy {
    */
   get declaration() {
     this.checkAlive();
-    return this.handle.declaration();
+    return this.engine.callForText([], () => this.engine.module._ld_policy_declaration(this.handle));
   }
 
   /**
@@ -478,7 +480,9 @@ export class CompiledPolicy {
     this.checkAlive();
     const asked = paths.filter((path) => !path.includes('\0'));
     if (asked.length === 0) return paths.map(() => false);
-    const flags = this.handle.allowedZafPaths(asked.join('\0'));
+    const flags = this.engine.callForText([asked.join('\0')], (ptr, length) =>
+      this.engine.module._ld_policy_allowed_zaf_paths(this.handle, ptr, length),
+    );
     let next = 0;
     return paths.map((path) => !path.includes('\0') && flags[next++] === '1');
   }
@@ -529,9 +533,7 @@ export class CompiledPolicy {
   run(input, { wipeInput, parsed = false }) {
     this.checkAlive();
     const engine = this.engine;
-    return engine.guardedResult(() =>
-      engine.withInput(input, this.maxInputBytes, wipeInput, (ptr, length) => this.filterAt(ptr, length, parsed)),
-    );
+    return engine.callWithInput(input, this.maxInputBytes, wipeInput, (ptr, length) => this.filterAt(ptr, length, parsed));
   }
 
   runStreamed(source, options, parsed) {
@@ -539,13 +541,13 @@ export class CompiledPolicy {
     const engine = this.engine;
     return engine.withStreamedInput(source, this.maxInputBytes, options.wipeInput ?? true, (ptr, length) => {
       this.checkAlive(); // dispose() may have come while the stream was read
-      return engine.guardedResult(() => this.filterAt(ptr, length, parsed));
+      return engine.zeroingStack(() => this.filterAt(ptr, length, parsed));
     });
   }
 
   filterAt(ptr, length, parsed) {
     const engine = this.engine;
-    const result = engine.readResult(this.handle.filter(ptr, length, true, parsed ? PIECE_BYTES : NO_SPANS));
+    const result = engine.readResult(engine.module._ld_policy_filter(this.handle, ptr, length, true, parsed ? PIECE_BYTES : NO_SPANS));
     if (result.failed) throw engine.resultError(result);
     const ledgerText = engine.readText(result.extra, result.extraLength);
     const ledger = JSON.parse(ledgerText);
@@ -557,7 +559,7 @@ export class CompiledPolicy {
   dispose() {
     if (this.handle === null) return;
     // A retired instance's memory is zeroed: the handle is gone with it.
-    if (!this.engine.disposed) this.handle.delete();
+    if (!this.engine.disposed) this.engine.module._ld_policy_delete(this.handle);
     this.handle = null;
     this.engine.policies.delete(this);
   }

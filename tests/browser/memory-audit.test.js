@@ -18,10 +18,10 @@ test('control: the scan finds a marker deliberately left in linear memory', asyn
   const r = await inPage(async (t, marker) => {
     const ld = await t.load();
     const module = ld.engine.module;
-    const ptr = module.alloc(64);
+    const ptr = module._ld_alloc(64);
     module.HEAPU8.set(new TextEncoder().encode(marker), ptr);
     const whileThere = t.findMarkers(ld.wasmMemory, [marker]);
-    module.free(ptr, 64);
+    module._ld_free(ptr, 64);
     const afterFree = t.findMarkers(ld.wasmMemory, [marker]);
     // And one that a caller leaves behind at the very end of memory, outside any block.
     const bytes = new Uint8Array(ld.wasmMemory.buffer);

@@ -183,10 +183,7 @@ test('a trap in the core becomes internal_error, wipes linear memory and retires
       Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 7, 8, 1, 4, 116, 114, 97, 112, 0, 0, 10, 5, 1, 3, 0, 0, 11),
     ),
   ).exports.trap;
-  const handle = policy.handle;
-  policy.handle = new Proxy(handle, {
-    get: (target, key) => (key === 'filter' ? () => trapping() : Reflect.get(target, key).bind(target)),
-  });
+  session.engine.module._ld_policy_filter = () => trapping();
   assert.throws(() => trapping(), WebAssembly.RuntimeError);
   expectError(() => policy.filter(`{"ticket":{"subject":"${marker}"}}`), 'internal_error');
   assert.ok(new Uint8Array(memory.buffer).every((b) => b === 0), 'all of linear memory is zero after a trap');
@@ -203,10 +200,9 @@ test('a C++ exception escaping the core is handled as a trap: internal_error, me
   const memory = session.wasmMemory;
   // What the glue's ___cxa_throw does when nothing in wasm catches: it throws the
   // exception's address, after the input copy is already in linear memory.
-  const handle = policy.handle;
-  policy.handle = new Proxy(handle, {
-    get: (target, key) => (key === 'filter' ? () => { throw 1_234_560; } : Reflect.get(target, key).bind(target)),
-  });
+  session.engine.module._ld_policy_filter = () => {
+    throw 1_234_560;
+  };
   assert.throws(() => policy.filter(`{"ticket":{"subject":"${marker}"}}`), (error) => {
     assert.ok(error instanceof LeastDataError, `a LeastDataError, got ${error}`);
     assert.equal(error.code, 'internal_error');

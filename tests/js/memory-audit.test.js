@@ -22,10 +22,10 @@ function findings(memory, markers) {
 test('the scan finds a marker left in linear memory (the audit can fail)', async () => {
   const ld = await load();
   const module = ld.engine.module;
-  const ptr = module.alloc(64);
+  const ptr = module._ld_alloc(64);
   module.HEAPU8.set(Buffer.from(DROPPED), ptr);
   assert.deepEqual(findings(ld.wasmMemory, [DROPPED]), [`${DROPPED} at ${ptr}`]);
-  module.free(ptr, 64);
+  module._ld_free(ptr, 64);
   assert.deepEqual(findings(ld.wasmMemory, [DROPPED]), []);
   ld.dispose();
 });
@@ -86,5 +86,23 @@ test('decoded names and predicate values (escaped input) are wiped too', async (
   ];
   assert.deepEqual(findings(ld.wasmMemory, markers), []);
   compiled.dispose();
+  ld.dispose();
+});
+
+test('the texts of the other calls are wiped too: policies, ZAF paths, job IDs, certificates', async () => {
+  const ld = await load();
+  const markers = ['PolicyNameMk41', 'SelectMemberMk77', 'ZafPathMk93', 'JobIdMk25', 'CertSubdomainMk68', 'KeyIdMk12'];
+  const compiled = ld.compile({ version: 1, name: 'PolicyNameMk41', select: 'id,SelectMemberMk77', zaf: ['ticket.id'] });
+  assert.equal(compiled.name, 'PolicyNameMk41');
+  assert.match(compiled.selection, /SelectMemberMk77/);
+  assert.match(compiled.declaration, /PolicyNameMk41/);
+  assert.equal(compiled.allowsZafPath('ticket.ZafPathMk93'), false);
+  assert.deepEqual(compiled.allowedZafPaths(['ticket.id', 'ticket.ZafPathMk93']), [true, false]);
+  compiled.dispose();
+  assert.throws(() => ld.engine.checkJobIds(['JobIdMk25']), (error) => error instanceof LeastDataError);
+  const certificate = { type: 'leastdata.deletion-certificate/v1', subdomain: 'CertSubdomainMk68', key_id: 'KeyIdMk12', signature: 'AAAA' };
+  const keys = { keys: [{ kty: 'OKP', crv: 'Ed25519', kid: 'KeyIdMk12', x: 'AAAA' }] };
+  assert.throws(() => ld.verifyCertificate(certificate, keys), (error) => error instanceof LeastDataError);
+  assert.deepEqual(findings(ld.wasmMemory, markers), []);
   ld.dispose();
 });

@@ -22,6 +22,6 @@ set(LEASTDATA_MODULE_LINK_OPTIONS
 add_executable(leastdata_wasm ${CMAKE_SOURCE_DIR}/wasm/bindings/leastdata.cpp)
 target_link_libraries(leastdata_wasm PRIVATE leastdata_core)
 set_target_properties(leastdata_wasm PROPERTIES OUTPUT_NAME leastdata SUFFIX .mjs)
-target_link_options(leastdata_wasm PRIVATE --bind ${LEASTDATA_MODULE_LINK_OPTIONS} -sEXPORT_NAME=createLeastDataModule)
+target_link_options(leastdata_wasm PRIVATE ${LEASTDATA_MODULE_LINK_OPTIONS} -sEXPORT_NAME=createLeastDataModule)
 # As the core's sources (CMakeLists.txt): nothing here catches, so no call needs a trampoline.
 set_source_files_properties(${CMAKE_SOURCE_DIR}/wasm/bindings/leastdata.cpp PROPERTIES COMPILE_OPTIONS -fno-exceptions)

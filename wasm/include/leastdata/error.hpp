@@ -1,4 +1,4 @@
-// Error values that cross module boundaries (C++ core, embind surface, endpoint).
+// Error values that cross module boundaries (C++ core, the wasm exports, endpoint).
 //
 // Every failure in leastdata is an `Error` with a stable machine-readable code, a human
 // message and, where it applies, a byte offset into the input (or into the selection

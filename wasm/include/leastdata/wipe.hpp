@@ -58,7 +58,7 @@ using WipedBuffer = std::vector<std::uint8_t, ZeroingAllocator<std::uint8_t>>;
 
 /// The deepest point of the wasm shadow stack reached since the last reset. Locals whose
 /// address is taken (SSO strings, small buffers) live there, in linear memory, after a
-/// call returns. The embind surface resets the mark before each call and, once the call
+/// call returns. The core's exports reset the mark before each call and, once the call
 /// has returned and no wasm frame is live, zeroes from the mark up to the stack pointer
 /// (js/ does the fill: zeroing from inside wasm would overwrite the zeroing code's own
 /// frame). Recursive code calls `note()` once per level. Native builds keep the mark too;
