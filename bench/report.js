@@ -209,7 +209,9 @@ function breakdownTable(platform, rows, charts) {
   // The parts a call is made of, as shares of the whole call (the core rows overlap: each
   // adds to the one above it; decoding the input is json-mask's, for scale).
   const chart = `object-parts-${platform.toLowerCase()}.svg`;
-  const share = (r, id) => (r.breakdown?.[id] === undefined ? null : (100 * r.breakdown[id]) / r.contenders.leastdata_bytes.median_ms);
+  // Results written before the whole call was timed with its parts fall back to the object table's.
+  const whole = (r) => r.breakdown?.whole_call ?? r.contenders.leastdata_bytes?.median_ms;
+  const share = (r, id) => (r.breakdown?.[id] === undefined ? null : (100 * r.breakdown[id]) / whole(r));
   charts[chart] = barChart({
     title: `Object out, ${platform}: the parts of one filterParsed(bytes) call`,
     subtitle: 'each part timed alone, as % of the whole call (median); the wasm rows include each other',
@@ -221,7 +223,7 @@ function breakdownTable(platform, rows, charts) {
   return ['', `#### ${platform}: the parts of one \`filterParsed(bytes)\` call (median ms, each timed alone)`, '', `![the parts of a call, ${platform}](charts/${chart})`, '', table(
     ['part', ...rows.map((r) => r.size)],
     [
-      ['**the whole call**', ...rows.map((r) => ms(r.contenders.leastdata_bytes?.median_ms))],
+      ['**the whole call**', ...rows.map((r) => ms(whole(r)))],
       ...ids.map((id) => [BREAKDOWN_LABELS[id], ...rows.map((r) => ms(r.breakdown?.[id]))]),
       ['*for scale:* JSON.parse + json-mask of the text', ...rows.map((r) => ms(r.contenders.json_mask?.median_ms))],
     ],

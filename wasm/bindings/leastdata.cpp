@@ -194,8 +194,9 @@ std::string findings_json(const std::vector<redact::Finding>& found) {
       if(findings.size() > 1) {
          findings += ',';
       }
-      findings += "{\"type\":\"" + std::string(redact::detector_name(finding.type)) +
-                  "\",\"start\":" + std::to_string(finding.start_utf16) + ",\"end\":" + std::to_string(finding.end_utf16) + "}";
+      findings += "{\"type\":";
+      append_json_string(findings, redact::detector_name(finding.type));
+      findings += ",\"start\":" + std::to_string(finding.start_utf16) + ",\"end\":" + std::to_string(finding.end_utf16) + "}";
    }
    return findings + "]";
 }
