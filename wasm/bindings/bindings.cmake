@@ -21,6 +21,8 @@ set(LEASTDATA_MODULE_LINK_OPTIONS
 
 add_executable(leastdata_wasm ${CMAKE_SOURCE_DIR}/wasm/bindings/leastdata.cpp)
 target_link_libraries(leastdata_wasm PRIVATE leastdata_core)
+# The core's JSON string writer (ledger_text.hpp) is internal to it; the exports share it.
+target_include_directories(leastdata_wasm PRIVATE ${CMAKE_SOURCE_DIR}/wasm/src)
 set_target_properties(leastdata_wasm PROPERTIES OUTPUT_NAME leastdata SUFFIX .mjs)
 target_link_options(leastdata_wasm PRIVATE ${LEASTDATA_MODULE_LINK_OPTIONS} -sEXPORT_NAME=createLeastDataModule)
 # As the core's sources (CMakeLists.txt): nothing here catches, so no call needs a trampoline.
