@@ -37,7 +37,7 @@ namespace {
 
 using namespace leastdata;
 
-// What a payload call answers, at a fixed address. The field order is the contract with
+// What a call answers, at a fixed address. The field order is the contract with
 // js/engine.js (readResult): eleven 32-bit words, wasm32 pointers and sizes.
 struct CallResult {
       std::uint32_t failed = 0;         // 1: `text` holds the error as {"error":{...}}
@@ -70,7 +70,7 @@ LastCall& last_call() {
 }
 
 // The pseudonym key of this module instance: set from bytes, never readable back,
-// wiped by clearSecrets() and when the instance is disposed.
+// wiped by ld_clear_secrets() and when the instance is disposed.
 redact::PseudonymKey& pseudonym_key() {
    static redact::PseudonymKey key;
    return key;
