@@ -83,7 +83,7 @@ describe('npm run bench, --quick on 10 KB', () => {
         for (const c of Object.values(row.contenders)) assert.ok(c.median_ms > 0 && Number.isFinite(c.mb_s), `${platform} ${JSON.stringify(c)}`);
         assert.ok(row.ratios.bytes_vs_json_mask > 0 && row.ratios.bytes_vs_json_mask_from_bytes > 0 && row.ratios.string_vs_json_mask > 0);
         assert.ok(Number.isFinite(row.string_above_floor_ms));
-        assert.deepEqual(Object.keys(row.breakdown).sort(), ['copy_in', 'core_ledger', 'core_no_ledger', 'core_parsed', 'decode_input', 'decode_output_whole', 'ledger_js', 'parse_output']);
+        assert.deepEqual(Object.keys(row.breakdown).sort(), ['copy_in', 'core_ledger', 'core_no_ledger', 'core_parsed', 'decode_input', 'decode_output_whole', 'ledger_js', 'parse_output', 'whole_call']);
         for (const part of Object.values(row.breakdown)) assert.ok(part > 0, `${platform} ${JSON.stringify(row.breakdown)}`);
         assert.deepEqual(Object.keys(row.response).sort(), ['fetch_only', 'json_mask_json', 'leastdata_array_buffer', 'leastdata_stream']);
         for (const c of Object.values(row.response)) assert.ok(c.median_ms > 0 && Number.isFinite(c.mb_s), `${platform} ${JSON.stringify(c)}`);
