@@ -17,6 +17,7 @@
 #include <leastdata/ledger.hpp>
 
 #include "ledger_text.hpp"
+#include "name_set.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -320,7 +321,7 @@ class PathCounter final {
       }
 
       bool is_step(std::size_t id, std::string_view name, bool array_step) const noexcept {
-         return m_nodes[id].name == name && m_nodes[id].array_step == array_step;
+         return m_nodes[id].array_step == array_step && same_name(m_nodes[id].name, name);
       }
 
       std::size_t child(std::string_view name, bool array_step) {
