@@ -40,11 +40,10 @@ export class Engine {
     this.policies = new Set();
     this.disposed = false;
     // Constant for the instance: where the shadow stack starts when no wasm frame is live,
-    // where it ends, and the core's limits.
+    // where it ends, and the core's ceilings (what LeastData#limits reports).
     this.stackTop = module._ld_stack_current();
     this.stackEnd = module._ld_stack_end();
     this.limits = { maxDepthCeiling: module._ld_max_depth_ceiling(), maxInputBytesCeiling: module._ld_max_input_bytes_ceiling() };
-    this.inputCeiling = this.limits.maxInputBytesCeiling;
     // The deepest stack address of the last call, from its result record.
     this.resultStackLowest = undefined;
     /** The core's tables: the resources of DESIGN §2.2, and the detectors' wire names. */
@@ -287,7 +286,8 @@ export class Engine {
     if (typeof text !== 'string') throw new LeastDataError('invalid_argument', 'redact takes a string');
     const detect = String(Array.isArray(options.detect) ? options.detect.join(',') : (options.detect ?? 'all'));
     const action = String(options.action ?? 'mask');
-    if (text.length > this.inputCeiling) throw sizeError(text.length, this.inputCeiling);
+    const ceiling = this.limits.maxInputBytesCeiling;
+    if (text.length > ceiling) throw sizeError(text.length, ceiling);
     return this.call([text, detect, action], (ptr, textLength, detectLength, actionLength) => {
       const result = this.readResult(this.module._ld_redact(ptr, textLength, detectLength, actionLength));
       return {

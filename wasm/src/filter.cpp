@@ -217,7 +217,8 @@ class Projection final {
       }
 
       static bool is_predicate_key(const MemberPlan& plan, std::string_view name) {
-         return std::find(plan.predicate_keys.begin(), plan.predicate_keys.end(), name) != plan.predicate_keys.end();
+         return std::any_of(plan.predicate_keys.begin(), plan.predicate_keys.end(),
+                            [name](std::string_view key) { return detail::same_name(key, name); });
       }
 
       // ---- projection -----------------------------------------------------------------

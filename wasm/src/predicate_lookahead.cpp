@@ -2,6 +2,7 @@
 #include "predicate_lookahead.hpp"
 
 #include "json_text.hpp"
+#include "name_set.hpp"
 
 #include <string>
 
@@ -67,7 +68,7 @@ void look_ahead(const std::uint8_t* open, const std::uint8_t* end, const std::ve
       for(std::size_t i = 0; i != keys.size(); ++i) {
          // The first occurrence decides; a second occurrence of a predicate key is
          // a duplicate_key error that the walk reports.
-         if(found[i].kind == PredicateValue::Kind::absent && keys[i] == name) {
+         if(found[i].kind == PredicateValue::Kind::absent && same_name(keys[i], name)) {
             found[i] = value;
             --missing;
          }
