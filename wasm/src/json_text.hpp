@@ -33,10 +33,7 @@ struct StringSpan {
       const std::uint8_t* error_at = nullptr;  // where scanning failed
 };
 
-/// Validates the string whose opening quote is at `p`: RFC 8259 escapes, no raw
-/// control characters, well-formed UTF-8 (no overlongs, surrogates or values past
-/// U+10FFFF).
-ScanStatus scan_string(const std::uint8_t* p, const std::uint8_t* end, StringSpan& span) noexcept;
+// scan_string, which fills a StringSpan, is json_string_scan.hpp: inlined where it is used.
 
 /// Validates a number starting at `p` (RFC 8259 grammar) and moves `p` past it.
 bool scan_number(const std::uint8_t*& p, const std::uint8_t* end, const std::uint8_t*& error_at) noexcept;

@@ -2,7 +2,6 @@
 // member the selection keeps may occur only once). Internal to the core.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -13,8 +12,8 @@ namespace leastdata::detail {
 
 /// Whether two member names are equal. Names are short, and `string_view ==` calls memcmp,
 /// which in wasm's libc is a byte loop behind a call: eight bytes at a time, inline, is
-/// cheaper on the filter's path (the path counter's steps, the duplicate-key check and the
-/// predicate keys: a few times per member).
+/// cheaper on the filter's path (the path counter's steps, the plan's lookup, the
+/// duplicate-key check and the predicate keys: a few times per member).
 inline bool same_name(std::string_view a, std::string_view b) noexcept {
    if(a.size() != b.size()) {
       return false;
@@ -43,24 +42,39 @@ inline bool same_name(std::string_view a, std::string_view b) noexcept {
 // are usually small: a linear scan, switching to a hash set for large ones.
 class NameSet final {
    public:
+      // User-provided, so that `NameSet{}` too leaves m_small uninitialised (value
+      // initialisation zeroes a class whose constructor the compiler writes).
+      NameSet() {}
+
       bool insert(std::string_view name) {
          if(m_set.empty()) {
             for(std::size_t i = 0; i != m_count; ++i) {
-               if(same_name(m_small[i], name)) {
+               if(same_name(m_small[i].view(), name)) {
                   return false;
                }
             }
-            if(m_count < m_small.size()) {
-               m_small[m_count++] = name;
+            if(m_count < std::size(m_small)) {
+               m_small[m_count++] = {name.data(), name.size()};
                return true;
             }
-            m_set.insert(m_small.begin(), m_small.end());
+            for(const SmallName& seen : m_small) {
+               m_set.insert(seen.view());
+            }
          }
          return m_set.insert(name).second;
       }
 
    private:
-      std::array<std::string_view, 16> m_small{};
+      // A string_view without its constructor, so that the array is left uninitialised
+      // (only the first m_count are read): the filter makes a NameSet per object it keeps,
+      // and zeroing 128 bytes each time is a memory.fill, which V8 runs as a call out of
+      // the module.
+      struct SmallName {
+            const char* data;
+            std::size_t size;
+            std::string_view view() const noexcept { return {data, size}; }
+      };
+      SmallName m_small[16];
       std::size_t m_count = 0;
       std::unordered_set<std::string_view> m_set;
 };

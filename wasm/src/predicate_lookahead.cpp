@@ -1,6 +1,7 @@
 // Looking ahead in an element for the values of predicate keys (see predicate_lookahead.hpp).
 #include "predicate_lookahead.hpp"
 
+#include "json_string_scan.hpp"
 #include "json_text.hpp"
 #include "name_set.hpp"
 
