@@ -9,14 +9,18 @@ import { join } from 'node:path';
 
 import { load } from '../dist/node.js';
 import { checkSameOutput, makeContenders } from './contenders.js';
-import { NATIVE_CLIS, nativeOutput, nativeThroughput, requireNative, writePolicy } from './native.js';
-import { timeInterleaved, withThroughput } from './timing.js';
+import { NATIVE_CLIS, nativeOutput, nativeRate, nativeThroughput, requireNative, writePolicy } from './native.js';
+import { median, timeInterleaved, withThroughput } from './timing.js';
 import { WORKLOADS } from './workloads.js';
 
 const jsonMask = createRequire(import.meta.url)('json-mask');
 
-/** Same-run ratios of one (workload, size) row; absent contenders give no ratio. */
-export function ratios(mbS) {
+/**
+ * Same-run ratios of one (workload, size) row; absent contenders give no ratio. `paired`:
+ * the wasm core against the native builds per round of alternating runs (pairedCoreRatios),
+ * which replace the ratios of their medians.
+ */
+export function ratios(mbS, paired = {}) {
   const ratio = (a, b) => (mbS[a] && mbS[b] ? mbS[a] / mbS[b] : undefined);
   return {
     bytes_vs_json_mask: ratio('leastdata_bytes', 'json_mask'),
@@ -24,11 +28,32 @@ export function ratios(mbS) {
     bytes_vs_pick: ratio('leastdata_bytes', 'pick'),
     string_vs_pick: ratio('leastdata_string', 'pick'),
     wasm_vs_native: ratio('leastdata_bytes', 'native'),
-    wasm_core_vs_native: ratio('leastdata_core', 'native'),
-    wasm_core_vs_native_clang: ratio('leastdata_core', 'native_clang'),
+    wasm_core_vs_native: paired.wasm_core_vs_native ?? ratio('leastdata_core', 'native'),
+    wasm_core_vs_native_clang: paired.wasm_core_vs_native_clang ?? ratio('leastdata_core', 'native_clang'),
     native_clang_vs_native: ratio('native_clang', 'native'),
     ledger_cost_native: ratio('native_no_ledger', 'native'),
   };
+}
+
+/**
+ * The wasm core against the two native builds, in alternation: each round runs one process
+ * of each native CLI and times the same number of calls of the core in this process, and a
+ * ratio is taken per round. The native figures of the table come from other minutes than the
+ * core's, and this machine's speed moves between minutes by more than the ratio measures.
+ */
+function pairedCoreRatios(core, { policyPath, inputPath, bytes, ledgerPath, repeat, rounds }) {
+  const vsNative = [];
+  const vsClang = [];
+  for (let round = 0; round < rounds; round++) {
+    const native = nativeRate(policyPath, inputPath, bytes, { ledger: true, ledgerPath, repeat });
+    const start = performance.now();
+    for (let i = 0; i < repeat; i++) core();
+    const coreRate = (bytes * repeat) / 1e3 / (performance.now() - start);
+    const clang = nativeRate(policyPath, inputPath, bytes, { ledger: true, ledgerPath, repeat, cli: NATIVE_CLIS.native_clang });
+    vsNative.push(coreRate / native);
+    vsClang.push(coreRate / clang);
+  }
+  return { wasm_core_vs_native: median(vsNative), wasm_core_vs_native_clang: median(vsClang), rounds, calls_per_round: repeat };
 }
 
 /**
@@ -60,8 +85,10 @@ export async function filterNode({ sizes, workloads, timing, native, dir, log })
       result.native = nativeThroughput(policyPath, inputPath, bytes.length, { ...native, ledger: true, ledgerPath });
       result.native_no_ledger = nativeThroughput(policyPath, inputPath, bytes.length, { ...native, ledger: false });
       result.native_clang = nativeThroughput(policyPath, inputPath, bytes.length, { ...native, ledger: true, ledgerPath, cli: NATIVE_CLIS.native_clang });
+      const paired = pairedCoreRatios(contenders.leastdata_core,
+        { policyPath, inputPath, bytes: bytes.length, ledgerPath, repeat: result.native.calls_per_process, rounds: native.processes });
       const mbS = Object.fromEntries(Object.entries(result).map(([id, r]) => [id, r.mb_s]));
-      rows.push({ workload: name, size: size.label, bytes: bytes.length, output_chars: outputLength, contenders: result, ratios: ratios(mbS) });
+      rows.push({ workload: name, size: size.label, bytes: bytes.length, output_chars: outputLength, contenders: result, ratios: ratios(mbS, paired), paired });
       log(`  ${Object.entries(mbS).map(([id, v]) => `${id} ${v.toFixed(1)}`).join(' | ')} MB/s`);
     }
   }

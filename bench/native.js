@@ -54,11 +54,15 @@ export function nativeThroughput(policyPath, inputPath, bytes, { ledger, process
   }
   const repeat = Math.max(2, Math.round(targetMs / probe.msPerCall));
   const rates = [];
-  for (let i = 0; i < processes; i++) {
-    const { msPerCall } = parseRun(run(['--policy', policyPath, ...extra, '--repeat', String(repeat), inputPath], cli).stderr);
-    rates.push(bytes / 1e3 / msPerCall);
-  }
+  for (let i = 0; i < processes; i++) rates.push(nativeRate(policyPath, inputPath, bytes, { ledger, ledgerPath, cli, repeat }));
   return { mb_s: median(rates), processes, calls_per_process: repeat };
+}
+
+/** MB/s of one process of `filter --repeat repeat` (options as nativeThroughput's). */
+export function nativeRate(policyPath, inputPath, bytes, { ledger, ledgerPath, cli = NATIVE_CLIS.native, repeat }) {
+  const extra = ledger ? ['--ledger', ledgerPath] : [];
+  const { msPerCall } = parseRun(run(['--policy', policyPath, ...extra, '--repeat', String(repeat), inputPath], cli).stderr);
+  return bytes / 1e3 / msPerCall;
 }
 
 // "123.4 MB/s (N runs of B bytes in T s)"

@@ -1,8 +1,9 @@
-// The byte-level lexer (wasm/src/json_text.hpp, json_string_scan.hpp), directly: the string scanner (including
-// its eight-bytes-at-a-time path: every special byte at every position of the first blocks,
-// UTF-8 sequences straddling block boundaries, every alignment), an exhaustive comparison of
-// its UTF-8 validation against an independent reference, the number scanner, string
-// decoding (surrogate pairs and lone surrogates) and the unchecked look-ahead helpers.
+// The byte-level lexer (wasm/src/json_text.hpp, json_string_scan.hpp), directly: the string
+// scanner (including its eight-bytes-at-a-time path: every special byte at every position of
+// the first blocks, UTF-8 sequences straddling block boundaries, every alignment), an
+// exhaustive comparison of its UTF-8 validation against an independent reference, the number
+// scanner, string decoding (surrogate pairs and lone surrogates) and the unchecked look-ahead
+// helpers.
 #include "json_string_scan.hpp"
 #include "json_text.hpp"
 

@@ -33,7 +33,8 @@ namespace scan_detail {
 // bytes that need attention) marks; stops less than 16 bytes before `end` when no whole
 // block has one.
 template <typename Flags>
-[[gnu::always_inline]] inline const std::uint8_t* first_flagged_block_byte(const std::uint8_t* s, const std::uint8_t* end, Flags flags) noexcept {
+[[gnu::always_inline]] inline const std::uint8_t* first_flagged_block_byte(const std::uint8_t* s, const std::uint8_t* end,
+                                                                           Flags flags) noexcept {
    while(end - s >= 16) {
       const std::uint32_t mask = flags(s);
       if(mask != 0) {
@@ -98,7 +99,8 @@ template <typename Flags>
 /// Validates the string whose opening quote is at `p`: RFC 8259 escapes, no raw
 /// control characters, well-formed UTF-8 (no overlongs, surrogates or values past
 /// U+10FFFF).
-[[gnu::always_inline]] inline ScanStatus scan_string(const std::uint8_t* p, const std::uint8_t* end, StringSpan& span) noexcept {
+[[gnu::always_inline]] inline ScanStatus scan_string(const std::uint8_t* p, const std::uint8_t* end,
+                                                     StringSpan& span) noexcept {
    const std::uint8_t* s = p + 1;
    span.begin = s;
    span.escaped = false;
