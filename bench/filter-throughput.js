@@ -86,7 +86,7 @@ export async function filterNode({ sizes, workloads, timing, native, dir, log })
       result.native_no_ledger = nativeThroughput(policyPath, inputPath, bytes.length, { ...native, ledger: false });
       result.native_clang = nativeThroughput(policyPath, inputPath, bytes.length, { ...native, ledger: true, ledgerPath, cli: NATIVE_CLIS.native_clang });
       const paired = pairedCoreRatios(contenders.leastdata_core,
-        { policyPath, inputPath, bytes: bytes.length, ledgerPath, repeat: result.native.calls_per_process, rounds: native.processes });
+        { policyPath, inputPath, bytes: bytes.length, ledgerPath, repeat: result.native.calls_per_process, rounds: native.pairedRounds });
       const mbS = Object.fromEntries(Object.entries(result).map(([id, r]) => [id, r.mb_s]));
       rows.push({ workload: name, size: size.label, bytes: bytes.length, output_chars: outputLength, contenders: result, ratios: ratios(mbS, paired), paired });
       log(`  ${Object.entries(mbS).map(([id, v]) => `${id} ${v.toFixed(1)}`).join(' | ')} MB/s`);

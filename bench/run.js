@@ -62,7 +62,7 @@ for (const file of ['dist/node.js', 'dist/browser.js', 'dist/leastdata.wasm', 'b
 const settings = args.quick
   ? {
     timing: { minTimeMs: 60, minRounds: 2, batchMs: 20, warmupCalls: 1, warmupMs: 0 },
-    native: { processes: 1, targetMs: 30 },
+    native: { processes: 1, targetMs: 30, pairedRounds: 1 },
     heapSamples: 2,
     coldSamples: 2,
     redact: { bytes: 50_000, judgeSentences: 200 },
@@ -71,7 +71,8 @@ const settings = args.quick
   }
   : {
     timing: { minTimeMs: 1000, minRounds: 5, batchMs: 50, warmupCalls: 3, warmupMs: 200 },
-    native: { processes: 3, targetMs: 300 },
+    // pairedRounds: the wasm core against the native builds in alternation (filter-throughput.js).
+    native: { processes: 3, targetMs: 300, pairedRounds: 9 },
     heapSamples: 10,
     coldSamples: 11,
     redact: { bytes: 1_000_000, judgeSentences: 2000 },

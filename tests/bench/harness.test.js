@@ -66,6 +66,10 @@ describe('npm run bench, --quick on 10 KB', () => {
       for (const c of Object.values(row.contenders)) assert.ok(c.mb_s > 0 && Number.isFinite(c.mb_s));
       assert.ok(row.ratios.wasm_vs_native > 0);
       assert.ok(row.ratios.wasm_core_vs_native > 0 && row.ratios.wasm_core_vs_native_clang > 0 && row.ratios.native_clang_vs_native > 0);
+      // The wasm core's ratios are the alternating rounds' (filter-throughput.js, pairedCoreRatios).
+      assert.equal(row.paired.rounds, 1);
+      assert.equal(row.ratios.wasm_core_vs_native, row.paired.wasm_core_vs_native);
+      assert.equal(row.ratios.wasm_core_vs_native_clang, row.paired.wasm_core_vs_native_clang);
     }
     const chromium = results['filter-chromium'].results;
     assert.equal(chromium.cross_origin_isolated, true);
