@@ -12,8 +12,8 @@ namespace leastdata::detail {
 
 /// Whether two member names are equal. Names are short, and `string_view ==` calls memcmp,
 /// which in wasm's libc is a byte loop behind a call: eight bytes at a time, inline, is
-/// cheaper on the filter's path (the path counter's steps, the plan's lookup, the
-/// duplicate-key check and the predicate keys: a few times per member).
+/// cheaper on the filter's path (the path counter's steps, the duplicate-key check and the
+/// predicate keys: a few times per member).
 inline bool same_name(std::string_view a, std::string_view b) noexcept {
    if(a.size() != b.size()) {
       return false;
