@@ -18,6 +18,7 @@
 
 #include "json_string_scan.hpp"
 #include "json_text.hpp"
+#include "name_set.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -282,22 +283,15 @@ class JsonWalker final {
             }
             return true;
          }
-         const char* literal = c == 't' ? "true" : c == 'f' ? "false" : c == 'n' ? "null" : nullptr;
-         if(literal == nullptr) {
+         using namespace std::string_view_literals;
+         const std::string_view literal = c == 't' ? "true"sv : c == 'f' ? "false"sv : c == 'n' ? "null"sv : ""sv;
+         // Compared by same_name, inline, not by memcmp: in wasm that is a call to a byte
+         // loop, and this runs for every null, true and false of the input, skipped ones too.
+         if(literal.empty() || static_cast<std::size_t>(m_end - m_p) < literal.size() ||
+            !same_name(std::string_view(reinterpret_cast<const char*>(m_p), literal.size()), literal)) {
             return fail_json("expected a JSON value", m_p);
          }
-         // Compared here, not by memcmp: in wasm that is a call to a byte loop, and this
-         // runs for every null, true and false of the input, skipped ones included.
-         const std::size_t n = c == 'f' ? 5 : 4;
-         if(static_cast<std::size_t>(m_end - m_p) < n) {
-            return fail_json("expected a JSON value", m_p);
-         }
-         for(std::size_t i = 1; i != n; ++i) {
-            if(m_p[i] != static_cast<std::uint8_t>(literal[i])) {
-               return fail_json("expected a JSON value", m_p);
-            }
-         }
-         m_p += n;
+         m_p += literal.size();
          return true;
       }
 

@@ -10,10 +10,11 @@
 
 namespace leastdata::detail {
 
-/// Whether two member names are equal. Names are short, and `string_view ==` calls memcmp,
-/// which in wasm's libc is a byte loop behind a call: eight bytes at a time, inline, is
-/// cheaper on the filter's path (the path counter's steps, the duplicate-key check and the
-/// predicate keys: a few times per member).
+/// Whether two member names (or other short byte strings) are equal. Names are short, and
+/// `string_view ==` calls memcmp, which in wasm's libc is a byte loop behind a call: eight
+/// bytes at a time, inline, is cheaper on the filter's path (the path counter's steps, the
+/// duplicate-key check and the predicate keys: a few times per member; the walker's
+/// literals).
 inline bool same_name(std::string_view a, std::string_view b) noexcept {
    if(a.size() != b.size()) {
       return false;
